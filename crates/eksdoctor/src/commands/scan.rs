@@ -1,0 +1,87 @@
+//! `eksdoctor scan`: inputs → sources → inventory → rules → findings → report.
+
+use crate::args::{Format, ScanArgs};
+use anyhow::{anyhow, bail, Context, Result};
+use eksdoctor_findings::Severity;
+use eksdoctor_report::ScanReport;
+use eksdoctor_rules::Settings;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+/// `--fail-on`: a severity, or never.
+pub fn parse_fail_on(s: &str) -> Result<Option<Severity>> {
+    if s.eq_ignore_ascii_case("never") {
+        return Ok(None);
+    }
+    s.parse::<Severity>()
+        .map(Some)
+        .map_err(|e| anyhow!("--fail-on: {e} or never"))
+}
+
+pub fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| anyhow!("--as-of: `{s}` is not a date like 2026-11-22"))
+}
+
+pub fn run(a: ScanArgs) -> Result<u8> {
+    let fail_on = parse_fail_on(&a.fail_on)?;
+    let as_of = match &a.as_of {
+        Some(s) => parse_date(s)?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    let mut settings = Settings::new(as_of);
+    if let Some(v) = &a.k8s_version {
+        settings.k8s_version = Some(
+            v.parse()
+                .map_err(|e: String| anyhow!("--k8s-version: {e}"))?,
+        );
+    }
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
+
+    let (inputs, mut path_errors) = eksdoctor_sources::discover(&paths, || {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map(|_| s)
+    });
+    let mut inv = eksdoctor_sources::load(&inputs);
+    path_errors.append(&mut inv.errors);
+    inv.errors = path_errors;
+
+    let files_scanned = inv.files.iter().filter(|f| f.source.is_some()).count();
+    let sink = eksdoctor_rules::run(&inv, &settings);
+    let report = ScanReport {
+        findings: &sink.findings,
+        unknowns: &sink.unknowns,
+        errors: &inv.errors,
+        notes: &inv.notes,
+        files_scanned,
+        show_unknown: a.show_unknown,
+    };
+    let text = match a.format {
+        Format::Json => eksdoctor_report::json::render(&report),
+        Format::Human => eksdoctor_report::human::render(&report),
+    };
+    let mut out = anstream::stdout();
+    out.write_all(text.as_bytes())
+        .context("writing the report")?;
+    out.flush().context("writing the report")?;
+
+    if files_scanned == 0 && inv.errors.is_empty() {
+        bail!(
+            "nothing scanned: no eksctl ClusterConfig or Kubernetes manifest found in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if !inv.errors.is_empty() {
+        return Ok(2);
+    }
+    let failing = fail_on.is_some_and(|t| sink.findings.iter().any(|f| f.severity >= t));
+    Ok(u8::from(failing))
+}

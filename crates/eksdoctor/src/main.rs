@@ -1,0 +1,34 @@
+//! The `eksdoctor` binary: parse arguments, run the subcommand, map the outcome to an exit status
+//! (0 nothing at or above `--fail-on`, 1 findings, 2 the tool could not do its job).
+
+mod args;
+mod commands;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        args::Command::Scan(a) => commands::scan::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("eksdoctor: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

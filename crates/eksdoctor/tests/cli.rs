@@ -1,0 +1,299 @@
+//! End-to-end: the binary on the bundled example and on bad input, as a user runs it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn eksdoctor() -> Command {
+    let mut c = Command::cargo_bin("eksdoctor").unwrap();
+    c.current_dir(root()).env("NO_COLOR", "1");
+    c
+}
+
+fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("valid JSON")
+}
+
+#[test]
+fn demo_json_has_exactly_the_expected_findings() {
+    let out = eksdoctor()
+        .args([
+            "scan",
+            "examples/demo",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-22",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let got: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            // Contract fields.
+            for k in ["rule", "severity", "message", "source"] {
+                assert!(f[k].is_string(), "{k} missing in {f}");
+            }
+            format!(
+                "{}:{} {} {}",
+                f["location"]["file"].as_str().unwrap(),
+                f["location"]["line"],
+                f["rule"].as_str().unwrap(),
+                f["source"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let want = [
+        "examples/demo/cluster.yaml:6 control-plane-logging-off eksctl",
+        "examples/demo/cluster.yaml:6 endpoint-public-unrestricted eksctl",
+        "examples/demo/cluster.yaml:6 secrets-no-customer-kms eksctl",
+        "examples/demo/cluster.yaml:6 single-az eksctl",
+        "examples/demo/cluster.yaml:8 version-out-of-standard-support eksctl",
+        "examples/demo/cluster.yaml:14 subnet-too-small eksctl",
+        "examples/demo/cluster.yaml:17 subnet-too-small eksctl",
+        "examples/demo/cluster.yaml:23 imds-reachable-from-pods eksctl",
+        "examples/demo/cluster.yaml:23 node-volume-unencrypted eksctl",
+        "examples/demo/cluster.yaml:25 ami-type-deprecated eksctl",
+        "examples/demo/cluster.yaml:28 max-pods-over-eni-limit eksctl",
+        "examples/demo/cluster.yaml:31 imdsv2-not-required eksctl",
+        "examples/demo/cluster.yaml:37 fargate-public-subnet eksctl",
+        "examples/demo/manifests/aws-auth.yaml:12 aws-auth-user-system-masters k8s",
+        "examples/demo/manifests/batch.yaml:1 fargate-unsupported-pod-spec k8s",
+        "examples/demo/manifests/batch.yaml:7 cronjob-ip-churn k8s",
+        "examples/demo/manifests/batch.yaml:22 deprecated-api k8s",
+        "examples/demo/manifests/storage.yaml:1 in-tree-ebs-provisioner k8s",
+        "examples/demo/manifests/storage.yaml:1 storageclass-immediate-binding k8s",
+        "examples/demo/manifests/storage.yaml:29 ebs-volume-az-bound k8s",
+    ];
+    assert_eq!(got, want);
+    assert_eq!(v["summary"]["findings"], 20);
+    assert_eq!(v["summary"]["by_severity"]["high"], 12);
+    assert_eq!(v["summary"]["files_scanned"], 4);
+}
+
+#[test]
+fn numbers_in_messages_are_right() {
+    let out = eksdoctor()
+        .args([
+            "scan",
+            "examples/demo",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-22",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // 2^(32-24) - 5 reserved; 2^11 - 5.
+    assert!(text.contains(
+        "holds 251 usable addresses; node and pod subnets need at least a /21 (2043 usable)"
+    ));
+    // m5.large: 3 ENIs x (10 - 1) + 2 = 29 (eni-max-pods.txt agrees).
+    assert!(text
+        .contains("m5.large can address at most 29 pods (3 ENIs × (10 − 1) IPv4 addresses + 2)"));
+    // 1.31 extended support ends 2026-11-26: 4 days after 2026-11-22; USD 0.50 x 8760 h = 4,380.
+    assert!(text.contains("USD 4,380 more per cluster per year"));
+    assert!(text.contains("ends 2026-11-26 (4 days left)"));
+}
+
+#[test]
+fn as_of_changes_the_calendar_verdict() {
+    // On 2026-11-26 1.31's extended support is over: end of life instead of extended support.
+    let out = eksdoctor()
+        .args([
+            "scan",
+            "examples/demo/cluster.yaml",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-26",
+        ])
+        .output()
+        .unwrap();
+    let v = json(&out.stdout);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"version-end-of-life"));
+    assert!(!rules.contains(&"version-out-of-standard-support"));
+}
+
+#[test]
+fn fail_on_decides_the_exit_status() {
+    let args = [
+        "scan",
+        "examples/demo/manifests/storage.yaml",
+        "--as-of",
+        "2026-11-22",
+    ];
+    // high (default): in-tree-ebs-provisioner is high.
+    eksdoctor().args(args).assert().code(1);
+    eksdoctor()
+        .args(args)
+        .args(["--fail-on", "critical"])
+        .assert()
+        .code(0);
+    eksdoctor()
+        .args(args)
+        .args(["--fail-on", "never"])
+        .assert()
+        .code(0);
+    eksdoctor()
+        .args(args)
+        .args(["--fail-on", "bogus"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--fail-on"));
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    eksdoctor()
+        .args(["scan", "-", "--format", "json", "--k8s-version", "1.25"])
+        .write_stdin("apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: x, namespace: y}\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"file\": \"<stdin>\""))
+        .stdout(predicate::str::contains("removed in Kubernetes 1.25 (--k8s-version 1.25)"));
+}
+
+#[test]
+fn bad_input_names_file_and_line_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n  oops: [\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("typed.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: n}\nspec:\n  replicas: three\n  template:\n    spec:\n      containers: {}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("sc.yaml"), "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: gp2}\nprovisioner: kubernetes.io/aws-ebs\n").unwrap();
+    let out = eksdoctor()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let errors = v["errors"].as_array().unwrap();
+    let msgs: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{} {}",
+                Path::new(e["file"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy(),
+                e["line"],
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("broken.yaml:4 invalid YAML")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m
+                .starts_with("typed.yaml:5 Deployment: `replicas` must be a non-negative integer")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("typed.yaml:8 Deployment: `containers` must be a list")),
+        "{msgs:?}"
+    );
+    // The good file was still scanned.
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "in-tree-ebs-provisioner"));
+}
+
+#[test]
+fn helm_templates_unknown_files_and_gitignored_files_are_skipped_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("chart/templates")).unwrap();
+    std::fs::write(
+        p.join("chart/templates/sc.yaml"),
+        "{{- if .Values.x }}\napiVersion: v1\nkind: {{ .Values.kind }}\n{{- end }}\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("values.yaml"), "replicas: 3\n").unwrap();
+    std::fs::write(p.join(".gitignore"), "ignored/\n").unwrap();
+    std::fs::create_dir_all(p.join("ignored")).unwrap();
+    std::fs::write(p.join("ignored/sc.yaml"), "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: gp2}\nprovisioner: kubernetes.io/aws-ebs\n").unwrap();
+    std::fs::write(
+        p.join("ok.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n",
+    )
+    .unwrap();
+    let out = eksdoctor()
+        .args(["scan", "--format", "json"])
+        .arg(p)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(v["summary"]["files_scanned"], 1);
+}
+
+#[test]
+fn nothing_to_scan_and_missing_paths_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    eksdoctor()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing scanned"));
+    eksdoctor()
+        .args(["scan", "does/not/exist"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("does/not/exist: cannot read"));
+}
+
+#[test]
+fn human_output_groups_by_file_without_colour_under_no_color() {
+    eksdoctor()
+        .args(["scan", "examples/demo", "--as-of", "2026-11-22"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "examples/demo/manifests/storage.yaml\n",
+        ))
+        .stdout(predicate::str::contains("high     in-tree-ebs-provisioner"))
+        .stdout(predicate::str::contains(
+            "20 findings (12 high, 5 medium, 3 low) in 4 files scanned",
+        ))
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}

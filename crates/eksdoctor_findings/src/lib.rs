@@ -1,0 +1,173 @@
+//! The contract between rules and reports: what a finding is, how severe, where, and the metadata
+//! of the rule that produced it.
+
+use eksdoctor_inventory::{Prov, SourceKind};
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(format!(
+                "unknown severity `{s}` (expected low, medium, high or critical)"
+            )),
+        }
+    }
+}
+
+/// Rule categories, as in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Network,
+    Storage,
+    Identity,
+    ControlPlane,
+    Versions,
+    Fargate,
+    Autoscaling,
+    Meta,
+}
+
+/// A rule's metadata: the single description reports and docs read.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// One line: what the rule catches.
+    pub summary: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// How to fix, imperative.
+    pub fix: &'static str,
+    /// Sources that can feed it (catalog letters: tf plan eksctl k8s live x).
+    pub sources: &'static [&'static str],
+    /// When it stays silent, and tool defaults it relies on.
+    pub silent_when: &'static str,
+    pub references: &'static [&'static str],
+}
+
+/// Where a finding points.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub file: Arc<str>,
+    pub line: u32,
+}
+
+/// One finding of one rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    pub source: SourceKind,
+    /// The object concerned, e.g. `nodegroup ng-1`, `StorageClass gp2`.
+    pub resource: String,
+    pub fix: &'static str,
+}
+
+impl Finding {
+    pub fn new(meta: &RuleMeta, at: &Prov, resource: impl Into<String>, message: String) -> Self {
+        Finding {
+            rule: meta.id,
+            severity: meta.severity,
+            message,
+            location: Location {
+                file: at.file.clone(),
+                line: at.line,
+            },
+            source: at.source,
+            resource: resource.into(),
+            fix: meta.fix,
+        }
+    }
+}
+
+/// Something a rule could not decide (`--show-unknown`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Unknown {
+    pub rule: &'static str,
+    pub message: String,
+    pub location: Location,
+    pub source: SourceKind,
+}
+
+impl Unknown {
+    pub fn new(meta: &RuleMeta, at: &Prov, message: String) -> Self {
+        Unknown {
+            rule: meta.id,
+            message,
+            location: Location {
+                file: at.file.clone(),
+                line: at.line,
+            },
+            source: at.source,
+        }
+    }
+}
+
+/// Where rules put what they find.
+#[derive(Debug, Default)]
+pub struct Sink {
+    pub findings: Vec<Finding>,
+    pub unknowns: Vec<Unknown>,
+}
+
+impl Sink {
+    pub fn finding(
+        &mut self,
+        meta: &RuleMeta,
+        at: &Prov,
+        resource: impl Into<String>,
+        message: String,
+    ) {
+        self.findings
+            .push(Finding::new(meta, at, resource, message));
+    }
+
+    pub fn unknown(&mut self, meta: &RuleMeta, at: &Prov, message: String) {
+        self.unknowns.push(Unknown::new(meta, at, message));
+    }
+}

@@ -1,0 +1,460 @@
+//! The inventory model. Identifiers (`cluster`, `subnet` references) are the names sources give
+//! objects: an eksctl cluster's `metadata.name`, a Terraform address later, an ARN live.
+
+use crate::{Node, Prov, SourceKind, Val};
+use ipnet::IpNet;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Everything sources found, plus the input problems they met on the way.
+#[derive(Debug, Default, Serialize)]
+pub struct Inventory {
+    pub clusters: Vec<Cluster>,
+    pub node_groups: Vec<NodeGroup>,
+    pub fargate_profiles: Vec<FargateProfile>,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub launch_templates: Vec<LaunchTemplate>,
+    pub iam_roles: Vec<IamRole>,
+    pub addons: Vec<Addon>,
+    pub access_entries: Vec<AccessEntry>,
+    /// aws-auth `mapUsers` / `mapRoles` entries and eksctl `iamIdentityMappings`.
+    pub auth_mappings: Vec<AuthMapping>,
+    pub pod_identity_associations: Vec<PodIdentityAssociation>,
+    pub k8s: K8sObjects,
+    /// Files read, by source kind.
+    pub files: Vec<ScannedFile>,
+    /// Problems with the input: file, line, message. The scan goes on without that file or document.
+    pub errors: Vec<InputError>,
+    /// Things a source could not decide and that a user may want to know (`--show-unknown`).
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScannedFile {
+    pub file: Arc<str>,
+    pub source: Option<SourceKind>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputError {
+    pub file: Arc<str>,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub at: Prov,
+    pub message: String,
+}
+
+impl Inventory {
+    /// True when some infrastructure (a cluster definition) is in scope.
+    pub fn has_infrastructure(&self) -> bool {
+        !self.clusters.is_empty()
+    }
+
+    /// True when Kubernetes manifests are in scope.
+    pub fn has_manifests(&self) -> bool {
+        self.files.iter().any(|f| f.source == Some(SourceKind::K8s))
+    }
+
+    /// The cluster the manifests belong to: the only cluster in scope, if there is exactly one.
+    pub fn sole_cluster(&self) -> Option<&Cluster> {
+        match self.clusters.as_slice() {
+            [c] => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn node_groups_of<'a>(&'a self, cluster: &'a str) -> impl Iterator<Item = &'a NodeGroup> {
+        self.node_groups
+            .iter()
+            .filter(move |n| n.cluster == cluster)
+    }
+
+    pub fn fargate_profiles_of<'a>(
+        &'a self,
+        cluster: &'a str,
+    ) -> impl Iterator<Item = &'a FargateProfile> {
+        self.fargate_profiles
+            .iter()
+            .filter(move |f| f.cluster == cluster)
+    }
+
+    pub fn addons_of<'a>(&'a self, cluster: &'a str) -> impl Iterator<Item = &'a Addon> {
+        self.addons.iter().filter(move |a| a.cluster == cluster)
+    }
+
+    pub fn subnets_of<'a>(&'a self, cluster: &'a str) -> impl Iterator<Item = &'a Subnet> {
+        self.subnets
+            .iter()
+            .filter(move |s| s.cluster.as_deref() == Some(cluster))
+    }
+
+    /// A subnet by the reference a node group or profile uses (name or id).
+    pub fn subnet(&self, cluster: &str, reference: &str) -> Option<&Subnet> {
+        self.subnets.iter().find(|s| {
+            s.cluster.as_deref() == Some(cluster)
+                && (s.name == reference || s.id.as_deref() == Some(reference))
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AuthMode {
+    ConfigMap,
+    ApiAndConfigMap,
+    Api,
+}
+
+impl AuthMode {
+    pub fn parse(s: &str) -> Option<AuthMode> {
+        match s {
+            "CONFIG_MAP" => Some(AuthMode::ConfigMap),
+            "API_AND_CONFIG_MAP" => Some(AuthMode::ApiAndConfigMap),
+            "API" => Some(AuthMode::Api),
+            _ => None,
+        }
+    }
+}
+
+/// VPC CNI settings that change IP usage and pod limits.
+#[derive(Debug, Clone, Serialize)]
+pub struct CniSettings {
+    pub prefix_delegation: Val<bool>,
+    pub custom_networking: Val<bool>,
+    pub warm_eni_target: Val<Option<u32>>,
+    pub warm_ip_target: Val<Option<u32>>,
+    pub minimum_ip_target: Val<Option<u32>>,
+    pub warm_prefix_target: Val<Option<u32>>,
+}
+
+impl CniSettings {
+    /// The VPC CNI's own defaults (see `al2-and-ami-facts.md`), attributed to `at`.
+    pub fn defaults(at: &Prov, why: &'static str) -> CniSettings {
+        CniSettings {
+            prefix_delegation: Val::defaulted(false, at.clone(), why),
+            custom_networking: Val::defaulted(false, at.clone(), why),
+            warm_eni_target: Val::defaulted(Some(1), at.clone(), why),
+            warm_ip_target: Val::defaulted(None, at.clone(), why),
+            minimum_ip_target: Val::defaulted(None, at.clone(), why),
+            warm_prefix_target: Val::defaulted(Some(1), at.clone(), why),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cluster {
+    /// Identifier other objects use to point at this cluster.
+    pub id: String,
+    pub name: Val<String>,
+    pub region: Val<String>,
+    /// Kubernetes minor version, e.g. `1.31`.
+    pub version: Val<String>,
+    pub endpoint_public: Val<bool>,
+    pub endpoint_private: Val<bool>,
+    pub public_access_cidrs: Val<Vec<String>>,
+    /// Enabled control-plane log types (api, audit, authenticator, controllerManager, scheduler).
+    pub log_types: Val<Vec<String>>,
+    /// Customer-managed KMS key for envelope encryption of Secrets; `None` when there is none.
+    pub secrets_kms_key: Val<Option<String>>,
+    pub auth_mode: Val<AuthMode>,
+    pub bootstrap_creator_admin: Val<bool>,
+    /// An IAM OIDC provider for IRSA is created for the cluster.
+    pub oidc_provider: Val<bool>,
+    /// EKS Auto Mode compute (brings the Pod Identity agent and other components).
+    pub auto_mode: Val<bool>,
+    /// The add-on list is complete (no add-on is managed elsewhere than the scanned definition).
+    pub addons_complete: bool,
+    /// Whether vpc-cni, coredns, kube-proxy (and metrics-server with eksctl) are installed as EKS add-ons
+    /// by the tool that creates the cluster, without being listed.
+    pub default_addons: Val<Vec<String>>,
+    pub vpc: Option<String>,
+    /// Availability zones the cluster's subnets span.
+    pub azs: Val<Vec<String>>,
+    pub cni: CniSettings,
+    pub support_type: Val<String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NodeGroupKind {
+    Managed,
+    SelfManaged,
+    Karpenter,
+}
+
+/// The AMI family of a node group, normalized across eksctl `amiFamily` and EKS `amiType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AmiFamily {
+    AmazonLinux2,
+    AmazonLinux2023,
+    Bottlerocket,
+    Ubuntu,
+    Windows,
+    Custom,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeGroup {
+    pub cluster: String,
+    pub name: String,
+    pub kind: NodeGroupKind,
+    pub instance_types: Val<Vec<String>>,
+    pub ami_family: Val<AmiFamily>,
+    /// The literal AMI setting as written (`amiFamily: AmazonLinux2`, `ami_type = "AL2_x86_64"`).
+    pub ami_label: Val<String>,
+    pub min_size: Val<u32>,
+    pub max_size: Val<u32>,
+    pub desired_size: Val<u32>,
+    /// kubelet max pods when set explicitly.
+    pub max_pods: Val<Option<u32>>,
+    /// IMDS `HttpTokens`: `required` or `optional`.
+    pub imds_http_tokens: Val<String>,
+    pub imds_hop_limit: Val<u32>,
+    /// Pods are blocked from IMDS by other means (eksctl `disablePodIMDS`).
+    pub imds_blocked_for_pods: Val<bool>,
+    pub volume_encrypted: Val<bool>,
+    /// Subnet references (names or ids) the nodes launch into.
+    pub subnets: Val<Vec<String>>,
+    pub azs: Val<Vec<String>>,
+    /// Kubelet version (minor, e.g. `1.30`) when the node group pins one.
+    pub version: Val<Option<String>>,
+    pub node_role: Val<Option<String>>,
+    pub launch_template: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LaunchTemplate {
+    pub id: String,
+    pub http_tokens: Val<String>,
+    pub hop_limit: Val<u32>,
+    pub user_data_max_pods: Val<Option<u32>>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FargateSelector {
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FargateProfile {
+    pub cluster: String,
+    pub name: String,
+    pub selectors: Vec<FargateSelector>,
+    /// Subnet references; `None` inside the `Val` means "the cluster's private subnets".
+    pub subnets: Val<Option<Vec<String>>>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Vpc {
+    pub id: String,
+    pub cidr: Val<IpNet>,
+    pub dns_support: Val<bool>,
+    pub dns_hostnames: Val<bool>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Subnet {
+    /// The name the definition gives it (eksctl subnet key, Terraform address).
+    pub name: String,
+    pub id: Option<String>,
+    pub cluster: Option<String>,
+    pub vpc: Option<String>,
+    pub cidr: Val<IpNet>,
+    pub az: Val<String>,
+    pub public: Val<bool>,
+    pub map_public_ip: Val<bool>,
+    pub tags: BTreeMap<String, String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VpcEndpoint {
+    pub vpc: Option<String>,
+    pub service: String,
+    pub kind: String,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IamRole {
+    pub id: String,
+    pub managed_policies: Val<Vec<String>>,
+    pub inline_policies: Vec<Node>,
+    pub trust_policy: Val<Option<Node>>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Addon {
+    pub cluster: String,
+    pub name: String,
+    pub version: Val<Option<String>>,
+    /// IAM role for the add-on's service account (IRSA or Pod Identity), when given.
+    pub role: Val<Option<String>>,
+    /// `configurationValues` as written.
+    pub configuration: Option<Node>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessEntry {
+    pub cluster: String,
+    pub principal_arn: String,
+    pub kubernetes_groups: Vec<String>,
+    pub access_policies: Vec<String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AuthMappingKind {
+    User,
+    Role,
+    Account,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthMapping {
+    /// The cluster this mapping is for, when the source says (eksctl); aws-auth ConfigMaps do not.
+    pub cluster: Option<String>,
+    pub kind: AuthMappingKind,
+    pub arn: String,
+    pub username: Option<String>,
+    pub groups: Vec<String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PodIdentityAssociation {
+    pub cluster: String,
+    pub namespace: String,
+    pub service_account: String,
+    pub role: Val<Option<String>>,
+    pub at: Prov,
+}
+
+/// Kubernetes objects from manifests (and later live).
+#[derive(Debug, Default, Serialize)]
+pub struct K8sObjects {
+    /// Every object with an apiVersion and kind, for API-version checks.
+    pub objects: Vec<ObjectRef>,
+    pub workloads: Vec<Workload>,
+    pub services: Vec<Service>,
+    pub ingresses: Vec<Ingress>,
+    pub storage_classes: Vec<StorageClass>,
+    pub pvcs: Vec<Pvc>,
+    pub hpas: Vec<Hpa>,
+    pub pdbs: Vec<ObjectRef>,
+    pub service_accounts: Vec<ServiceAccount>,
+    pub namespaces: Vec<ObjectRef>,
+    /// VPC CNI settings read from an `aws-node` DaemonSet.
+    pub cni: Option<CniSettings>,
+    /// Objects that install metrics-server (Deployment, APIService, HelmRelease, Argo CD Application).
+    pub metrics_server: Vec<ObjectRef>,
+}
+
+/// An object's identity and place.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    /// `Unknown` when the manifest sets none (kubectl or Helm choose it when applying).
+    pub namespace: Val<String>,
+    pub at: Prov,
+}
+
+impl ObjectRef {
+    pub fn display(&self) -> String {
+        match self.namespace.known() {
+            Some(ns) => format!("{} {}/{}", self.kind, ns, self.name),
+            None => format!("{} {}", self.kind, self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VolumeClaim {
+    pub name: String,
+    /// `None` inside the `Val` when no class is named (the cluster's default class applies).
+    pub storage_class: Option<String>,
+    pub at: Prov,
+}
+
+/// A pod-creating object: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod.
+#[derive(Debug, Clone, Serialize)]
+pub struct Workload {
+    pub obj: ObjectRef,
+    pub pod_labels: BTreeMap<String, String>,
+    /// The pod spec as written (`spec`, `spec.template.spec` or `spec.jobTemplate.spec.template.spec`).
+    pub pod_spec: Option<Node>,
+    pub replicas: Option<u32>,
+    /// CronJob schedule.
+    pub schedule: Option<(String, Prov)>,
+    /// StatefulSet `volumeClaimTemplates`.
+    pub claim_templates: Vec<VolumeClaim>,
+    /// PVCs referenced from pod volumes.
+    pub pvc_refs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub obj: ObjectRef,
+    pub service_type: String,
+    pub selector: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ingress {
+    pub obj: ObjectRef,
+    pub class: Option<String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StorageClass {
+    pub obj: ObjectRef,
+    pub provisioner: String,
+    /// `None` when the manifest does not set it (Kubernetes then uses `Immediate`).
+    pub binding_mode: Option<String>,
+    pub is_default: bool,
+    pub parameters: BTreeMap<String, String>,
+}
+
+impl StorageClass {
+    pub fn is_ebs(&self) -> bool {
+        self.provisioner == "ebs.csi.aws.com" || self.provisioner == "kubernetes.io/aws-ebs"
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pvc {
+    pub obj: ObjectRef,
+    pub storage_class: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hpa {
+    pub obj: ObjectRef,
+    /// Resource metrics the HPA scales on (`cpu`, `memory`); an HPA with no metrics uses CPU.
+    pub resource_metrics: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceAccount {
+    pub obj: ObjectRef,
+    pub annotations: BTreeMap<String, String>,
+}

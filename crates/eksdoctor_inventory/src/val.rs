@@ -1,0 +1,143 @@
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+/// Which kind of input a value or finding came from (the `source` field of the JSON contract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Tf,
+    Plan,
+    Eksctl,
+    K8s,
+    Live,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Tf => "tf",
+            SourceKind::Plan => "plan",
+            SourceKind::Eksctl => "eksctl",
+            SourceKind::K8s => "k8s",
+            SourceKind::Live => "live",
+        }
+    }
+}
+
+/// Where a value came from: a file and a 1-based line (static inputs) or a resource name (live).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Prov {
+    pub file: Arc<str>,
+    pub line: u32,
+    pub source: SourceKind,
+}
+
+impl Prov {
+    pub fn new(file: &Arc<str>, line: u32, source: SourceKind) -> Prov {
+        Prov {
+            file: file.clone(),
+            line,
+            source,
+        }
+    }
+
+    /// The same file and source at another line.
+    pub fn at_line(&self, line: u32) -> Prov {
+        Prov {
+            file: self.file.clone(),
+            line,
+            source: self.source,
+        }
+    }
+}
+
+impl fmt::Display for Prov {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A value as a source saw it.
+///
+/// `Known` carries `default`: `Some(why)` when the input did not set the value and it was filled from
+/// the documented default of the tool that consumes the input (e.g. "eksctl default"); its
+/// provenance is then the enclosing object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum Val<T> {
+    Known {
+        value: T,
+        at: Prov,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        default: Option<&'static str>,
+    },
+    Unknown {
+        reason: String,
+        at: Prov,
+    },
+}
+
+impl<T> Val<T> {
+    pub fn set(value: T, at: Prov) -> Val<T> {
+        Val::Known {
+            value,
+            at,
+            default: None,
+        }
+    }
+
+    pub fn defaulted(value: T, at: Prov, why: &'static str) -> Val<T> {
+        Val::Known {
+            value,
+            at,
+            default: Some(why),
+        }
+    }
+
+    pub fn unknown(reason: impl Into<String>, at: Prov) -> Val<T> {
+        Val::Unknown {
+            reason: reason.into(),
+            at,
+        }
+    }
+
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Val::Known { value, .. } => Some(value),
+            Val::Unknown { .. } => None,
+        }
+    }
+
+    pub fn at(&self) -> &Prov {
+        match self {
+            Val::Known { at, .. } | Val::Unknown { at, .. } => at,
+        }
+    }
+
+    /// `Some(why)` when the value is a default rather than written in the input.
+    pub fn default_note(&self) -> Option<&'static str> {
+        match self {
+            Val::Known { default, .. } => *default,
+            Val::Unknown { .. } => None,
+        }
+    }
+
+    pub fn unknown_reason(&self) -> Option<&str> {
+        match self {
+            Val::Known { .. } => None,
+            Val::Unknown { reason, .. } => Some(reason),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Val<U> {
+        match self {
+            Val::Known { value, at, default } => Val::Known {
+                value: f(value),
+                at,
+                default,
+            },
+            Val::Unknown { reason, at } => Val::Unknown { reason, at },
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Queries several rules share. They read the inventory only.
+
+use crate::Ctx;
+use eksdoctor_inventory::*;
+use eksdoctor_knowledge::KubeVersion;
+use std::collections::BTreeMap;
+
+/// A cluster's Kubernetes version, when known and well-formed.
+pub fn cluster_version(c: &Cluster) -> Option<KubeVersion> {
+    c.version.known().and_then(|v| v.parse().ok())
+}
+
+/// `1,234` style thousands separators for whole dollars.
+pub fn thousands(n: i64) -> String {
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Fargate profile namespace patterns accept `*` and `?`.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => go(&p[1..], t) || (!t.is_empty() && go(p, &t[1..])),
+            (Some(b'?'), Some(_)) => go(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
+}
+
+fn labels_match(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// The Fargate profile (of the only cluster in scope) that would run a pod with these namespace
+/// and labels, if any.
+pub fn fargate_profile_for<'a>(
+    ctx: &'a Ctx,
+    namespace: &str,
+    labels: &BTreeMap<String, String>,
+) -> Option<(&'a FargateProfile, &'a FargateSelector)> {
+    let cluster = ctx.inv.sole_cluster()?;
+    ctx.inv.fargate_profiles_of(&cluster.id).find_map(|p| {
+        p.selectors
+            .iter()
+            .find(|s| glob(&s.namespace, namespace) && labels_match(&s.labels, labels))
+            .map(|s| (p, s))
+    })
+}
+
+/// The profile that takes *every* pod of a namespace (a selector without labels), if any.
+pub fn fargate_only_namespace<'a>(ctx: &'a Ctx, namespace: &str) -> Option<&'a FargateProfile> {
+    let cluster = ctx.inv.sole_cluster()?;
+    ctx.inv.fargate_profiles_of(&cluster.id).find(|p| {
+        p.selectors
+            .iter()
+            .any(|s| s.labels.is_empty() && glob(&s.namespace, namespace))
+    })
+}
+
+/// Whether pods of a workload run on Fargate (namespace known and matched by a profile).
+pub fn workload_on_fargate<'a>(ctx: &'a Ctx, w: &Workload) -> Option<&'a FargateProfile> {
+    if w.obj.kind == "DaemonSet" {
+        return None;
+    }
+    let ns = w.obj.namespace.known()?;
+    fargate_profile_for(ctx, ns, &w.pod_labels).map(|(p, _)| p)
+}
+
+/// Resolve a claim's StorageClass: the named class, or the default class when none is named.
+/// `None` when the class is not among the scanned objects (it cannot be judged).
+pub fn storage_class<'a>(ctx: &'a Ctx, name: Option<&str>) -> Option<&'a StorageClass> {
+    let classes = &ctx.inv.k8s.storage_classes;
+    match name {
+        Some("") => None, // "" explicitly disables dynamic provisioning
+        Some(n) => classes.iter().find(|c| c.obj.name == n),
+        None => {
+            let defaults: Vec<_> = classes.iter().filter(|c| c.is_default).collect();
+            match defaults.as_slice() {
+                [one] => Some(one),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// Describe a class for messages: `gp3 (EBS, ebs.csi.aws.com)`.
+pub fn class_label(c: &StorageClass, named: bool) -> String {
+    let how = if named { "" } else { "default " };
+    format!("{how}StorageClass `{}` ({})", c.obj.name, c.provisioner)
+}
+
+/// AZs a Fargate profile's pods run in: its subnets', or the cluster's private subnets'.
+pub fn fargate_profile_azs(inv: &Inventory, p: &FargateProfile) -> Option<Vec<String>> {
+    let subnets: Vec<&Subnet> = match p.subnets.known()? {
+        Some(refs) => refs
+            .iter()
+            .map(|r| inv.subnet(&p.cluster, r))
+            .collect::<Option<Vec<_>>>()?,
+        None => inv
+            .subnets_of(&p.cluster)
+            .filter(|s| s.public.known() == Some(&false))
+            .collect(),
+    };
+    if subnets.is_empty() {
+        return None;
+    }
+    let mut azs: Vec<String> = subnets
+        .iter()
+        .map(|s| s.az.known().cloned())
+        .collect::<Option<Vec<_>>>()?;
+    azs.sort();
+    azs.dedup();
+    Some(azs)
+}
+
+/// The VPC CNI settings in force for a cluster: from the cluster definition (add-on configuration),
+/// overridden by an `aws-node` DaemonSet among the manifests when this is the only cluster.
+pub fn cni_settings<'a>(ctx: &'a Ctx, c: &'a Cluster) -> &'a CniSettings {
+    match (&ctx.inv.k8s.cni, ctx.inv.sole_cluster()) {
+        (Some(k), Some(_)) => k,
+        _ => &c.cni,
+    }
+}
+
+/// Whether the cluster gives pods their own AWS identity (IRSA or Pod Identity).
+pub fn uses_workload_identity(inv: &Inventory, c: &Cluster) -> Option<bool> {
+    let pod_identity = inv
+        .pod_identity_associations
+        .iter()
+        .any(|p| p.cluster == c.id)
+        || inv
+            .addons_of(&c.id)
+            .any(|a| a.name == "eks-pod-identity-agent");
+    Some(*c.oidc_provider.known()? || pod_identity || c.auto_mode.known() == Some(&true))
+}
+
+/// `where` suffix for defaulted values: ` (eksctl default)`.
+pub fn default_note<T>(v: &Val<T>) -> String {
+    v.default_note()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn globbing() {
+        assert!(glob("prod-*", "prod-web"));
+        assert!(glob("team-?", "team-a"));
+        assert!(!glob("team-?", "team-ab"));
+        assert!(glob("default", "default"));
+        assert!(!glob("default", "kube-system"));
+    }
+    #[test]
+    fn thousands_sep() {
+        assert_eq!(thousands(4380), "4,380");
+        assert_eq!(thousands(438), "438");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+}

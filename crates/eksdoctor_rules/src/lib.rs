@@ -1,0 +1,63 @@
+//! The rule engine. Each rule lives in its own file under `rules/` with its documentation
+//! ([`RuleMeta`]) and its check; [`registry::RULES`] is the single list of them. Rules read the
+//! [`Inventory`] and [`Settings`] only: no I/O, no clock.
+
+mod helpers;
+pub mod registry;
+mod rules;
+
+pub use registry::{find_rule, rules_markdown, Rule, RULES};
+
+use chrono::NaiveDate;
+use eksdoctor_findings::Sink;
+use eksdoctor_inventory::Inventory;
+use eksdoctor_knowledge::{Calendar, KubeVersion};
+
+/// What rules are judged against.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The date calendar rules judge against (`--as-of`).
+    pub as_of: NaiveDate,
+    /// The Kubernetes version manifests are checked against when no cluster says it.
+    pub k8s_version: Option<KubeVersion>,
+    /// Smallest acceptable prefix length for node and pod subnets (21 = a /21).
+    pub min_subnet_prefix: u8,
+    /// Warn this many days before the end of standard support.
+    pub eos_warning_days: i64,
+    /// The EKS version calendar (embedded, or `--calendar FILE`).
+    pub calendar: Calendar,
+}
+
+impl Settings {
+    pub fn new(as_of: NaiveDate) -> Settings {
+        Settings {
+            as_of,
+            k8s_version: None,
+            min_subnet_prefix: 21,
+            eos_warning_days: 90,
+            calendar: eksdoctor_knowledge::calendar().clone(),
+        }
+    }
+}
+
+/// What rules see.
+pub struct Ctx<'a> {
+    pub inv: &'a Inventory,
+    pub settings: &'a Settings,
+}
+
+/// Run every rule; findings come back sorted by file, line and rule.
+pub fn run(inv: &Inventory, settings: &Settings) -> Sink {
+    let ctx = Ctx { inv, settings };
+    let mut sink = Sink::default();
+    for rule in RULES {
+        (rule.check)(&ctx, &mut sink);
+    }
+    sink.findings
+        .sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
+    sink.findings
+        .dedup_by(|a, b| a.location == b.location && a.rule == b.rule && a.message == b.message);
+    sink.unknowns
+        .sort_by(|a, b| (&a.location, a.rule).cmp(&(&b.location, b.rule)));
+    sink
+}

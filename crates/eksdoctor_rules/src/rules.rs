@@ -1,0 +1,31 @@
+//! One module per catalog rule.
+
+pub mod addon_not_managed;
+pub mod addon_version_outdated;
+pub mod ami_type_deprecated;
+pub mod auth_mode_config_map;
+pub mod aws_auth_user_system_masters;
+pub mod control_plane_logging_off;
+pub mod cronjob_ip_churn;
+pub mod deprecated_api;
+pub mod ebs_volume_az_bound;
+pub mod endpoint_public_unrestricted;
+pub mod fargate_daemonset;
+pub mod fargate_ebs_volume;
+pub mod fargate_lb_target_type;
+pub mod fargate_public_subnet;
+pub mod fargate_unsupported_pod_spec;
+pub mod hpa_without_metrics_server;
+pub mod imds_reachable_from_pods;
+pub mod imdsv2_not_required;
+pub mod in_tree_ebs_provisioner;
+pub mod max_pods_over_eni_limit;
+pub mod no_workload_identity;
+pub mod node_version_skew;
+pub mod node_volume_unencrypted;
+pub mod secrets_no_customer_kms;
+pub mod single_az;
+pub mod storageclass_immediate_binding;
+pub mod subnet_too_small;
+pub mod version_end_of_life;
+pub mod version_out_of_standard_support;

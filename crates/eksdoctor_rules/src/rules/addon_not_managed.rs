@@ -1,0 +1,42 @@
+//! # addon-not-managed
+//! vpc-cni, coredns or kube-proxy is not managed as an EKS add-on, so nobody upgrades it with the
+//! cluster. eksctl (0.184.0+) creates the three as EKS add-ons unless
+//! `addonsConfig.disableDefaultAddons` is true; EKS Auto Mode manages them itself.
+
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "addon-not-managed",
+    category: Category::Versions,
+    severity: Severity::Low,
+    summary: "vpc-cni, coredns or kube-proxy is not an EKS managed add-on",
+    why: "Self-managed copies are not upgraded with the control plane; after a few cluster upgrades they are far behind and break in ways that look like network faults.",
+    fix: "Manage them as EKS add-ons (eksctl `addons:`, Terraform `aws_eks_addon`), or own their upgrades explicitly.",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "The cluster's add-ons may be managed outside the scanned definition, or Auto Mode is on.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/eks-add-ons.html"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    for c in &ctx.inv.clusters {
+        if !c.addons_complete || c.auto_mode.known() != Some(&false) {
+            continue;
+        }
+        let Some(defaults) = c.default_addons.known() else {
+            continue;
+        };
+        for name in ["vpc-cni", "coredns", "kube-proxy"] {
+            let managed = defaults.iter().any(|d| d == name)
+                || ctx.inv.addons_of(&c.id).any(|a| a.name == name);
+            if !managed {
+                sink.finding(
+                    &META,
+                    c.default_addons.at(),
+                    format!("cluster {}", c.id),
+                    format!("cluster `{}` does not manage {name} as an EKS add-on: it is not listed and default add-ons are disabled", c.id),
+                );
+            }
+        }
+    }
+}

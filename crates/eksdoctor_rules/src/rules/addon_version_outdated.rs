@@ -1,0 +1,61 @@
+//! # addon-version-outdated
+//! A pinned add-on version is older than the newest version the EKS user guide listed for the
+//! cluster's Kubernetes version (embedded data, retrieved 2026-11-22). Silent where the data has no
+//! row for that add-on and version (vpc-cni has none for 1.34+).
+
+use crate::helpers::cluster_version;
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use eksdoctor_knowledge::addon_latest;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "addon-version-outdated",
+    category: Category::Versions,
+    severity: Severity::Medium,
+    summary: "An add-on version is older than the newest EKS lists for the cluster's version",
+    why: "EKS does not upgrade add-ons when it upgrades the cluster; old add-on builds miss fixes and may not support the cluster's Kubernetes version.",
+    fix: "Update the add-on to the version `aws eks describe-addon-versions` lists for the cluster's version.",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "No version is pinned (`latest`), the cluster version is unknown, or the data has no row.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html"],
+};
+
+/// Numeric parts of `v1.19.0-eksbuild.3` → [1, 19, 0, 3].
+pub fn parts(v: &str) -> Vec<u64> {
+    v.trim_start_matches('v')
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    for a in &ctx.inv.addons {
+        let Some(Some(pinned)) = a.version.known() else {
+            continue;
+        };
+        if pinned == "latest" || pinned == "default" {
+            continue;
+        }
+        let Some(c) = ctx.inv.clusters.iter().find(|c| c.id == a.cluster) else {
+            continue;
+        };
+        let Some(v) = cluster_version(c) else {
+            continue;
+        };
+        let Some((latest, _src)) = addon_latest(&a.name, v) else {
+            continue;
+        };
+        if parts(pinned) < parts(&latest) {
+            sink.finding(
+                &META,
+                a.version.at(),
+                format!("addon {}", a.name),
+                format!(
+                    "add-on {} is pinned to {pinned}; the EKS user guide listed {latest} as the newest for Kubernetes {v} (data of 2026-11-22)",
+                    a.name
+                ),
+            );
+        }
+    }
+}

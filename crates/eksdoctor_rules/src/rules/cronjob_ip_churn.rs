@@ -1,0 +1,73 @@
+//! # cronjob-ip-churn
+//! A CronJob that runs every minute: each run takes a fresh pod IP, which the VPC CNI holds for its
+//! cooldown (`IP_COOLDOWN_PERIOD`, 30 s) after the pod ends, so frequent jobs keep addresses busy
+//! and churn ENI/IP allocation.
+
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "cronjob-ip-churn",
+    category: Category::Autoscaling,
+    severity: Severity::Low,
+    summary: "A CronJob runs every minute (IP churn)",
+    why: "Every run creates a pod with a new VPC address held for its run time plus the CNI's 30 s cooldown; per-minute jobs multiply IP demand and EC2 API calls.",
+    fix: "Run less often, or replace the CronJob with a long-running worker that loops.",
+    sources: &["k8s", "live"],
+    silent_when: "The schedule runs less often than every minute.",
+    references: &["https://github.com/aws/amazon-vpc-cni-k8s/blob/master/README.md"],
+};
+
+/// True when the minute field of a 5-field cron schedule fires every minute.
+pub fn every_minute(schedule: &str) -> bool {
+    let mut fields: Vec<&str> = schedule.split_whitespace().collect();
+    if fields
+        .first()
+        .is_some_and(|f| f.starts_with("CRON_TZ=") || f.starts_with("TZ="))
+    {
+        fields.remove(0);
+    }
+    if fields.len() != 5 {
+        return false;
+    }
+    matches!(fields[0], "*" | "*/1" | "0-59" | "0-59/1")
+}
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    for w in ctx
+        .inv
+        .k8s
+        .workloads
+        .iter()
+        .filter(|w| w.obj.kind == "CronJob")
+    {
+        let Some((schedule, at)) = &w.schedule else {
+            continue;
+        };
+        if every_minute(schedule) {
+            sink.finding(
+                &META,
+                at,
+                w.obj.display(),
+                format!(
+                    "{} runs every minute (`{schedule}`): each run takes a new pod IP that the VPC CNI keeps for 30 s after the pod ends",
+                    w.obj.display()
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::every_minute;
+    #[test]
+    fn schedules() {
+        assert!(every_minute("* * * * *"));
+        assert!(every_minute("*/1 9-17 * * 1-5"));
+        assert!(every_minute("CRON_TZ=UTC * * * * *"));
+        assert!(!every_minute("*/5 * * * *"));
+        assert!(!every_minute("0 * * * *"));
+        assert!(!every_minute("@hourly"));
+    }
+}

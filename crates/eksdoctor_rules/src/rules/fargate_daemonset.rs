@@ -1,0 +1,55 @@
+//! # fargate-daemonset
+//! DaemonSets do not run on Fargate: when some namespaces are served only by Fargate (a profile
+//! selector without labels) and have workloads, every DaemonSet — log shippers, metric and security
+//! agents — is missing for those pods.
+//!
+//! Scope: the only cluster scanned together with manifests (one cluster in scope → all manifests
+//! belong to it).
+
+use crate::helpers::fargate_only_namespace;
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use std::collections::BTreeMap;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "fargate-daemonset",
+    category: Category::Fargate,
+    severity: Severity::Medium,
+    summary: "DaemonSets are needed by pods in namespaces served only by Fargate",
+    why: "Fargate runs each pod on its own micro-VM with no DaemonSets; node-level log, metric and security agents silently miss every Fargate pod.",
+    fix: "Use Fargate's built-in Fluent Bit log router (aws-logging ConfigMap) and sidecars for metrics, or run these namespaces on EC2 nodes.",
+    sources: &["x", "live"],
+    silent_when: "No cluster (or several) is scanned with the manifests, or workload namespaces are not set.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/fargate.html", "https://docs.aws.amazon.com/eks/latest/userguide/fargate-logging.html"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let k = &ctx.inv.k8s;
+    let mut fargate_ns: BTreeMap<&str, &str> = BTreeMap::new();
+    for w in k.workloads.iter().filter(|w| w.obj.kind != "DaemonSet") {
+        if let Some(ns) = w.obj.namespace.known() {
+            if let Some(p) = fargate_only_namespace(ctx, ns) {
+                fargate_ns.insert(ns, &p.name);
+            }
+        }
+    }
+    if fargate_ns.is_empty() {
+        return;
+    }
+    let list = fargate_ns
+        .iter()
+        .map(|(ns, p)| format!("`{ns}` (profile `{p}`)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for ds in k.workloads.iter().filter(|w| w.obj.kind == "DaemonSet") {
+        sink.finding(
+            &META,
+            &ds.obj.at,
+            ds.obj.display(),
+            format!(
+                "{} does not run on Fargate: pods in namespaces served only by Fargate get none of it: {list}",
+                ds.obj.display()
+            ),
+        );
+    }
+}

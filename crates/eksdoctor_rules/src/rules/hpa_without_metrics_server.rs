@@ -1,0 +1,61 @@
+//! # hpa-without-metrics-server
+//! HorizontalPodAutoscalers on CPU or memory in a cluster that has no metrics-server: they never
+//! scale. Decided only when one cluster's definition (with its full add-on list) and its manifests
+//! are scanned together; manifests alone cannot tell. eksctl 0.201.0+ installs metrics-server as a
+//! default add-on unless `addonsConfig.disableDefaultAddons` is true.
+
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "hpa-without-metrics-server",
+    category: Category::Autoscaling,
+    severity: Severity::Medium,
+    summary: "Resource-metric HPAs in a cluster without metrics-server",
+    why: "CPU and memory HPAs read the resource metrics API that metrics-server serves; without it they report <unknown> and never scale.",
+    fix: "Install metrics-server (the EKS add-on `metrics-server`, or its Helm chart).",
+    sources: &["live", "x"],
+    silent_when: "Manifests are scanned without the cluster's definition, several clusters are in scope, or metrics-server is installed by an add-on, Helm release, Argo CD application or Deployment in scope.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/metrics-server.html"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let Some(c) = ctx.inv.sole_cluster() else {
+        return;
+    };
+    if !c.addons_complete {
+        return;
+    }
+    let Some(defaults) = c.default_addons.known() else {
+        return;
+    };
+    let present = defaults.iter().any(|d| d == "metrics-server")
+        || ctx.inv.addons_of(&c.id).any(|a| a.name == "metrics-server")
+        || !ctx.inv.k8s.metrics_server.is_empty()
+        || c.auto_mode.known() != Some(&false);
+    if present {
+        return;
+    }
+    for h in &ctx.inv.k8s.hpas {
+        let res: Vec<&str> = h
+            .resource_metrics
+            .iter()
+            .map(String::as_str)
+            .filter(|m| *m == "cpu" || *m == "memory")
+            .collect();
+        if res.is_empty() {
+            continue;
+        }
+        sink.finding(
+            &META,
+            &h.obj.at,
+            h.obj.display(),
+            format!(
+                "{} scales on {}, but cluster `{}` installs no metrics-server (default add-ons are disabled and none of the scanned add-ons or manifests provide it)",
+                h.obj.display(),
+                res.join(" and "),
+                c.id
+            ),
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! # node-version-skew
+//! A node group's kubelet version is behind the control plane, or beyond the allowed skew: since
+//! Kubernetes 1.28 kubelets may be up to 3 minor versions older than the API server (2 before), and
+//! never newer.
+
+use crate::helpers::cluster_version;
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use eksdoctor_knowledge::KubeVersion;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "node-version-skew",
+    category: Category::Versions,
+    severity: Severity::Medium,
+    summary: "Node group version behind the control plane, or beyond the allowed skew",
+    why: "Old kubelets miss fixes and block the next control-plane upgrade once the skew limit is reached; beyond it, nodes misbehave or fail to join.",
+    fix: "Upgrade the node group to the control plane's version (managed node groups: update the release version / AMI).",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "The node group does not pin a version (eksctl creates nodes at the cluster's version) or either version is unknown.",
+    references: &["https://kubernetes.io/releases/version-skew-policy/"],
+};
+
+/// Minor versions a kubelet may lag behind an API server of version `cp`.
+pub fn allowed_skew(cp: KubeVersion) -> i64 {
+    if cp >= KubeVersion::new(1, 28) {
+        3
+    } else {
+        2
+    }
+}
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    for ng in &ctx.inv.node_groups {
+        let Some(Some(nv)) = ng.version.known() else {
+            continue;
+        };
+        let Ok(nv) = nv.parse::<KubeVersion>() else {
+            continue;
+        };
+        let Some(c) = ctx.inv.clusters.iter().find(|c| c.id == ng.cluster) else {
+            continue;
+        };
+        let Some(cp) = cluster_version(c) else {
+            continue;
+        };
+        let behind = nv.minors_behind(cp);
+        let allowed = allowed_skew(cp);
+        let msg = if behind < 0 {
+            format!("node group `{}` runs kubelet {nv}, newer than the control plane ({cp}); kubelets must not be newer than the API server", ng.name)
+        } else if behind > allowed {
+            format!("node group `{}` runs kubelet {nv}, {behind} minor versions behind the control plane ({cp}): beyond the allowed skew of {allowed}", ng.name)
+        } else if behind > 0 {
+            format!("node group `{}` runs kubelet {nv}, {behind} minor version{} behind the control plane ({cp}); the allowed skew is {allowed}", ng.name, if behind > 1 { "s" } else { "" })
+        } else {
+            continue;
+        };
+        sink.finding(
+            &META,
+            ng.version.at(),
+            format!("nodegroup {}", ng.name),
+            msg,
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! # secrets-no-customer-kms
+//! No envelope encryption of Secrets with a customer-managed KMS key. Newer EKS versions encrypt
+//! all Kubernetes API data with an AWS-owned key by default; a customer key adds control over the
+//! key's policy, rotation and audit.
+
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "secrets-no-customer-kms",
+    category: Category::ControlPlane,
+    severity: Severity::Low,
+    summary: "Secrets are not envelope-encrypted with a customer-managed KMS key",
+    why: "Without a key of your own you cannot restrict, audit or revoke decryption of Secrets separately from EKS; compliance regimes often require it.",
+    fix: "Add a customer-managed KMS key for secrets encryption (eksctl `secretsEncryption.keyARN`, Terraform `encryption_config`).",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "Encryption settings are unknown.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    for c in &ctx.inv.clusters {
+        if let Some(None) = c.secrets_kms_key.known() {
+            sink.finding(
+                &META,
+                c.secrets_kms_key.at(),
+                format!("cluster {}", c.id),
+                format!(
+                    "cluster `{}` has no customer-managed KMS key for Secrets; they are encrypted only with the AWS-owned key EKS uses by default",
+                    c.id
+                ),
+            );
+        }
+    }
+}

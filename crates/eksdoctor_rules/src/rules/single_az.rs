@@ -1,0 +1,54 @@
+//! # single-az
+//! All of a cluster's node capacity (node groups and Fargate profiles together) sits in one
+//! availability zone, so one AZ outage stops every workload. One node group per AZ is fine.
+
+use crate::helpers::fargate_profile_azs;
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use std::collections::BTreeSet;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "single-az",
+    category: Category::Network,
+    severity: Severity::High,
+    summary: "All of a cluster's node capacity sits in one availability zone",
+    why: "An AZ outage, or an AZ running out of an instance type, stops every workload at once.",
+    fix: "Spread node groups (or their subnets) over at least two, better three, availability zones; for stateful workloads with cluster-autoscaler use one node group per AZ.",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "Any node group's or Fargate profile's zones are unknown (eksctl picks the cluster's zones itself when none are given), or Karpenter provides capacity.",
+    references: &["https://docs.aws.amazon.com/eks/latest/best-practices/reliability.html"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    'cluster: for c in &ctx.inv.clusters {
+        let mut zones = BTreeSet::new();
+        let mut names = Vec::new();
+        for ng in ctx.inv.node_groups_of(&c.id) {
+            match ng.azs.known() {
+                Some(z) if !z.is_empty() => zones.extend(z.iter().cloned()),
+                _ => continue 'cluster,
+            }
+            names.push(format!("node group `{}`", ng.name));
+        }
+        for fp in ctx.inv.fargate_profiles_of(&c.id) {
+            match fargate_profile_azs(ctx.inv, fp) {
+                Some(z) => zones.extend(z),
+                None => continue 'cluster,
+            }
+            names.push(format!("Fargate profile `{}`", fp.name));
+        }
+        if zones.len() == 1 && !names.is_empty() {
+            let zone = zones.iter().next().expect("one zone");
+            sink.finding(
+                &META,
+                &c.at,
+                format!("cluster {}", c.id),
+                format!(
+                    "all node capacity of cluster `{}` ({}) is in one availability zone, {zone}",
+                    c.id,
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! # subnet-too-small
+//! A subnet that hosts nodes or pods is smaller than a /21 (configurable). AWS reserves 5 addresses
+//! in every subnet, so a /24 holds 251 usable addresses and a /21 2043; with the VPC CNI every pod
+//! takes one, and a node holds a whole spare ENI's worth more.
+//!
+//! Which subnets host nodes: a node group's `subnets`, else (eksctl) the public subnets, or the
+//! private ones with `privateNetworking: true`; a Fargate profile's `subnets`, else the cluster's
+//! private subnets. Silent for subnets given by id only (their CIDR is in AWS).
+
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use std::collections::BTreeSet;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "subnet-too-small",
+    category: Category::Network,
+    severity: Severity::High,
+    summary: "A subnet that hosts nodes or pods is smaller than a /21",
+    why: "Every pod takes a VPC address and each node keeps spare ones warm; a small subnet runs out during a scale-up or upgrade surge and new pods stay Pending.",
+    fix: "Use a /21 or larger per AZ for node and pod subnets, or add a secondary VPC CIDR (e.g. 100.64.0.0/16) with custom networking or prefix delegation.",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "The subnet's CIDR is not known (given by id only, from a data source, or unset variable).",
+    references: &["https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html", "https://docs.aws.amazon.com/eks/latest/best-practices/subnets.html"],
+};
+
+pub fn usable(prefix: u8) -> u64 {
+    (1u64 << (32 - u32::from(prefix))).saturating_sub(5)
+}
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let min = ctx.settings.min_subnet_prefix;
+    for c in &ctx.inv.clusters {
+        let mut hosting: BTreeSet<String> = BTreeSet::new();
+        for ng in ctx.inv.node_groups_of(&c.id) {
+            if let Some(refs) = ng.subnets.known() {
+                hosting.extend(refs.iter().cloned());
+            }
+        }
+        for fp in ctx.inv.fargate_profiles_of(&c.id) {
+            match fp.subnets.known() {
+                Some(Some(refs)) => hosting.extend(refs.iter().cloned()),
+                Some(None) => hosting.extend(
+                    ctx.inv
+                        .subnets_of(&c.id)
+                        .filter(|s| s.public.known() == Some(&false))
+                        .map(|s| s.name.clone()),
+                ),
+                None => {}
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for r in &hosting {
+            let Some(s) = ctx.inv.subnet(&c.id, r) else {
+                continue;
+            };
+            if !seen.insert(s.name.clone()) {
+                continue;
+            }
+            match s.cidr.known() {
+                Some(ipnet::IpNet::V4(net)) if net.prefix_len() > min => {
+                    sink.finding(
+                        &META,
+                        s.cidr.at(),
+                        format!("subnet {}", s.name),
+                        format!(
+                            "subnet `{}` ({}{}) hosts nodes or pods of cluster `{}` and holds {} usable addresses; node and pod subnets need at least a /{} ({} usable)",
+                            s.name,
+                            s.id.as_deref().map(|i| format!("{i}, ")).unwrap_or_default(),
+                            net,
+                            c.id,
+                            usable(net.prefix_len()),
+                            min,
+                            usable(min)
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => sink.unknown(
+                    &META,
+                    s.cidr.at(),
+                    format!(
+                        "size of subnet `{}` not known: {}",
+                        s.name,
+                        s.cidr.unknown_reason().unwrap_or("")
+                    ),
+                ),
+            }
+        }
+    }
+}

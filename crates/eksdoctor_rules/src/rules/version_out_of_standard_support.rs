@@ -1,0 +1,60 @@
+//! # version-out-of-standard-support
+//! The cluster's version is in extended support (USD 0.50 per cluster-hour on top of the USD 0.10
+//! standard fee), or within N days (default 90) of the end of standard support. Not reported when
+//! `version-end-of-life` is. Dates: the embedded EKS calendar (`--calendar` to override).
+
+use crate::helpers::{cluster_version, thousands};
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use eksdoctor_knowledge::{SupportStatus, EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "version-out-of-standard-support",
+    category: Category::Versions,
+    severity: Severity::High,
+    summary: "Cluster version in extended support, or close to the end of standard support",
+    why: "Extended support costs six times the standard cluster fee, and after it ends EKS upgrades the control plane without asking.",
+    fix: "Plan the upgrade now (`eksdoctor upgrade`): one minor version at a time, add-ons and node groups after the control plane.",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "The version is unknown (eksctl's default version depends on the eksctl release) or not in the calendar.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html", "https://aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing/"],
+};
+
+/// Extra cost of extended support per cluster and year, whole USD.
+pub fn yearly_extra_usd() -> i64 {
+    (EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR * 24.0 * 365.0).round() as i64
+}
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let today = ctx.settings.as_of;
+    for c in &ctx.inv.clusters {
+        let Some(v) = cluster_version(c) else {
+            continue;
+        };
+        let Some(row) = ctx.settings.calendar.get(v) else {
+            continue;
+        };
+        let cost = thousands(yearly_extra_usd());
+        let msg = match row.status(today) {
+            SupportStatus::Extended => {
+                let left = (row.end_of_extended_support - today).num_days();
+                format!(
+                    "cluster `{}` runs Kubernetes {v}, in extended support since {}: it costs USD {cost} more per cluster per year (USD {:.2}/hour extra), and extended support ends {} ({left} days left), when EKS upgrades it automatically",
+                    c.id, row.end_of_standard_support, EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR, row.end_of_extended_support
+                )
+            }
+            SupportStatus::Standard => {
+                let left = (row.end_of_standard_support - today).num_days();
+                if left > ctx.settings.eos_warning_days {
+                    continue;
+                }
+                format!(
+                    "standard support for Kubernetes {v} (cluster `{}`) ends {} ({left} days left); after that extended support costs USD {cost} more per cluster per year",
+                    c.id, row.end_of_standard_support
+                )
+            }
+            _ => continue,
+        };
+        sink.finding(&META, c.version.at(), format!("cluster {}", c.id), msg);
+    }
+}

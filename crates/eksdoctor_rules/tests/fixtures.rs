@@ -1,0 +1,124 @@
+//! Every rule fires exactly where its positive fixtures say (`# expect: RULE` at the end of the
+//! line the finding must point at) and stays silent on its negative fixtures. Fixtures live in
+//! `fixtures/<rule-id>/`: files or directories named `pos*` and `neg*`; a directory is scanned as
+//! one invocation (infrastructure and manifests together). Judged as of 2026-11-22.
+
+use eksdoctor_rules::{run, Settings, RULES};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn as_of() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+fn files_under(p: &Path) -> Vec<PathBuf> {
+    if p.is_file() {
+        return vec![p.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(p).unwrap() {
+        out.extend(files_under(&e.unwrap().path()));
+    }
+    out.sort();
+    out
+}
+
+/// (file, line) of every `# expect: a, b` marker naming `rule`.
+fn markers(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
+    let mut out = BTreeSet::new();
+    for f in files_under(p) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let Some(pos) = line.find("# expect") else {
+                continue;
+            };
+            let rest = line[pos + "# expect".len()..].trim_start_matches('"');
+            let Some(rest) = rest.strip_prefix(':') else {
+                continue;
+            };
+            let ids = rest.trim().trim_matches(|c| c == '"' || c == ',');
+            if ids.split(',').any(|id| id.trim().trim_matches('"') == rule) {
+                out.insert((f.display().to_string(), i as u32 + 1));
+            }
+        }
+    }
+    out
+}
+
+fn scan(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
+    let (inputs, errors) = eksdoctor_sources::discover(&[p.to_path_buf()], || Ok(String::new()));
+    assert!(errors.is_empty(), "{errors:?}");
+    let inv = eksdoctor_sources::load(&inputs);
+    assert!(
+        inv.errors.is_empty(),
+        "fixture {} has input errors: {:?}",
+        p.display(),
+        inv.errors
+    );
+    let sink = run(&inv, &Settings::new(as_of()));
+    sink.findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| (f.location.file.to_string(), f.location.line))
+        .collect()
+}
+
+#[test]
+fn every_rule_fires_on_its_positive_fixtures_and_only_there() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let id = rule.meta.id;
+        let dir = root.join(id);
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd.map(|e| e.unwrap().path()).collect(),
+            Err(_) => {
+                failures.push(format!("{id}: no fixtures directory"));
+                continue;
+            }
+        };
+        entries.sort();
+        let name = |p: &PathBuf| p.file_name().unwrap().to_string_lossy().to_string();
+        let pos: Vec<_> = entries
+            .iter()
+            .filter(|p| name(p).starts_with("pos"))
+            .collect();
+        let neg: Vec<_> = entries
+            .iter()
+            .filter(|p| name(p).starts_with("neg"))
+            .collect();
+        if pos.is_empty() || neg.is_empty() {
+            failures.push(format!(
+                "{id}: needs at least one pos* and one neg* fixture"
+            ));
+        }
+        for p in pos {
+            let want = markers(p, id);
+            if want.is_empty() {
+                failures.push(format!(
+                    "{id}: {} has no `# expect: {id}` marker",
+                    p.display()
+                ));
+            }
+            let got = scan(p, id);
+            if got != want {
+                failures.push(format!(
+                    "{id}: {}\n  expected {want:?}\n  got      {got:?}",
+                    p.display()
+                ));
+            }
+        }
+        for p in neg {
+            assert!(
+                markers(p, id).is_empty(),
+                "{id}: negative fixture {} has markers",
+                p.display()
+            );
+            let got = scan(p, id);
+            if !got.is_empty() {
+                failures.push(format!("{id}: negative {} fired at {got:?}", p.display()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

@@ -1,0 +1,212 @@
+//! Input discovery and the static sources that fill the inventory: eksctl `ClusterConfig` files
+//! and Kubernetes manifests. Files are recognised by content: any YAML/JSON document with
+//! `apiVersion: eksctl.io/*` and `kind: ClusterConfig` is an eksctl file, any other document with
+//! `apiVersion` and `kind` a Kubernetes object; everything else is skipped quietly.
+
+mod ctx;
+mod eksctl;
+mod manifests;
+pub mod yaml;
+
+use ctx::FileCtx;
+use eksdoctor_inventory::{InputError, Inventory, Note, Prov, ScannedFile, SourceKind};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Files larger than this are not read.
+const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// One input to read.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file found by walking a directory: parse errors are reported only when it looks like a
+    /// Kubernetes or eksctl file.
+    Walked(PathBuf),
+    /// A file named on the command line: always reported.
+    Named(PathBuf),
+    /// Standard input, already read.
+    Stdin(String),
+}
+
+/// Expand paths into inputs. A directory is walked recursively honouring `.gitignore`, `.ignore`
+/// and hidden files; `-` is standard input. Problems (missing paths) are returned as errors.
+pub fn discover(
+    paths: &[PathBuf],
+    read_stdin: impl FnOnce() -> std::io::Result<String>,
+) -> (Vec<Input>, Vec<InputError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let mut stdin = Some(read_stdin);
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if let Some(read) = stdin.take() {
+                match read() {
+                    Ok(text) => inputs.push(Input::Stdin(text)),
+                    Err(e) => errors.push(InputError {
+                        file: "<stdin>".into(),
+                        line: None,
+                        message: format!("cannot read standard input: {e}"),
+                    }),
+                }
+            }
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Err(e) => errors.push(InputError {
+                file: path.display().to_string().into(),
+                line: None,
+                message: format!("cannot read: {e}"),
+            }),
+            Ok(m) if m.is_file() => inputs.push(Input::Named(path.clone())),
+            Ok(_) => {
+                let walker = ignore::WalkBuilder::new(path)
+                    .require_git(false)
+                    .sort_by_file_name(|a, b| a.cmp(b))
+                    .build();
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                            if is_candidate(e.path()) {
+                                inputs.push(Input::Walked(e.into_path()));
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(err) => errors.push(InputError {
+                            file: path.display().to_string().into(),
+                            line: None,
+                            message: format!("cannot walk: {err}"),
+                        }),
+                    }
+                }
+            }
+        }
+    }
+    (inputs, errors)
+}
+
+fn is_candidate(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+/// Read all inputs (in parallel) into one inventory. Output order follows input order.
+pub fn load(inputs: &[Input]) -> Inventory {
+    let parts: Vec<Inventory> = inputs.par_iter().map(load_one).collect();
+    let mut inv = Inventory::default();
+    for p in parts {
+        merge(&mut inv, p);
+    }
+    inv
+}
+
+fn load_one(input: &Input) -> Inventory {
+    let mut inv = Inventory::default();
+    let (name, text, named): (Arc<str>, Result<String, String>, bool) = match input {
+        Input::Stdin(t) => ("<stdin>".into(), Ok(t.clone()), true),
+        Input::Named(p) | Input::Walked(p) => {
+            let name: Arc<str> = p.display().to_string().into();
+            let text = match std::fs::metadata(p) {
+                Ok(m) if m.len() > MAX_FILE_BYTES => Err(format!(
+                    "file is larger than {} MiB; not read",
+                    MAX_FILE_BYTES / 1024 / 1024
+                )),
+                _ => std::fs::read(p)
+                    .map_err(|e| format!("cannot read: {e}"))
+                    .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string())),
+            };
+            (name, text, matches!(input, Input::Named(_)))
+        }
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(message) => {
+            if named {
+                inv.errors.push(InputError {
+                    file: name,
+                    line: None,
+                    message,
+                });
+            }
+            return inv;
+        }
+    };
+    read_text(&name, &text, named, &mut inv);
+    inv
+}
+
+/// Read one file's text: every YAML/JSON document goes to the source it belongs to.
+pub fn read_text(name: &Arc<str>, text: &str, named: bool, inv: &mut Inventory) {
+    let (docs, err) = yaml::parse(text);
+    let mut kind: Option<SourceKind> = None;
+    let mut ctx_k8s = FileCtx::new(name, SourceKind::K8s);
+    let mut ctx_eksctl = FileCtx::new(name, SourceKind::Eksctl);
+    for d in &docs {
+        if eksctl::is_cluster_config(&d.root) {
+            kind = Some(SourceKind::Eksctl);
+            eksctl::read_cluster_config(&mut ctx_eksctl, &d.root, inv);
+        } else if manifests::is_k8s_object(&d.root) {
+            kind = kind.or(Some(SourceKind::K8s));
+            manifests::read_object(&mut ctx_k8s, &d.root, inv);
+        }
+    }
+    if let Some(e) = err {
+        let looks_relevant =
+            kind.is_some() || named || (text.contains("apiVersion") && text.contains("kind"));
+        if text.contains("{{") && !named {
+            inv.notes.push(Note {
+                at: Prov::new(name, e.line, SourceKind::K8s),
+                message: "skipped: a template (Helm or Go), not YAML; scan `helm template` output instead".into(),
+            });
+        } else if looks_relevant {
+            inv.errors.push(InputError {
+                file: name.clone(),
+                line: Some(e.line),
+                message: format!("invalid YAML/JSON: {}", e.message),
+            });
+        }
+    }
+    inv.errors.append(&mut ctx_eksctl.errors);
+    inv.errors.append(&mut ctx_k8s.errors);
+    inv.files.push(ScannedFile {
+        file: name.clone(),
+        source: kind,
+    });
+}
+
+fn merge(into: &mut Inventory, mut from: Inventory) {
+    into.clusters.append(&mut from.clusters);
+    into.node_groups.append(&mut from.node_groups);
+    into.fargate_profiles.append(&mut from.fargate_profiles);
+    into.vpcs.append(&mut from.vpcs);
+    into.subnets.append(&mut from.subnets);
+    into.vpc_endpoints.append(&mut from.vpc_endpoints);
+    into.launch_templates.append(&mut from.launch_templates);
+    into.iam_roles.append(&mut from.iam_roles);
+    into.addons.append(&mut from.addons);
+    into.access_entries.append(&mut from.access_entries);
+    into.auth_mappings.append(&mut from.auth_mappings);
+    into.pod_identity_associations
+        .append(&mut from.pod_identity_associations);
+    let k = &mut into.k8s;
+    let f = &mut from.k8s;
+    k.objects.append(&mut f.objects);
+    k.workloads.append(&mut f.workloads);
+    k.services.append(&mut f.services);
+    k.ingresses.append(&mut f.ingresses);
+    k.storage_classes.append(&mut f.storage_classes);
+    k.pvcs.append(&mut f.pvcs);
+    k.hpas.append(&mut f.hpas);
+    k.pdbs.append(&mut f.pdbs);
+    k.service_accounts.append(&mut f.service_accounts);
+    k.namespaces.append(&mut f.namespaces);
+    k.metrics_server.append(&mut f.metrics_server);
+    if k.cni.is_none() {
+        k.cni = f.cni.take();
+    }
+    into.files.append(&mut from.files);
+    into.errors.append(&mut from.errors);
+    into.notes.append(&mut from.notes);
+}

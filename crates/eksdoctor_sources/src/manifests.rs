@@ -1,0 +1,382 @@
+//! Kubernetes manifests (YAML or JSON, multi-document, `List` kinds) into the inventory.
+//! Unknown kinds and custom resources are kept only as object references (for API-version checks).
+
+use crate::ctx::FileCtx;
+use crate::yaml;
+use eksdoctor_inventory::*;
+use std::collections::BTreeMap;
+
+const WORKLOAD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+];
+
+/// True when a document looks like a Kubernetes object (has string `apiVersion` and `kind`).
+pub fn is_k8s_object(root: &Node) -> bool {
+    root.get("apiVersion").and_then(Node::as_str).is_some()
+        && root.get("kind").and_then(Node::as_str).is_some()
+}
+
+/// Read one document (a List is read item by item).
+pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
+    let Some(kind) = root.get("kind").and_then(Node::as_str) else {
+        return;
+    };
+    if kind == "List" || (kind.ends_with("List") && root.get("items").is_some()) {
+        for item in ctx.seq(root, "items", "") {
+            if is_k8s_object(item) {
+                read_object(ctx, item, inv);
+            }
+        }
+        return;
+    }
+    let api_version = root
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let kind = kind.to_string();
+    let what = format!("{kind}: ");
+    let meta = ctx.map(root, "metadata", &what);
+    let name = meta
+        .and_then(|m| ctx.str(m, "name", &what))
+        .or_else(|| meta.and_then(|m| m.get("generateName")?.as_str().map(str::to_string)))
+        .unwrap_or_else(|| "<unnamed>".to_string());
+    let namespace = match meta.and_then(|m| ctx.str(m, "namespace", &what)) {
+        Some(ns) => Val::set(
+            ns,
+            ctx.prov(meta.map_or(root.line, |m| m.line_of("namespace"))),
+        ),
+        None => Val::unknown(
+            "the manifest sets no namespace; kubectl or Helm choose it when applying",
+            ctx.prov(root.line),
+        ),
+    };
+    let obj = ObjectRef {
+        api_version: api_version.clone(),
+        kind: kind.clone(),
+        name: name.clone(),
+        namespace,
+        at: ctx.prov(root.line),
+    };
+    inv.k8s.objects.push(obj.clone());
+    let labels = meta
+        .map(|m| ctx.str_map(m, "labels", &what))
+        .unwrap_or_default();
+    let annotations = meta
+        .map(|m| ctx.str_map(m, "annotations", &what))
+        .unwrap_or_default();
+    let spec = ctx.map(root, "spec", &what);
+
+    if is_metrics_server(&kind, &name, &labels, root) {
+        inv.k8s.metrics_server.push(obj.clone());
+    }
+
+    match kind.as_str() {
+        k if WORKLOAD_KINDS.contains(&k) => {
+            if let Some(w) = read_workload(ctx, obj, root, spec, &what) {
+                if w.obj.kind == "DaemonSet" && w.obj.name == "aws-node" {
+                    inv.k8s.cni = Some(cni_from_pod_spec(&w, ctx));
+                }
+                inv.k8s.workloads.push(w);
+            }
+        }
+        "Service" => {
+            let (service_type, selector) = match spec {
+                Some(s) => (
+                    ctx.str(s, "type", &what)
+                        .unwrap_or_else(|| "ClusterIP".into()),
+                    ctx.str_map(s, "selector", &what),
+                ),
+                None => ("ClusterIP".into(), BTreeMap::new()),
+            };
+            inv.k8s.services.push(Service {
+                obj,
+                service_type,
+                selector,
+                annotations,
+            });
+        }
+        "Ingress" => {
+            let class = spec
+                .and_then(|s| ctx.str(s, "ingressClassName", &what))
+                .or_else(|| annotations.get("kubernetes.io/ingress.class").cloned());
+            inv.k8s.ingresses.push(Ingress {
+                obj,
+                class,
+                annotations,
+            });
+        }
+        "StorageClass" => {
+            let provisioner = ctx.str(root, "provisioner", &what).unwrap_or_default();
+            let binding_mode = ctx.str(root, "volumeBindingMode", &what);
+            let is_default = annotations
+                .get("storageclass.kubernetes.io/is-default-class")
+                .or_else(|| annotations.get("storageclass.beta.kubernetes.io/is-default-class"))
+                .is_some_and(|v| v == "true");
+            let parameters = ctx.str_map(root, "parameters", &what);
+            inv.k8s.storage_classes.push(StorageClass {
+                obj,
+                provisioner,
+                binding_mode,
+                is_default,
+                parameters,
+            });
+        }
+        "PersistentVolumeClaim" => {
+            let storage_class = spec
+                .and_then(|s| ctx.str(s, "storageClassName", &what))
+                .or_else(|| {
+                    annotations
+                        .get("volume.beta.kubernetes.io/storage-class")
+                        .cloned()
+                });
+            inv.k8s.pvcs.push(Pvc { obj, storage_class });
+        }
+        "HorizontalPodAutoscaler" => {
+            let mut resource_metrics = Vec::new();
+            if let Some(s) = spec {
+                if s.get("targetCPUUtilizationPercentage").is_some() {
+                    resource_metrics.push("cpu".to_string());
+                }
+                for m in ctx.seq(s, "metrics", &what) {
+                    let t = m.get("type").and_then(Node::as_str).unwrap_or_default();
+                    let key = match t {
+                        "Resource" => "resource",
+                        "ContainerResource" => "containerResource",
+                        _ => continue,
+                    };
+                    if let Some(n) = m.path(&[key, "name"]).and_then(Node::as_str) {
+                        resource_metrics.push(n.to_string());
+                    }
+                }
+                let has_metrics = s.get("metrics").is_some_and(|m| !m.items().is_empty());
+                if resource_metrics.is_empty() && !has_metrics {
+                    // No metrics at all: the HPA scales on CPU (80% in autoscaling/v2, v1 default 80%).
+                    resource_metrics.push("cpu".to_string());
+                }
+            }
+            inv.k8s.hpas.push(Hpa {
+                obj,
+                resource_metrics,
+            });
+        }
+        "PodDisruptionBudget" => inv.k8s.pdbs.push(obj),
+        "Namespace" => inv.k8s.namespaces.push(obj),
+        "ServiceAccount" => inv
+            .k8s
+            .service_accounts
+            .push(ServiceAccount { obj, annotations }),
+        "ConfigMap" if name == "aws-auth" => read_aws_auth(ctx, root, inv),
+        _ => {}
+    }
+}
+
+fn is_metrics_server(
+    kind: &str,
+    name: &str,
+    labels: &BTreeMap<String, String>,
+    root: &Node,
+) -> bool {
+    match kind {
+        "Deployment" => {
+            name == "metrics-server"
+                || labels
+                    .get("app.kubernetes.io/name")
+                    .is_some_and(|v| v == "metrics-server")
+                || labels.get("k8s-app").is_some_and(|v| v == "metrics-server")
+        }
+        "APIService" => name == "v1beta1.metrics.k8s.io",
+        "HelmRelease" => {
+            root.path(&["spec", "chart", "spec", "chart"])
+                .and_then(Node::as_str)
+                == Some("metrics-server")
+        }
+        "Application" => {
+            root.path(&["spec", "source", "chart"])
+                .and_then(Node::as_str)
+                == Some("metrics-server")
+        }
+        _ => false,
+    }
+}
+
+fn read_workload(
+    ctx: &mut FileCtx,
+    obj: ObjectRef,
+    root: &Node,
+    spec: Option<&Node>,
+    what: &str,
+) -> Option<Workload> {
+    let mut schedule = None;
+    let mut replicas = None;
+    let mut claim_templates = Vec::new();
+    let (pod_meta, pod_spec): (Option<&Node>, Option<&Node>) = if obj.kind == "Pod" {
+        (ctx.map(root, "metadata", what), spec)
+    } else {
+        let spec = spec?;
+        replicas = ctx.uint(spec, "replicas", what);
+        let template_parent = if obj.kind == "CronJob" {
+            if let Some(s) = ctx.str(spec, "schedule", what) {
+                schedule = Some((s, ctx.prov(spec.line_of("schedule"))));
+            }
+            let jt = ctx.map(spec, "jobTemplate", what)?;
+            ctx.map(jt, "spec", what)?
+        } else {
+            spec
+        };
+        if obj.kind == "StatefulSet" {
+            for t in ctx.seq(spec, "volumeClaimTemplates", what) {
+                let name = t
+                    .path(&["metadata", "name"])
+                    .and_then(Node::as_str)
+                    .unwrap_or("<unnamed>")
+                    .to_string();
+                let storage_class = t
+                    .get("spec")
+                    .and_then(|s| ctx.str(s, "storageClassName", what));
+                claim_templates.push(VolumeClaim {
+                    name,
+                    storage_class,
+                    at: ctx.prov(t.line),
+                });
+            }
+        }
+        let template = ctx.map(template_parent, "template", what)?;
+        (
+            ctx.map(template, "metadata", what),
+            ctx.map(template, "spec", what),
+        )
+    };
+    let pod_labels = pod_meta
+        .map(|m| ctx.str_map(m, "labels", what))
+        .unwrap_or_default();
+    let mut pvc_refs = Vec::new();
+    if let Some(ps) = pod_spec {
+        for c in ctx.seq(ps, "containers", what) {
+            if !matches!(c.kind, NodeKind::Map(_)) {
+                ctx.error(
+                    c.line,
+                    format!(
+                        "{what}each container must be a mapping, found {}",
+                        c.type_name()
+                    ),
+                );
+            }
+        }
+        for v in ctx.seq(ps, "volumes", what) {
+            if let Some(claim) = v
+                .path(&["persistentVolumeClaim", "claimName"])
+                .and_then(Node::as_str)
+            {
+                pvc_refs.push(claim.to_string());
+            }
+        }
+        // Type checks for the fields rules read.
+        ctx.bool(ps, "hostNetwork", what);
+    }
+    Some(Workload {
+        obj,
+        pod_labels,
+        pod_spec: pod_spec.cloned(),
+        replicas,
+        schedule,
+        claim_templates,
+        pvc_refs,
+    })
+}
+
+/// VPC CNI settings from the `aws-node` container's environment.
+fn cni_from_pod_spec(w: &Workload, ctx: &FileCtx) -> CniSettings {
+    let at = w.obj.at.clone();
+    let mut cni = CniSettings::defaults(&at, "VPC CNI default (variable not set on aws-node)");
+    let Some(ps) = &w.pod_spec else { return cni };
+    for c in ps.get("containers").map(Node::items).unwrap_or_default() {
+        if c.get("name").and_then(Node::as_str) != Some("aws-node") {
+            continue;
+        }
+        for e in c.get("env").map(Node::items).unwrap_or_default() {
+            let (Some(name), Some(value)) = (
+                e.get("name").and_then(Node::as_str),
+                e.get("value").and_then(Node::as_str),
+            ) else {
+                continue;
+            };
+            apply_cni_env(&mut cni, name, value, ctx.prov(e.line));
+        }
+    }
+    cni
+}
+
+/// Apply one VPC CNI environment variable to settings.
+pub fn apply_cni_env(cni: &mut CniSettings, name: &str, value: &str, at: Prov) {
+    let num = |v: &str| v.trim().parse::<u32>().ok();
+    match name {
+        "ENABLE_PREFIX_DELEGATION" => cni.prefix_delegation = Val::set(value == "true", at),
+        "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG" => {
+            cni.custom_networking = Val::set(value == "true", at)
+        }
+        "WARM_ENI_TARGET" => cni.warm_eni_target = Val::set(num(value), at),
+        "WARM_IP_TARGET" => cni.warm_ip_target = Val::set(num(value).filter(|n| *n > 0), at),
+        "MINIMUM_IP_TARGET" => cni.minimum_ip_target = Val::set(num(value).filter(|n| *n > 0), at),
+        "WARM_PREFIX_TARGET" => cni.warm_prefix_target = Val::set(num(value), at),
+        _ => {}
+    }
+}
+
+/// aws-auth `mapUsers`, `mapRoles` and `mapAccounts`: YAML held in strings.
+fn read_aws_auth(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
+    let Some(data) = ctx.map(root, "data", "ConfigMap aws-auth: ") else {
+        return;
+    };
+    for (key, kind, arn_key) in [
+        ("mapUsers", AuthMappingKind::User, "userarn"),
+        ("mapRoles", AuthMappingKind::Role, "rolearn"),
+    ] {
+        let Some(node) = data.get(key) else { continue };
+        let Some(text) = node.as_str() else {
+            ctx.error(
+                node.line,
+                format!("aws-auth `data.{key}` must be a string holding YAML"),
+            );
+            continue;
+        };
+        let (docs, err) = yaml::parse(text);
+        // The scalar's node starts where its content starts (the line after `|` for block scalars).
+        let offset = node.line.saturating_sub(1);
+        if let Some(e) = err {
+            ctx.error(
+                offset + e.line,
+                format!("aws-auth `data.{key}` is not valid YAML: {}", e.message),
+            );
+        }
+        for d in docs {
+            for item in d.root.items() {
+                let Some(arn) = item.get(arn_key).and_then(Node::as_str) else {
+                    ctx.error(
+                        offset + item.line,
+                        format!("aws-auth `{key}` entry without `{arn_key}`"),
+                    );
+                    continue;
+                };
+                inv.auth_mappings.push(AuthMapping {
+                    cluster: None,
+                    kind,
+                    arn: arn.to_string(),
+                    username: item
+                        .get("username")
+                        .and_then(Node::as_str)
+                        .map(str::to_string),
+                    groups: item.get("groups").map(Node::str_items).unwrap_or_default(),
+                    at: ctx.prov(offset + item.line),
+                });
+            }
+        }
+    }
+}

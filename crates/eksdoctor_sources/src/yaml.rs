@@ -1,0 +1,274 @@
+//! YAML (and JSON, a subset of YAML 1.2) into [`Node`] trees with line numbers, one per document.
+//! A syntax error ends the stream: documents before it are kept, the error names its line.
+
+use eksdoctor_inventory::{Node, NodeKind};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use std::collections::HashMap;
+
+/// A parsed document and the line it starts on.
+#[derive(Debug)]
+pub struct Doc {
+    pub line: u32,
+    pub root: Node,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct YamlError {
+    pub line: u32,
+    pub message: String,
+}
+
+/// Parse all documents. Returns the documents read and the syntax error that stopped parsing, if any.
+pub fn parse(text: &str) -> (Vec<Doc>, Option<YamlError>) {
+    let mut docs = Vec::new();
+    let mut b = Builder::default();
+    let mut doc_line = 1u32;
+    for item in Parser::new_from_str(text) {
+        let (ev, span) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                return (
+                    docs,
+                    Some(YamlError {
+                        line: e.marker().line() as u32,
+                        message: e.info().to_string(),
+                    }),
+                )
+            }
+        };
+        match ev {
+            Event::DocumentStart(_) => {
+                doc_line = line(&span);
+                b = Builder::default();
+            }
+            Event::DocumentEnd => {
+                if let Some(root) = b.root.take().filter(|r| !r.is_null()) {
+                    docs.push(Doc {
+                        line: root.line.max(doc_line),
+                        root,
+                    });
+                }
+            }
+            other => {
+                if let Err(message) = b.event(other, &span) {
+                    return (
+                        docs,
+                        Some(YamlError {
+                            line: line(&span),
+                            message,
+                        }),
+                    );
+                }
+            }
+        }
+    }
+    (docs, None)
+}
+
+fn line(span: &Span) -> u32 {
+    span.start.line() as u32
+}
+
+enum Frame {
+    Seq(Node, usize),
+    Map(Node, Option<String>, usize),
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+}
+
+/// Depth beyond which a document is refused (guards against pathological nesting).
+const MAX_DEPTH: usize = 256;
+/// Nodes an alias expansion may add to one document (guards against "billion laughs").
+const MAX_ALIAS_NODES: usize = 100_000;
+
+fn count(n: &Node) -> usize {
+    match &n.kind {
+        NodeKind::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
+        NodeKind::Map(entries) => 1 + entries.iter().map(|(_, v)| count(v)).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+impl Builder {
+    fn event(&mut self, ev: Event<'_>, span: &Span) -> Result<(), String> {
+        let l = line(span);
+        match ev {
+            Event::Scalar(text, style, anchor, tag) => {
+                let quoted = !matches!(style, ScalarStyle::Plain)
+                    || tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let kind =
+                    if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
+                        NodeKind::Null
+                    } else {
+                        NodeKind::Scalar {
+                            text: text.into_owned(),
+                            quoted,
+                        }
+                    };
+                self.push(Node { line: l, kind }, anchor)
+            }
+            Event::SequenceStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
+                }
+                self.stack.push(Frame::Seq(
+                    Node {
+                        line: l,
+                        kind: NodeKind::Seq(Vec::new()),
+                    },
+                    anchor,
+                ));
+                Ok(())
+            }
+            Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
+                }
+                self.stack.push(Frame::Map(
+                    Node {
+                        line: l,
+                        kind: NodeKind::Map(Vec::new()),
+                    },
+                    None,
+                    anchor,
+                ));
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Seq(n, a)) | Some(Frame::Map(n, _, a)) => self.push(n, a),
+                None => Err("unbalanced collection end".into()),
+            },
+            Event::Alias(id) => {
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| "alias to an unknown anchor".to_string())?;
+                if count(&node) > MAX_ALIAS_NODES {
+                    return Err("alias expands to too many nodes".into());
+                }
+                self.push(node, 0)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn push(&mut self, node: Node, anchor: usize) -> Result<(), String> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+                Ok(())
+            }
+            Some(Frame::Seq(seq, _)) => {
+                if let NodeKind::Seq(items) = &mut seq.kind {
+                    items.push(node);
+                }
+                Ok(())
+            }
+            Some(Frame::Map(map, key, _)) => match key.take() {
+                None => {
+                    let k = match node.kind {
+                        NodeKind::Scalar { text, .. } => text,
+                        NodeKind::Null => String::new(),
+                        _ => "<complex key>".to_string(),
+                    };
+                    *key = Some(k);
+                    Ok(())
+                }
+                Some(k) => {
+                    if let NodeKind::Map(entries) = &mut map.kind {
+                        if k == "<<" {
+                            // Merge key: copy entries the mapping does not set itself.
+                            let merged: Vec<Node> = match node.kind {
+                                NodeKind::Seq(items) => items,
+                                _ => vec![node],
+                            };
+                            for m in merged {
+                                for (mk, mv) in m.entries() {
+                                    if !entries.iter().any(|(ek, _)| ek == mk) {
+                                        entries.push((mk.clone(), mv.clone()));
+                                    }
+                                }
+                            }
+                        } else if let Some(slot) = entries.iter_mut().find(|(ek, _)| *ek == k) {
+                            // Duplicate key: the last one wins, as kubectl does.
+                            slot.1 = node;
+                        } else {
+                            entries.push((k, node));
+                        }
+                    }
+                    Ok(())
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_kept_per_node_and_document() {
+        let (docs, err) = parse("a: 1\nb:\n  - x\n  - y: \"true\"\n---\nkind: List\n");
+        assert!(err.is_none());
+        assert_eq!(docs.len(), 2);
+        let d = &docs[0].root;
+        assert_eq!(d.get("a").unwrap().line, 1);
+        assert_eq!(d.get("a").unwrap().as_i64(), Some(1));
+        let b = d.get("b").unwrap();
+        assert_eq!(b.items()[1].get("y").unwrap().line, 4);
+        assert_eq!(
+            b.items()[1].get("y").unwrap().as_bool(),
+            None,
+            "quoted true is a string"
+        );
+        assert_eq!(docs[1].line, 6);
+    }
+
+    #[test]
+    fn syntax_error_names_the_line_and_keeps_earlier_documents() {
+        let (docs, err) = parse("a: 1\n---\nb: [1, 2\nc: 3\n");
+        assert_eq!(docs.len(), 1);
+        let err = err.unwrap();
+        assert!(err.line >= 3, "{err:?}");
+    }
+
+    #[test]
+    fn json_parses() {
+        let (docs, err) = parse("{\n  \"kind\": \"Pod\",\n  \"spec\": {\"hostNetwork\": true}\n}");
+        assert!(err.is_none());
+        assert_eq!(
+            docs[0]
+                .root
+                .path(&["spec", "hostNetwork"])
+                .unwrap()
+                .as_bool(),
+            Some(true)
+        );
+        assert_eq!(docs[0].root.get("spec").unwrap().line, 3);
+    }
+
+    #[test]
+    fn anchors_and_merge_keys() {
+        let (docs, _) = parse("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n");
+        let o = docs[0].root.get("other").unwrap();
+        assert_eq!(o.get("x").unwrap().as_i64(), Some(1));
+        assert_eq!(o.get("y").unwrap().as_i64(), Some(2));
+    }
+
+    #[test]
+    fn empty_documents_are_skipped() {
+        let (docs, err) = parse("---\n---\na: 1\n");
+        assert!(err.is_none());
+        assert_eq!(docs.len(), 1);
+    }
+}
