@@ -18,6 +18,48 @@ pub struct Cli {
 pub enum Command {
     /// Scan eksctl ClusterConfig files and Kubernetes manifests (directories are walked; `-` reads stdin).
     Scan(ScanArgs),
+    /// Max pods per instance type, with the same inputs and answers as AWS's max-pods-calculator.sh.
+    MaxPods(MaxPodsArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    Text,
+    Csv,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MaxPodsArgs {
+    /// EC2 instance type; repeat for several.
+    #[arg(
+        long = "instance-type",
+        value_name = "TYPE",
+        required_unless_present = "all"
+    )]
+    pub instance_types: Vec<String>,
+    /// Every instance type in the embedded data.
+    #[arg(long)]
+    pub all: bool,
+    /// VPC CNI version (major.minor decide prefix-delegation support, as in the script).
+    #[arg(long, value_name = "VERSION")]
+    pub cni_version: String,
+    #[arg(long)]
+    pub cni_custom_networking_enabled: bool,
+    #[arg(long)]
+    pub cni_prefix_delegation_enabled: bool,
+    /// Limit the ENIs the CNI may use (MAX_ENI).
+    #[arg(long, value_name = "N")]
+    pub cni_max_eni: Option<u32>,
+    /// Print the ENI limit without the 110/250 recommendation cap.
+    #[arg(long)]
+    pub show_max_allowed: bool,
+    /// Show the arithmetic.
+    #[arg(long)]
+    pub explain: bool,
+    /// Output format; `text` prints just the number for one instance type, as the script does.
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,3 +1,4 @@
 //! One module per subcommand.
 
+pub mod max_pods;
 pub mod scan;

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         args::Command::Scan(a) => commands::scan::run(a),
+        args::Command::MaxPods(a) => commands::max_pods::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -297,3 +297,84 @@ fn human_output_groups_by_file_without_colour_under_no_color() {
         ))
         .stdout(predicate::str::contains("\u{1b}[").not());
 }
+
+#[test]
+fn max_pods_prints_just_the_number_like_the_script() {
+    eksdoctor()
+        .args([
+            "max-pods",
+            "--instance-type",
+            "m5.8xlarge",
+            "--cni-version",
+            "1.11.2",
+            "--cni-prefix-delegation-enabled",
+        ])
+        .assert()
+        .code(0)
+        .stdout("250\n");
+    eksdoctor()
+        .args([
+            "max-pods",
+            "--instance-type",
+            "c6in.32xlarge",
+            "--cni-version",
+            "1.11.2",
+            "--show-max-allowed",
+        ])
+        .assert()
+        .code(0)
+        .stdout("394\n");
+    eksdoctor()
+        .args([
+            "max-pods",
+            "--instance-type",
+            "m5.large",
+            "--instance-type",
+            "m5.8xlarge",
+            "--cni-version",
+            "1.20.0",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "m5.large,29,29,3,10,2,false\nm5.8xlarge,234,234,8,30,32,false\n",
+        ));
+}
+
+#[test]
+fn max_pods_unknown_type_suggests_names_and_all_lists_every_type() {
+    eksdoctor()
+        .args([
+            "max-pods",
+            "--instance-type",
+            "m5.lrage",
+            "--cni-version",
+            "1.20",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown instance type `m5.lrage`; did you mean m5.large",
+        ));
+    let out = eksdoctor()
+        .args([
+            "max-pods",
+            "--all",
+            "--cni-version",
+            "1.20",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        json(&out).as_array().unwrap().len(),
+        1391 - 6,
+        "six types lack a vCPU count and exceed 110"
+    );
+}

@@ -612,7 +612,7 @@ fn read_node_group(
     let volume_encrypted = match ctx.bool(ng, "volumeEncrypted", w) {
         Some(b) => Val::set(b, p(ctx, "volumeEncrypted")),
         None if lt.is_some() => Val::unknown("volumes come from the launch template", at.clone()),
-        None => Val::defaulted(false, at.clone(), "eksctl default (volumeEncrypted unset)"),
+        None => Val::defaulted(false, at.clone(), "eksctl leaves volumeEncrypted unset"),
     };
 
     // Where the nodes go.

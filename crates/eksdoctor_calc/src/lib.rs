@@ -1,0 +1,3 @@
+//! Calculators: pure functions over the knowledge tables.
+
+pub mod max_pods;
