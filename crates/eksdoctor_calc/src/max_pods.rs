@@ -23,14 +23,9 @@ pub struct Options {
 
 /// Parse `--cni-version` like the script: major and minor, patch ignored (`v1.11.2`, `1.9.0-eksbuild.1`).
 pub fn parse_cni_version(s: &str) -> Result<(u32, u32), String> {
-    let t = s.trim().trim_start_matches('v');
-    let mut it = t.split(['.', '-']);
-    let major = it.next().and_then(|p| p.parse().ok());
-    let minor = it.next().and_then(|p| p.parse().ok());
-    match (major, minor) {
-        (Some(a), Some(b)) => Ok((a, b)),
-        _ => Err(format!("--cni-version `{s}` is not a version like 1.20.1")),
-    }
+    s.parse::<eksdoctor_knowledge::KubeVersion>()
+        .map(|v| (v.major, v.minor))
+        .map_err(|_| format!("--cni-version `{s}` is not a version like 1.20.1"))
 }
 
 #[derive(Debug, Clone, Serialize)]
