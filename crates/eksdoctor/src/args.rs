@@ -16,7 +16,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Scan eksctl ClusterConfig files and Kubernetes manifests (directories are walked; `-` reads stdin).
+    /// Scan Terraform (HCL and plan JSON), eksctl ClusterConfig files and Kubernetes manifests (directories are walked; `-` reads stdin).
     Scan(ScanArgs),
     /// Max pods per instance type, with the same inputs and answers as AWS's max-pods-calculator.sh.
     MaxPods(MaxPodsArgs),
@@ -93,4 +93,20 @@ pub struct ScanArgs {
     /// Also list what rules could not decide, and why.
     #[arg(long)]
     pub show_unknown: bool,
+
+    /// A Terraform variables file applied to every root module (after terraform.tfvars and
+    /// *.auto.tfvars, as Terraform orders them); repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// A Terraform variable for every root module, `NAME=VALUE`; repeatable; wins over files.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not NAME=VALUE")),
+    }
 }

@@ -98,7 +98,7 @@ impl Inventory {
     /// A subnet by the reference a node group or profile uses (name or id).
     pub fn subnet(&self, cluster: &str, reference: &str) -> Option<&Subnet> {
         self.subnets.iter().find(|s| {
-            s.cluster.as_deref() == Some(cluster)
+            s.cluster.as_deref().is_none_or(|c| c == cluster)
                 && (s.name == reference || s.id.as_deref() == Some(reference))
         })
     }
@@ -143,6 +143,25 @@ impl CniSettings {
             warm_ip_target: Val::defaulted(None, at.clone(), why),
             minimum_ip_target: Val::defaulted(None, at.clone(), why),
             warm_prefix_target: Val::defaulted(Some(1), at.clone(), why),
+        }
+    }
+
+    /// Apply one VPC CNI environment variable (from the aws-node DaemonSet or the add-on's
+    /// configuration values).
+    pub fn apply_env(&mut self, name: &str, value: &str, at: Prov) {
+        let num = |v: &str| v.trim().parse::<u32>().ok();
+        match name {
+            "ENABLE_PREFIX_DELEGATION" => self.prefix_delegation = Val::set(value == "true", at),
+            "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG" => {
+                self.custom_networking = Val::set(value == "true", at)
+            }
+            "WARM_ENI_TARGET" => self.warm_eni_target = Val::set(num(value), at),
+            "WARM_IP_TARGET" => self.warm_ip_target = Val::set(num(value).filter(|n| *n > 0), at),
+            "MINIMUM_IP_TARGET" => {
+                self.minimum_ip_target = Val::set(num(value).filter(|n| *n > 0), at)
+            }
+            "WARM_PREFIX_TARGET" => self.warm_prefix_target = Val::set(num(value), at),
+            _ => {}
         }
     }
 }

@@ -48,7 +48,7 @@ fn markers(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
 fn scan(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
     let (inputs, errors) = eksdoctor_sources::discover(&[p.to_path_buf()], || Ok(String::new()));
     assert!(errors.is_empty(), "{errors:?}");
-    let inv = eksdoctor_sources::load(&inputs);
+    let inv = eksdoctor_sources::load(&inputs, &Default::default());
     assert!(
         inv.errors.is_empty(),
         "fixture {} has input errors: {:?}",

@@ -6,10 +6,12 @@
 mod ctx;
 mod eksctl;
 mod manifests;
+mod terraform;
 pub mod yaml;
 
 use ctx::FileCtx;
 use eksdoctor_inventory::{InputError, Inventory, Note, Prov, ScannedFile, SourceKind};
+pub use eksdoctor_terraform::TfOptions;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -88,16 +90,35 @@ pub fn discover(
 fn is_candidate(p: &Path) -> bool {
     matches!(
         p.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "json")
+        Some("yaml" | "yml" | "json" | "tf" | "tfvars")
     )
 }
 
+fn is_terraform(p: &Path) -> bool {
+    let name = p.file_name().and_then(|f| f.to_str()).unwrap_or("");
+    name.ends_with(".tf") || name.ends_with(".tfvars") || name.ends_with(".tf.json")
+}
+
 /// Read all inputs (in parallel) into one inventory. Output order follows input order.
-pub fn load(inputs: &[Input]) -> Inventory {
-    let parts: Vec<Inventory> = inputs.par_iter().map(load_one).collect();
+pub fn load(inputs: &[Input], tf: &TfOptions) -> Inventory {
+    let (tf_inputs, other): (Vec<&Input>, Vec<&Input>) = inputs.iter().partition(|i| match i {
+        Input::Named(p) | Input::Walked(p) => is_terraform(p),
+        Input::Stdin(_) => false,
+    });
+    let parts: Vec<Inventory> = other.par_iter().map(|i| load_one(i)).collect();
     let mut inv = Inventory::default();
     for p in parts {
         merge(&mut inv, p);
+    }
+    let tf_paths: Vec<PathBuf> = tf_inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Named(p) | Input::Walked(p) => Some(p.clone()),
+            Input::Stdin(_) => None,
+        })
+        .collect();
+    if !tf_paths.is_empty() {
+        merge(&mut inv, terraform::load(&tf_paths, tf));
     }
     inv
 }
@@ -144,7 +165,11 @@ pub fn read_text(name: &Arc<str>, text: &str, named: bool, inv: &mut Inventory) 
     let mut ctx_k8s = FileCtx::new(name, SourceKind::K8s);
     let mut ctx_eksctl = FileCtx::new(name, SourceKind::Eksctl);
     for d in &docs {
-        if eksctl::is_cluster_config(&d.root) {
+        if eksdoctor_terraform::plan::is_plan(&d.root) {
+            kind = Some(SourceKind::Plan);
+            let res = eksdoctor_terraform::plan::read(name, &d.root);
+            terraform::map_resources(&res, inv);
+        } else if eksctl::is_cluster_config(&d.root) {
             kind = Some(SourceKind::Eksctl);
             eksctl::read_cluster_config(&mut ctx_eksctl, &d.root, inv);
         } else if manifests::is_k8s_object(&d.root) {
@@ -176,7 +201,7 @@ pub fn read_text(name: &Arc<str>, text: &str, named: bool, inv: &mut Inventory) 
     });
 }
 
-fn merge(into: &mut Inventory, mut from: Inventory) {
+pub(crate) fn merge(into: &mut Inventory, mut from: Inventory) {
     into.clusters.append(&mut from.clusters);
     into.node_groups.append(&mut from.node_groups);
     into.fargate_profiles.append(&mut from.fargate_profiles);

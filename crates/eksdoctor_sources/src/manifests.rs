@@ -316,18 +316,7 @@ fn cni_from_pod_spec(w: &Workload, ctx: &FileCtx) -> CniSettings {
 
 /// Apply one VPC CNI environment variable to settings.
 pub fn apply_cni_env(cni: &mut CniSettings, name: &str, value: &str, at: Prov) {
-    let num = |v: &str| v.trim().parse::<u32>().ok();
-    match name {
-        "ENABLE_PREFIX_DELEGATION" => cni.prefix_delegation = Val::set(value == "true", at),
-        "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG" => {
-            cni.custom_networking = Val::set(value == "true", at)
-        }
-        "WARM_ENI_TARGET" => cni.warm_eni_target = Val::set(num(value), at),
-        "WARM_IP_TARGET" => cni.warm_ip_target = Val::set(num(value).filter(|n| *n > 0), at),
-        "MINIMUM_IP_TARGET" => cni.minimum_ip_target = Val::set(num(value).filter(|n| *n > 0), at),
-        "WARM_PREFIX_TARGET" => cni.warm_prefix_target = Val::set(num(value), at),
-        _ => {}
-    }
+    cni.apply_env(name, value, at);
 }
 
 /// aws-auth `mapUsers`, `mapRoles` and `mapAccounts`: YAML held in strings.

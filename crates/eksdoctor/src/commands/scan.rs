@@ -46,7 +46,11 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).map(|_| s)
     });
-    let mut inv = eksdoctor_sources::load(&inputs);
+    let tf = eksdoctor_sources::TfOptions {
+        var_files: a.var_files.clone(),
+        vars: a.vars.clone(),
+    };
+    let mut inv = eksdoctor_sources::load(&inputs, &tf);
     path_errors.append(&mut inv.errors);
     inv.errors = path_errors;
 
@@ -71,7 +75,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
 
     if files_scanned == 0 && inv.errors.is_empty() {
         bail!(
-            "nothing scanned: no eksctl ClusterConfig or Kubernetes manifest found in {}",
+            "nothing scanned: no Terraform, eksctl ClusterConfig or Kubernetes manifest found in {}",
             paths
                 .iter()
                 .map(|p| p.display().to_string())

@@ -1,0 +1,1190 @@
+//! Models of the most used registry modules, for when their code is not on disk (no
+//! `terraform init`): the resources they would create, built from their inputs and their
+//! documented defaults per major version. Where a default changed between majors and the version
+//! constraint allows both, the value is unknown. Sources: each module's `docs/UPGRADE-*.md` and
+//! `variables.tf` (see docs/terraform.md).
+
+use crate::res::{RBody, Res};
+use crate::value::V;
+use eksdoctor_inventory::Prov;
+use std::collections::BTreeMap;
+
+pub struct Model {
+    pub outputs: V,
+    pub resources: Vec<Res>,
+    pub notes: Vec<String>,
+}
+
+type Inputs = BTreeMap<String, (V, Prov)>;
+
+/// Major versions a constraint allows, among those modelled; `open` when later majors are allowed.
+#[derive(Debug, Clone)]
+pub struct Majors {
+    pub set: Vec<u32>,
+    pub open: bool,
+}
+
+impl Majors {
+    /// Parse a version constraint (`~> 20.0`, `20.8.4`, `>= 19, < 21`, `~> 20`); `known` lists the
+    /// modelled majors.
+    pub fn parse(constraint: Option<&str>, known: &[u32]) -> Majors {
+        let Some(c) = constraint else {
+            return Majors {
+                set: known.to_vec(),
+                open: true,
+            };
+        };
+        let mut lo = 0u32;
+        let mut hi = u32::MAX; // exclusive
+        for part in c.split(',') {
+            let p = part.trim();
+            let (op, v) = if let Some(r) = p.strip_prefix("~>") {
+                ("~>", r)
+            } else if let Some(r) = p.strip_prefix(">=") {
+                (">=", r)
+            } else if let Some(r) = p.strip_prefix("<=") {
+                ("<=", r)
+            } else if let Some(r) = p.strip_prefix("!=") {
+                ("!=", r)
+            } else if let Some(r) = p.strip_prefix('>') {
+                (">", r)
+            } else if let Some(r) = p.strip_prefix('<') {
+                ("<", r)
+            } else if let Some(r) = p.strip_prefix('=') {
+                ("=", r)
+            } else {
+                ("=", p)
+            };
+            let nums: Vec<u32> = v
+                .trim()
+                .trim_start_matches('v')
+                .split('.')
+                .map(|x| x.split('-').next().unwrap_or("").parse().unwrap_or(0))
+                .collect();
+            let major = nums.first().copied().unwrap_or(0);
+            let minor = nums.get(1).copied().unwrap_or(0);
+            match op {
+                "=" => {
+                    lo = lo.max(major);
+                    hi = hi.min(major + 1);
+                }
+                "~>" => {
+                    lo = lo.max(major);
+                    // `~> 20` and `~> 20.0` allow 20.x; `~> 20.1.2` too. Only `~> 1` with one
+                    // number would allow later majors.
+                    if nums.len() >= 2 {
+                        hi = hi.min(major + 1);
+                    }
+                }
+                ">=" => lo = lo.max(major),
+                ">" => {
+                    lo = lo.max(if minor == 0 && nums.len() == 1 {
+                        major + 1
+                    } else {
+                        major
+                    })
+                }
+                "<" => {
+                    hi = hi.min(if minor == 0 && nums.iter().skip(1).all(|n| *n == 0) {
+                        major
+                    } else {
+                        major + 1
+                    })
+                }
+                "<=" => hi = hi.min(major + 1),
+                _ => {}
+            }
+        }
+        let max_known = known.iter().copied().max().unwrap_or(0);
+        Majors {
+            set: known
+                .iter()
+                .copied()
+                .filter(|m| *m >= lo && *m < hi)
+                .collect(),
+            open: hi > max_known + 1,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut s: Vec<String> = self.set.iter().map(|m| format!("v{m}")).collect();
+        if self.open {
+            s.push("later".into());
+        }
+        s.join(", ")
+    }
+}
+
+/// A default that differs by major version: `None` when the allowed majors disagree.
+fn by_major<T: Clone + PartialEq>(m: &Majors, f: impl Fn(u32) -> Option<T>) -> Option<T> {
+    if m.open && m.set.len() != 1 {
+        // Later majors may change it; only constant values across all known majors and
+        // explicitly pinned versions are trusted.
+    }
+    let mut vals = m.set.iter().map(|&v| f(v));
+    let first = vals.next()??;
+    for v in vals {
+        if v.as_ref() != Some(&first) {
+            return None;
+        }
+    }
+    if m.open && m.set.is_empty() {
+        return None;
+    }
+    Some(first)
+}
+
+struct Ctx<'a> {
+    inputs: &'a Inputs,
+    call_at: &'a Prov,
+    addr: &'a str,
+    majors: Majors,
+    module: &'static str,
+    out: Vec<Res>,
+    notes: Vec<String>,
+}
+
+impl Ctx<'_> {
+    fn why(&self) -> &'static str {
+        intern(format!(
+            "{} {} default",
+            self.module,
+            self.majors.describe()
+        ))
+    }
+
+    /// An input's value and where it was set.
+    fn input(&self, name: &str) -> Option<(V, Prov)> {
+        self.inputs.get(name).filter(|(v, _)| !v.is_null()).cloned()
+    }
+
+    /// An input, or its default for the allowed majors (unknown when they disagree).
+    fn input_or(&self, name: &str, default: impl Fn(u32) -> Option<V>) -> (V, Prov) {
+        if let Some(x) = self.input(name) {
+            return x;
+        }
+        match by_major(&self.majors, default) {
+            Some(v) => (v, self.call_at.clone()),
+            None => (
+                V::unknown(format!(
+                    "`{name}` is not set and its default differs between the versions `{}` allows ({}); pin the version or set it",
+                    self.module,
+                    self.majors.describe()
+                )),
+                self.call_at.clone(),
+            ),
+        }
+    }
+
+    fn res(&mut self, addr: String, rtype: &str, mut body: RBody) {
+        let why = self.why();
+        body.mark_defaults(self.call_at, why);
+        let base = strip_key(&addr).to_string();
+        self.out.push(Res {
+            addr,
+            base,
+            rtype: rtype.to_string(),
+            data: false,
+            body,
+            modelled_by: Some(self.module.to_string()),
+        });
+    }
+}
+
+/// Default notes are few and live for the whole run.
+fn intern(s: String) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(|| Mutex::new(HashSet::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(x) = seen.get(s.as_str()) {
+        return x;
+    }
+    let leaked: &'static str = Box::leak(s.into_boxed_str());
+    seen.insert(leaked);
+    leaked
+}
+
+fn strip_key(addr: &str) -> &str {
+    if addr.ends_with(']') {
+        if let Some(i) = addr.rfind('[') {
+            return &addr[..i];
+        }
+    }
+    addr
+}
+
+fn s(x: &str) -> V {
+    V::str(x)
+}
+
+fn strs(xs: &[&str]) -> V {
+    V::list(xs.iter().map(|x| s(x)).collect())
+}
+
+fn obj(pairs: Vec<(&str, V)>) -> V {
+    V::obj(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// A module object whose other attributes are computed (known after apply) at `addr`.
+fn outputs(addr: &str, mut known: BTreeMap<String, V>) -> V {
+    known.insert("\0addr".into(), V::str(addr));
+    V::obj(known)
+}
+
+/// Normalised registry source: `terraform-aws-modules/eks/aws` plus the submodule path.
+fn registry(source: &str) -> Option<(String, String)> {
+    let s = source
+        .trim_start_matches("registry.terraform.io/")
+        .trim_start_matches("app.terraform.io/");
+    let (main, sub) = match s.split_once("//") {
+        Some((m, sub)) => (m, sub.trim_end_matches('/').to_string()),
+        None => (s, String::new()),
+    };
+    let main = main.trim_end_matches('/');
+    if main.split('/').count() != 3 {
+        return None;
+    }
+    Some((main.to_string(), sub))
+}
+
+/// The model for a module call, when one exists.
+pub fn model(
+    source: &str,
+    version: Option<&str>,
+    addr: &str,
+    inputs: &Inputs,
+    call_at: &Prov,
+) -> Option<Model> {
+    let (main, sub) = registry(source)?;
+    let (module, known): (&'static str, &[u32]) = match main.as_str() {
+        "terraform-aws-modules/eks/aws" => ("terraform-aws-modules/eks", &[17, 18, 19, 20, 21]),
+        "terraform-aws-modules/vpc/aws" => ("terraform-aws-modules/vpc", &[3, 4, 5, 6]),
+        "terraform-aws-modules/iam/aws" => ("terraform-aws-modules/iam", &[5, 6]),
+        _ => return None,
+    };
+    let mut cx = Ctx {
+        inputs,
+        call_at,
+        addr,
+        majors: Majors::parse(version, known),
+        module,
+        out: Vec::new(),
+        notes: Vec::new(),
+    };
+    if cx.majors.set.is_empty() {
+        return None;
+    }
+    let outputs = match (module, sub.as_str()) {
+        ("terraform-aws-modules/vpc", "") => vpc(&mut cx),
+        ("terraform-aws-modules/eks", "") => eks(&mut cx),
+        ("terraform-aws-modules/eks", "modules/eks-managed-node-group") => {
+            let cluster = cx
+                .input("cluster_name")
+                .map(|(v, _)| v)
+                .unwrap_or(V::unknown("cluster_name is not set"));
+            managed_node_group(&mut cx, addr, "", inputs, &BTreeMap::new(), &cluster, None)
+        }
+        ("terraform-aws-modules/eks", "modules/fargate-profile") => {
+            let cluster = cx
+                .input("cluster_name")
+                .map(|(v, _)| v)
+                .unwrap_or(V::unknown("cluster_name is not set"));
+            fargate_profile(&mut cx, addr, "", inputs, &BTreeMap::new(), &cluster, None)
+        }
+        ("terraform-aws-modules/iam", sub) if sub.contains("iam-role-for-service-accounts") => {
+            irsa_role(&mut cx)
+        }
+        _ => return None,
+    };
+    Some(Model {
+        outputs,
+        resources: cx.out,
+        notes: cx.notes,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// terraform-aws-modules/vpc/aws
+
+fn vpc(cx: &mut Ctx) -> V {
+    let addr = cx.addr.to_string();
+    let vpc_addr = format!("{addr}.aws_vpc.this[0]");
+    let (cidr, cidr_at) = cx.input_or("cidr", |m| {
+        Some(s(if m >= 5 { "10.0.0.0/16" } else { "0.0.0.0/0" }))
+    });
+    let (dns_host, dns_host_at) = cx.input_or("enable_dns_hostnames", |_| Some(V::Bool(true)));
+    let (dns_sup, dns_sup_at) = cx.input_or("enable_dns_support", |_| Some(V::Bool(true)));
+    let mut vb = RBody::new(cx.call_at.clone());
+    vb.set("cidr_block", cidr.clone(), cidr_at);
+    vb.set("enable_dns_hostnames", dns_host, dns_host_at);
+    vb.set("enable_dns_support", dns_sup, dns_sup_at);
+    cx.res(vpc_addr.clone(), "aws_vpc", vb);
+    let vpc_id = V::computed(&vpc_addr, "id");
+
+    let (azs, _) = cx.input_or("azs", |_| Some(V::list(vec![])));
+    let azs_list: Option<Vec<V>> = azs.as_list().map(|l| l.to_vec());
+    let (nat, _) = cx.input_or("enable_nat_gateway", |_| Some(V::Bool(false)));
+    let (single_nat, _) = cx.input_or("single_nat_gateway", |_| Some(V::Bool(false)));
+    let (per_az, _) = cx.input_or("one_nat_gateway_per_az", |_| Some(V::Bool(false)));
+    let (map_pub, map_pub_at) = cx.input_or("map_public_ip_on_launch", |m| Some(V::Bool(m < 4)));
+    let igw_addr = format!("{addr}.aws_internet_gateway.this[0]");
+    let mut known = BTreeMap::new();
+    known.insert("vpc_id".to_string(), vpc_id.clone());
+    known.insert("vpc_cidr_block".to_string(), cidr);
+    known.insert("azs".to_string(), azs.clone());
+
+    let mut has_public = false;
+    for (kind, attr, tags_attr) in [
+        ("public", "public_subnets", "public_subnet_tags"),
+        ("private", "private_subnets", "private_subnet_tags"),
+        ("intra", "intra_subnets", "intra_subnet_tags"),
+        ("database", "database_subnets", "database_subnet_tags"),
+        (
+            "elasticache",
+            "elasticache_subnets",
+            "elasticache_subnet_tags",
+        ),
+        ("redshift", "redshift_subnets", "redshift_subnet_tags"),
+        ("outpost", "outpost_subnets", "outpost_subnet_tags"),
+    ] {
+        let Some((cidrs, cidrs_at)) = cx.input(attr) else {
+            known.insert(attr.to_string(), V::list(vec![]));
+            known.insert(format!("{attr}_cidr_blocks"), V::list(vec![]));
+            continue;
+        };
+        let Some(list) = cidrs.as_list().map(|l| l.to_vec()) else {
+            cx.notes.push(format!(
+                "{addr}: `{attr}` is not known; its subnets are not scanned"
+            ));
+            known.insert(attr.to_string(), V::unknown(format!("{attr} is not known")));
+            continue;
+        };
+        let tags = cx
+            .input(tags_attr)
+            .map(|(v, _)| v)
+            .unwrap_or(V::obj(BTreeMap::new()));
+        let public = kind == "public";
+        has_public |= public && !list.is_empty();
+        let mut ids = Vec::new();
+        let rt_count_per_az =
+            !public && nat.as_bool() == Some(true) && single_nat.as_bool() != Some(true);
+        for (i, c) in list.iter().enumerate() {
+            let saddr = format!("{addr}.aws_subnet.{kind}[{i}]");
+            let mut b = RBody::new(cidrs_at.clone());
+            b.set("vpc_id", vpc_id.clone(), cidrs_at.clone());
+            b.set("cidr_block", c.clone(), cidrs_at.clone());
+            let az = match &azs_list {
+                Some(a) if !a.is_empty() => a[i % a.len()].clone(),
+                Some(_) => V::unknown(format!("{addr}: `azs` is empty")),
+                None => V::unknown(format!("{addr}: `azs` is not known")),
+            };
+            b.set("availability_zone", az, cidrs_at.clone());
+            b.set("tags", tags.clone(), cidrs_at.clone());
+            if public {
+                b.set(
+                    "map_public_ip_on_launch",
+                    map_pub.clone(),
+                    map_pub_at.clone(),
+                );
+            }
+            cx.res(saddr.clone(), "aws_subnet", b);
+            // Route table: public subnets share one with a default route to the internet gateway;
+            // private ones get one per AZ (or one) routing to NAT when NAT is enabled.
+            let rt = if public {
+                format!("{addr}.aws_route_table.public[0]")
+            } else if rt_count_per_az || per_az.as_bool() == Some(true) {
+                format!("{addr}.aws_route_table.{kind}[{i}]")
+            } else {
+                format!("{addr}.aws_route_table.{kind}[0]")
+            };
+            let mut a = RBody::new(cidrs_at.clone());
+            a.set("subnet_id", V::computed(&saddr, "id"), cidrs_at.clone());
+            a.set("route_table_id", V::computed(&rt, "id"), cidrs_at.clone());
+            cx.res(
+                format!("{addr}.aws_route_table_association.{kind}[{i}]"),
+                "aws_route_table_association",
+                a,
+            );
+            if !cx.out.iter().any(|r| r.addr == rt) {
+                let mut rb = RBody::new(cidrs_at.clone());
+                rb.set("vpc_id", vpc_id.clone(), cidrs_at.clone());
+                cx.res(rt.clone(), "aws_route_table", rb);
+                let mut route = RBody::new(cidrs_at.clone());
+                route.set("route_table_id", V::computed(&rt, "id"), cidrs_at.clone());
+                route.set("destination_cidr_block", s("0.0.0.0/0"), cidrs_at.clone());
+                if public {
+                    route.set("gateway_id", V::computed(&igw_addr, "id"), cidrs_at.clone());
+                    cx.res(format!("{rt}.route_public"), "aws_route", route);
+                } else if nat.as_bool() == Some(true) && kind == "private" {
+                    let nat_addr = format!("{addr}.aws_nat_gateway.this[0]");
+                    route.set(
+                        "nat_gateway_id",
+                        V::computed(&nat_addr, "id"),
+                        cidrs_at.clone(),
+                    );
+                    cx.res(format!("{rt}.route_nat"), "aws_route", route);
+                } else if nat.is_unknown() {
+                    route.set("nat_gateway_id", nat.clone(), cidrs_at.clone());
+                    cx.res(format!("{rt}.route_nat"), "aws_route", route);
+                }
+            }
+            ids.push(V::computed(&saddr, "id"));
+        }
+        known.insert(attr.to_string(), V::list(ids));
+        known.insert(format!("{attr}_cidr_blocks"), V::list(list));
+    }
+    if has_public {
+        let mut g = RBody::new(cx.call_at.clone());
+        g.set("vpc_id", vpc_id, cx.call_at.clone());
+        cx.res(igw_addr, "aws_internet_gateway", g);
+    }
+    if nat.as_bool() == Some(true) {
+        let mut n = RBody::new(cx.call_at.clone());
+        n.set("connectivity_type", s("public"), cx.call_at.clone());
+        cx.res(
+            format!("{addr}.aws_nat_gateway.this[0]"),
+            "aws_nat_gateway",
+            n,
+        );
+    }
+    outputs(&addr, known)
+}
+
+// ---------------------------------------------------------------------------------------------
+// terraform-aws-modules/eks/aws
+
+fn pick<'a>(cx: &Ctx, v21: &'a str, old: &'a str) -> &'a str {
+    // Variable names changed in v21 (`cluster_*` prefix dropped).
+    if cx.majors.set.iter().all(|m| *m >= 21) && !cx.majors.set.is_empty() {
+        v21
+    } else if cx.majors.set.iter().all(|m| *m < 21) {
+        old
+    } else if cx.inputs.contains_key(v21) {
+        v21
+    } else {
+        old
+    }
+}
+
+fn eks(cx: &mut Ctx) -> V {
+    let addr = cx.addr.to_string();
+    let caddr = format!("{addr}.aws_eks_cluster.this[0]");
+    let mut b = RBody::new(cx.call_at.clone());
+    let name_key = pick(cx, "name", "cluster_name");
+    let (name, name_at) = cx.input_or(name_key, |_| None);
+    b.set("name", name.clone(), name_at);
+    if let Some((v, at)) = cx.input(pick(cx, "kubernetes_version", "cluster_version")) {
+        b.set("version", v, at);
+    }
+    let (logs, logs_at) = cx.input_or(
+        pick(cx, "enabled_log_types", "cluster_enabled_log_types"),
+        |m| {
+            Some(if m >= 18 {
+                strs(&["audit", "api", "authenticator"])
+            } else {
+                V::list(vec![])
+            })
+        },
+    );
+    b.set("enabled_cluster_log_types", logs, logs_at);
+
+    let (subnets, subnets_at) = cx.input_or("subnet_ids", |_| Some(V::list(vec![])));
+    let cp_subnets = cx
+        .input("control_plane_subnet_ids")
+        .filter(|(v, _)| v.as_list().is_some_and(|l| !l.is_empty()))
+        .unwrap_or((subnets.clone(), subnets_at.clone()));
+    let mut vc = RBody::new(cx.call_at.clone());
+    vc.set("subnet_ids", cp_subnets.0, cp_subnets.1);
+    let (pubv, pub_at) = cx.input_or(
+        pick(
+            cx,
+            "endpoint_public_access",
+            "cluster_endpoint_public_access",
+        ),
+        |m| Some(V::Bool(m < 19)),
+    );
+    let (privv, priv_at) = cx.input_or(
+        pick(
+            cx,
+            "endpoint_private_access",
+            "cluster_endpoint_private_access",
+        ),
+        |m| Some(V::Bool(m >= 19)),
+    );
+    let (cidrs, cidrs_at) = cx.input_or(
+        pick(
+            cx,
+            "endpoint_public_access_cidrs",
+            "cluster_endpoint_public_access_cidrs",
+        ),
+        |_| Some(strs(&["0.0.0.0/0"])),
+    );
+    vc.set("endpoint_public_access", pubv, pub_at);
+    vc.set("endpoint_private_access", privv, priv_at);
+    vc.set("public_access_cidrs", cidrs, cidrs_at);
+    b.blocks.push(("vpc_config".into(), vc));
+
+    // Secrets encryption: a module-created KMS key by default since v19.
+    let enc_key = pick(cx, "encryption_config", "cluster_encryption_config");
+    let (enc, enc_at) = cx.input_or(enc_key, |m| {
+        Some(if m >= 19 {
+            obj(vec![("resources", strs(&["secrets"]))])
+        } else {
+            V::list(vec![])
+        })
+    });
+    let (create_kms, _) = cx.input_or("create_kms_key", |m| Some(V::Bool(m >= 19)));
+    let enc_obj = match &enc {
+        V::List(l) => l.first().cloned(),
+        V::Obj(m) if m.is_empty() => None,
+        V::Null => None,
+        other => Some(other.clone()),
+    };
+    if enc.is_unknown() || create_kms.is_unknown() {
+        b.set(
+            "encryption_config",
+            V::unknown("encryption settings are not known"),
+            enc_at.clone(),
+        );
+    } else if let Some(e) = enc_obj {
+        let key = match e.get("provider_key_arn") {
+            Some(k) if !k.is_null() => Some(k.clone()),
+            _ if create_kms.as_bool() == Some(true) => Some(V::computed(
+                &format!("{addr}.module.kms.aws_kms_key.this[0]"),
+                "arn",
+            )),
+            _ => None,
+        };
+        if let Some(k) = key {
+            let mut eb = RBody::new(enc_at.clone());
+            eb.set(
+                "resources",
+                e.get("resources").cloned().unwrap_or(strs(&["secrets"])),
+                enc_at.clone(),
+            );
+            let mut pb = RBody::new(enc_at.clone());
+            pb.set("key_arn", k, enc_at.clone());
+            eb.blocks.push(("provider".into(), pb));
+            b.blocks.push(("encryption_config".into(), eb));
+        }
+    }
+
+    // Access: API_AND_CONFIG_MAP and no creator admin by default since v20.
+    let mut ac = RBody::new(cx.call_at.clone());
+    let (mode, mode_at) = cx.input_or("authentication_mode", |m| {
+        Some(s(if m >= 20 {
+            "API_AND_CONFIG_MAP"
+        } else {
+            "CONFIG_MAP"
+        }))
+    });
+    ac.set("authentication_mode", mode, mode_at);
+    let (creator, creator_at) = cx.input_or("enable_cluster_creator_admin_permissions", |m| {
+        if m >= 20 {
+            Some(V::Bool(false))
+        } else {
+            None
+        }
+    });
+    let creator_flag = if cx.majors.set.iter().all(|m| *m < 20) {
+        V::Bool(true)
+    } else {
+        creator.clone()
+    };
+    ac.set(
+        "bootstrap_cluster_creator_admin_permissions",
+        creator_flag,
+        creator_at.clone(),
+    );
+    b.blocks.push(("access_config".into(), ac));
+    if let Some((pol, pol_at)) = cx.input(pick(cx, "upgrade_policy", "cluster_upgrade_policy")) {
+        if let Some(st) = pol.get("support_type") {
+            let mut ub = RBody::new(pol_at.clone());
+            ub.set("support_type", st.clone(), pol_at);
+            b.blocks.push(("upgrade_policy".into(), ub));
+        }
+    }
+    if let Some((cc, cc_at)) = cx.input(pick(cx, "compute_config", "cluster_compute_config")) {
+        let mut cb = RBody::new(cc_at.clone());
+        cb.set(
+            "enabled",
+            cc.get("enabled").cloned().unwrap_or(V::Bool(false)),
+            cc_at,
+        );
+        b.blocks.push(("compute_config".into(), cb));
+    }
+    cx.res(caddr.clone(), "aws_eks_cluster", b);
+    let cluster_name = name.clone();
+
+    // IRSA OIDC provider.
+    let (irsa, _) = cx.input_or("enable_irsa", |m| Some(V::Bool(m >= 18)));
+    let oidc_addr = format!("{addr}.aws_iam_openid_connect_provider.oidc_provider[0]");
+    if irsa.as_bool() == Some(true) {
+        let mut ob = RBody::new(cx.call_at.clone());
+        ob.set("url", V::computed(&caddr, "identity"), cx.call_at.clone());
+        cx.res(oidc_addr.clone(), "aws_iam_openid_connect_provider", ob);
+    }
+
+    // Add-ons.
+    if let Some((addons, at)) = cx.input(pick(cx, "addons", "cluster_addons")) {
+        if let Some(m) = addons.as_obj() {
+            for (k, cfg) in crate::funcs::visible(m) {
+                let mut ab = RBody::new(at.clone());
+                ab.set("cluster_name", cluster_name.clone(), at.clone());
+                ab.set(
+                    "addon_name",
+                    cfg.get("name").cloned().unwrap_or(s(k)),
+                    at.clone(),
+                );
+                for (from, to) in [
+                    ("addon_version", "addon_version"),
+                    ("service_account_role_arn", "service_account_role_arn"),
+                    ("configuration_values", "configuration_values"),
+                ] {
+                    if let Some(v) = cfg.get(from).filter(|v| !v.is_null()) {
+                        ab.set(to, v.clone(), at.clone());
+                    }
+                }
+                if let Some(V::List(pia)) = cfg.get("pod_identity_association") {
+                    if let Some(first) = pia.first() {
+                        let mut pb = RBody::new(at.clone());
+                        pb.set(
+                            "role_arn",
+                            first.get("role_arn").cloned().unwrap_or(V::Null),
+                            at.clone(),
+                        );
+                        ab.blocks.push(("pod_identity_association".into(), pb));
+                    }
+                }
+                cx.res(
+                    format!("{addr}.aws_eks_addon.this[{k:?}]"),
+                    "aws_eks_addon",
+                    ab,
+                );
+            }
+        } else {
+            cx.notes.push(format!(
+                "{addr}: the add-on map is not known; add-ons are not scanned"
+            ));
+        }
+    }
+
+    // Access entries.
+    if let Some((entries, at)) = cx.input("access_entries") {
+        for (k, e) in entries
+            .as_obj()
+            .map(|m| {
+                crate::funcs::visible(m)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+        {
+            let principal = e
+                .get("principal_arn")
+                .cloned()
+                .unwrap_or(V::unknown("principal_arn is not set"));
+            let mut eb = RBody::new(at.clone());
+            eb.set("cluster_name", cluster_name.clone(), at.clone());
+            eb.set("principal_arn", principal.clone(), at.clone());
+            if let Some(g) = e.get("kubernetes_groups") {
+                eb.set("kubernetes_groups", g.clone(), at.clone());
+            }
+            cx.res(
+                format!("{addr}.aws_eks_access_entry.this[{k:?}]"),
+                "aws_eks_access_entry",
+                eb,
+            );
+            if let Some(pa) = e.get("policy_associations").and_then(V::as_obj) {
+                for (pk, p) in crate::funcs::visible(pa) {
+                    let mut pb = RBody::new(at.clone());
+                    pb.set("cluster_name", cluster_name.clone(), at.clone());
+                    pb.set("principal_arn", principal.clone(), at.clone());
+                    pb.set(
+                        "policy_arn",
+                        p.get("policy_arn").cloned().unwrap_or(V::Null),
+                        at.clone(),
+                    );
+                    cx.res(
+                        format!("{addr}.aws_eks_access_policy_association.this[\"{k}_{pk}\"]"),
+                        "aws_eks_access_policy_association",
+                        pb,
+                    );
+                }
+            }
+        }
+    }
+    if creator.as_bool() == Some(true) && cx.majors.set.iter().all(|m| *m >= 20) {
+        let principal =
+            V::unknown("the identity that runs terraform apply (data.aws_iam_session_context)");
+        let mut eb = RBody::new(creator_at.clone());
+        eb.set("cluster_name", cluster_name.clone(), creator_at.clone());
+        eb.set("principal_arn", principal.clone(), creator_at.clone());
+        cx.res(
+            format!("{addr}.aws_eks_access_entry.this[\"cluster_creator\"]"),
+            "aws_eks_access_entry",
+            eb,
+        );
+    }
+
+    // Node groups and Fargate profiles.
+    let mng_defaults = cx
+        .input("eks_managed_node_group_defaults")
+        .map(|(v, _)| v)
+        .unwrap_or(V::obj(BTreeMap::new()));
+    let mut mng_out = BTreeMap::new();
+    let groups_key = if cx.majors.set.iter().all(|m| *m < 18) {
+        "node_groups"
+    } else {
+        "eks_managed_node_groups"
+    };
+    if let Some((groups, at)) = cx.input(groups_key) {
+        match groups.as_obj() {
+            Some(m) => {
+                for (k, g) in crate::funcs::visible(m)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<Vec<_>>()
+                {
+                    let merged = merge_obj(&mng_defaults, &g);
+                    let inputs: Inputs = merged
+                        .as_obj()
+                        .map(|m| {
+                            crate::funcs::visible(m)
+                                .map(|(k, v)| (k.clone(), (v.clone(), at.clone())))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let gaddr = format!("{addr}.module.eks_managed_node_group[{k:?}]");
+                    let o = managed_node_group(
+                        cx,
+                        &gaddr,
+                        &k,
+                        &inputs,
+                        &BTreeMap::new(),
+                        &cluster_name,
+                        Some((&subnets, &subnets_at)),
+                    );
+                    mng_out.insert(k, o);
+                }
+            }
+            None => cx.notes.push(format!(
+                "{addr}: `{groups_key}` is not known; its node groups are not scanned"
+            )),
+        }
+    }
+    let fp_defaults = cx
+        .input("fargate_profile_defaults")
+        .map(|(v, _)| v)
+        .unwrap_or(V::obj(BTreeMap::new()));
+    if let Some((profiles, at)) = cx.input("fargate_profiles") {
+        if let Some(m) = profiles.as_obj() {
+            for (k, p) in crate::funcs::visible(m)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<Vec<_>>()
+            {
+                let merged = merge_obj(&fp_defaults, &p);
+                let inputs: Inputs = merged
+                    .as_obj()
+                    .map(|m| {
+                        crate::funcs::visible(m)
+                            .map(|(k, v)| (k.clone(), (v.clone(), at.clone())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let paddr = format!("{addr}.module.fargate_profile[{k:?}]");
+                fargate_profile(
+                    cx,
+                    &paddr,
+                    &k,
+                    &inputs,
+                    &BTreeMap::new(),
+                    &cluster_name,
+                    Some((&subnets, &subnets_at)),
+                );
+            }
+        }
+    }
+    if cx
+        .input("self_managed_node_groups")
+        .is_some_and(|(v, _)| v.as_obj().is_some_and(|m| !m.is_empty()))
+    {
+        cx.notes.push(format!(
+            "{addr}: self_managed_node_groups are not modelled yet; run `terraform init` so eksdoctor reads the module's code"
+        ));
+    }
+
+    let mut known = BTreeMap::new();
+    known.insert("cluster_name".into(), cluster_name);
+    if let Some((v, _)) = cx.input(pick(cx, "kubernetes_version", "cluster_version")) {
+        known.insert("cluster_version".into(), v);
+    }
+    known.insert("oidc_provider_arn".into(), V::computed(&oidc_addr, "arn"));
+    known.insert(
+        "cluster_oidc_issuer_url".into(),
+        V::computed(&caddr, "identity"),
+    );
+    known.insert("eks_managed_node_groups".into(), V::obj(mng_out));
+    outputs(&addr, known)
+}
+
+fn merge_obj(a: &V, b: &V) -> V {
+    let mut m: BTreeMap<String, V> = a.as_obj().cloned().unwrap_or_default();
+    if let Some(bm) = b.as_obj() {
+        for (k, v) in bm.iter() {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    V::obj(m)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn managed_node_group(
+    cx: &mut Ctx,
+    addr: &str,
+    key: &str,
+    inputs: &Inputs,
+    _unused: &Inputs,
+    cluster_name: &V,
+    parent_subnets: Option<(&V, &Prov)>,
+) -> V {
+    let get = |k: &str| inputs.get(k).filter(|(v, _)| !v.is_null()).cloned();
+    let at = inputs
+        .values()
+        .next()
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| cx.call_at.clone());
+    let ngaddr = format!("{addr}.aws_eks_node_group.this[0]");
+    let mut b = RBody::new(at.clone());
+    b.set("cluster_name", cluster_name.clone(), at.clone());
+    let name = get("name").map(|(v, _)| v).unwrap_or(s(key));
+    b.set("node_group_name", name, at.clone());
+    let v17 = cx.majors.set.iter().all(|m| *m < 18);
+    let (min_k, max_k, des_k) = if v17 {
+        ("min_capacity", "max_capacity", "desired_capacity")
+    } else {
+        ("min_size", "max_size", "desired_size")
+    };
+    let mut sc = RBody::new(at.clone());
+    for (k, out, d) in [
+        (min_k, "min_size", if v17 { 1.0 } else { 0.0 }),
+        (max_k, "max_size", 3.0),
+        (des_k, "desired_size", 1.0),
+    ] {
+        match get(k) {
+            Some((v, p)) => sc.set(out, v, p),
+            None => sc.set(out, V::Num(d), at.clone()),
+        }
+    }
+    b.blocks.push(("scaling_config".into(), sc));
+    if let Some((v, p)) = get("instance_types") {
+        b.set("instance_types", v, p);
+    }
+    match get("ami_type") {
+        Some((v, p)) => b.set("ami_type", v, p),
+        None => {
+            let d = by_major(&cx.majors, |m| match m {
+                20 => Some("AL2_x86_64"),
+                21 => Some("AL2023_x86_64_STANDARD"),
+                _ => None,
+            });
+            if let Some(d) = d {
+                b.set("ami_type", s(d), at.clone());
+            }
+        }
+    }
+    match get("subnet_ids") {
+        Some((v, p)) => b.set("subnet_ids", v, p),
+        None => {
+            if let Some((v, p)) = parent_subnets {
+                b.set("subnet_ids", v.clone(), p.clone());
+            }
+        }
+    }
+    for k in ["labels", "capacity_type"] {
+        if let Some((v, p)) = get(k) {
+            b.set(k, v, p);
+        }
+    }
+    if let Some((v, p)) = get("kubernetes_version").or(get("cluster_version")) {
+        b.set("version", v, p);
+    }
+    // Launch template (custom by default since v18).
+    let use_lt = match get("use_custom_launch_template").or(get("create_launch_template")) {
+        Some((v, _)) => v.as_bool().unwrap_or(true),
+        None => !v17,
+    };
+    if use_lt {
+        let ltaddr = format!("{addr}.aws_launch_template.this[0]");
+        let mut lb = RBody::new(at.clone());
+        let mut md = RBody::new(at.clone());
+        let given = get("metadata_options");
+        let tokens = given
+            .as_ref()
+            .and_then(|(v, _)| v.get("http_tokens").cloned())
+            .unwrap_or(s("required"));
+        let hop = given
+            .as_ref()
+            .and_then(|(v, _)| v.get("http_put_response_hop_limit").cloned())
+            .or_else(|| {
+                by_major(&cx.majors, |m| {
+                    Some(V::Num(if m >= 21 { 1.0 } else { 2.0 }))
+                })
+            });
+        let md_at = given.as_ref().map(|(_, p)| p.clone()).unwrap_or(at.clone());
+        md.set("http_tokens", tokens, md_at.clone());
+        match hop {
+            Some(h) => md.set("http_put_response_hop_limit", h, md_at.clone()),
+            None => md.set(
+                "http_put_response_hop_limit",
+                V::unknown("the module's default hop limit changed from 2 to 1 in v21 and the version constraint allows both"),
+                md_at.clone(),
+            ),
+        }
+        lb.blocks.push(("metadata_options".into(), md));
+        if let Some((bdm, p)) = get("block_device_mappings") {
+            let first = match &bdm {
+                V::Obj(m) => crate::funcs::visible(m).next().map(|(_, v)| v.clone()),
+                V::List(l) => l.first().cloned(),
+                _ => None,
+            };
+            if let Some(ebs) = first.and_then(|f| f.get("ebs").cloned()) {
+                let mut bb = RBody::new(p.clone());
+                let mut eb = RBody::new(p.clone());
+                if let Some(e) = ebs.get("encrypted") {
+                    eb.set("encrypted", e.clone(), p.clone());
+                }
+                bb.blocks.push(("ebs".into(), eb));
+                lb.blocks.push(("block_device_mappings".into(), bb));
+            }
+        }
+        if let Some((v, p)) = get("ami_id") {
+            if v.as_str() != Some("") {
+                lb.set("image_id", v, p);
+            }
+        }
+        cx.res(ltaddr.clone(), "aws_launch_template", lb);
+        let mut ltb = RBody::new(at.clone());
+        ltb.set("id", V::computed(&ltaddr, "id"), at.clone());
+        b.blocks.push(("launch_template".into(), ltb));
+    }
+    // Node IAM role.
+    let create_role = get("create_iam_role")
+        .map(|(v, _)| v.as_bool() != Some(false))
+        .unwrap_or(true);
+    if create_role {
+        let raddr = format!("{addr}.aws_iam_role.this[0]");
+        let mut rb = RBody::new(at.clone());
+        let mut trust = BTreeMap::new();
+        trust.insert("Version".to_string(), s("2012-10-17"));
+        trust.insert(
+            "Statement".to_string(),
+            V::list(vec![obj(vec![
+                ("Effect", s("Allow")),
+                ("Action", s("sts:AssumeRole")),
+                ("Principal", obj(vec![("Service", s("ec2.amazonaws.com"))])),
+            ])]),
+        );
+        rb.set(
+            "assume_role_policy",
+            V::str(
+                V::obj(trust)
+                    .to_json()
+                    .map(|j| j.to_string())
+                    .unwrap_or_default(),
+            ),
+            at.clone(),
+        );
+        let mut policies = vec![
+            s("arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"),
+            s("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"),
+        ];
+        let attach_cni = get("iam_role_attach_cni_policy")
+            .map(|(v, _)| v.as_bool())
+            .unwrap_or(Some(true));
+        match attach_cni {
+            Some(true) => policies.push(s("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")),
+            Some(false) => {}
+            None => {
+                rb.set(
+                    "managed_policy_arns",
+                    V::unknown("iam_role_attach_cni_policy is not known"),
+                    at.clone(),
+                );
+            }
+        }
+        if let Some((extra, _)) = get("iam_role_additional_policies") {
+            match &extra {
+                V::Obj(m) => policies.extend(crate::funcs::visible(m).map(|(_, v)| v.clone())),
+                V::List(l) => policies.extend(l.iter().cloned()),
+                _ => {}
+            }
+        }
+        if !rb.attrs.contains_key("managed_policy_arns") {
+            rb.set("managed_policy_arns", V::list(policies), at.clone());
+        }
+        cx.res(raddr.clone(), "aws_iam_role", rb);
+        b.set("node_role_arn", V::computed(&raddr, "arn"), at.clone());
+    } else if let Some((v, p)) = get("iam_role_arn") {
+        b.set("node_role_arn", v, p);
+    }
+    cx.res(ngaddr.clone(), "aws_eks_node_group", b);
+    outputs(addr, BTreeMap::new())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fargate_profile(
+    cx: &mut Ctx,
+    addr: &str,
+    key: &str,
+    inputs: &Inputs,
+    _unused: &Inputs,
+    cluster_name: &V,
+    parent_subnets: Option<(&V, &Prov)>,
+) -> V {
+    let get = |k: &str| inputs.get(k).filter(|(v, _)| !v.is_null()).cloned();
+    let at = inputs
+        .values()
+        .next()
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| cx.call_at.clone());
+    let mut b = RBody::new(at.clone());
+    b.set("cluster_name", cluster_name.clone(), at.clone());
+    b.set(
+        "fargate_profile_name",
+        get("name").map(|(v, _)| v).unwrap_or(s(key)),
+        at.clone(),
+    );
+    match get("subnet_ids") {
+        Some((v, p)) => b.set("subnet_ids", v, p),
+        None => {
+            if let Some((v, p)) = parent_subnets {
+                b.set("subnet_ids", v.clone(), p.clone());
+            }
+        }
+    }
+    if let Some((sel, p)) = get("selectors") {
+        for x in sel.as_list().into_iter().flatten() {
+            let mut sb = RBody::new(p.clone());
+            if let Some(ns) = x.get("namespace") {
+                sb.set("namespace", ns.clone(), p.clone());
+            }
+            if let Some(l) = x.get("labels") {
+                sb.set("labels", l.clone(), p.clone());
+            }
+            b.blocks.push(("selector".into(), sb));
+        }
+    }
+    cx.res(
+        format!("{addr}.aws_eks_fargate_profile.this[0]"),
+        "aws_eks_fargate_profile",
+        b,
+    );
+    outputs(addr, BTreeMap::new())
+}
+
+// ---------------------------------------------------------------------------------------------
+// terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts(-eks)
+
+fn irsa_role(cx: &mut Ctx) -> V {
+    let addr = cx.addr.to_string();
+    let raddr = format!("{addr}.aws_iam_role.this[0]");
+    let at = cx.call_at.clone();
+    let (providers, p_at) = cx.input_or("oidc_providers", |_| Some(V::obj(BTreeMap::new())));
+    let (test, _) = cx.input_or("assume_role_condition_test", |_| Some(s("StringEquals")));
+    let test = test.as_str().unwrap_or("StringEquals").to_string();
+    let mut statements = Vec::new();
+    let mut unknown = false;
+    match providers.as_obj() {
+        Some(m) => {
+            for (_, p) in crate::funcs::visible(m) {
+                let sas = p
+                    .get("namespace_service_accounts")
+                    .cloned()
+                    .unwrap_or(V::list(vec![]));
+                let subs: Vec<V> = sas
+                    .as_list()
+                    .map(|l| {
+                        l.iter()
+                            .map(|x| match x.as_str() {
+                                Some(nsa) => s(&format!("system:serviceaccount:{nsa}")),
+                                None => x.clone(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if sas.as_list().is_none() {
+                    unknown = true;
+                }
+                let mut cond = BTreeMap::new();
+                let mut inner = BTreeMap::new();
+                inner.insert("*:sub".to_string(), V::list(subs));
+                inner.insert("*:aud".to_string(), s("sts.amazonaws.com"));
+                cond.insert(test.clone(), V::obj(inner));
+                statements.push(obj(vec![
+                    ("Effect", s("Allow")),
+                    ("Action", s("sts:AssumeRoleWithWebIdentity")),
+                    (
+                        "Principal",
+                        obj(vec![(
+                            "Federated",
+                            p.get("provider_arn")
+                                .cloned()
+                                .unwrap_or(V::unknown("provider_arn is not set")),
+                        )]),
+                    ),
+                    ("Condition", V::obj(cond)),
+                ]));
+            }
+        }
+        None => unknown = true,
+    }
+    let mut rb = RBody::new(at.clone());
+    let doc = obj(vec![
+        ("Version", s("2012-10-17")),
+        ("Statement", V::list(statements)),
+    ]);
+    if unknown {
+        rb.set(
+            "assume_role_policy",
+            V::unknown("oidc_providers is not known"),
+            p_at.clone(),
+        );
+    } else {
+        rb.set(
+            "assume_role_policy",
+            V::Unknown(std::sync::Arc::new(crate::value::Unk {
+                partial: Some(doc),
+                ..crate::value::Unk::because("the OIDC provider ARN is known after apply")
+            })),
+            p_at.clone(),
+        );
+    }
+    let mut policies = Vec::new();
+    for (flag, arn) in [
+        (
+            "attach_vpc_cni_policy",
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        ),
+        ("attach_ebs_csi_policy", "(module policy) EBS CSI driver"),
+    ] {
+        if cx.input(flag).and_then(|(v, _)| v.as_bool()) == Some(true) {
+            policies.push(s(arn));
+        }
+    }
+    if let Some((extra, _)) = cx.input("role_policy_arns") {
+        match &extra {
+            V::Obj(m) => policies.extend(crate::funcs::visible(m).map(|(_, v)| v.clone())),
+            V::List(l) => policies.extend(l.iter().cloned()),
+            _ => {}
+        }
+    }
+    rb.set("managed_policy_arns", V::list(policies), at.clone());
+    cx.res(raddr.clone(), "aws_iam_role", rb);
+    let mut known = BTreeMap::new();
+    known.insert("iam_role_arn".into(), V::computed(&raddr, "arn"));
+    outputs(&addr, known)
+}

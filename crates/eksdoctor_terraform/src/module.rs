@@ -1,0 +1,314 @@
+//! A Terraform module directory parsed once: its variables, locals, resources, data sources,
+//! module calls and outputs, each with the file and line it was written at.
+
+use eksdoctor_inventory::{InputError, Prov, SourceKind};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::Span;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A source file with its line starts, to turn byte offsets into lines.
+#[derive(Debug)]
+pub struct SrcFile {
+    pub name: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SrcFile {
+    pub fn new(name: Arc<str>, text: &str) -> SrcFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SrcFile { name, line_starts }
+    }
+
+    pub fn line(&self, offset: usize) -> u32 {
+        (self.line_starts.partition_point(|&s| s <= offset)) as u32
+    }
+
+    pub fn prov(&self, span: Option<std::ops::Range<usize>>) -> Prov {
+        let line = span.map(|s| self.line(s.start)).unwrap_or(1);
+        Prov::new(&self.name, line, SourceKind::Tf)
+    }
+}
+
+/// An expression and where it was written.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub expr: Expression,
+    pub src: Arc<SrcFile>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone)]
+pub struct VarDef {
+    pub default: Option<Item>,
+    pub nullable: bool,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResDef {
+    pub data: bool,
+    pub rtype: String,
+    pub name: String,
+    pub block: Block,
+    pub src: Arc<SrcFile>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallDef {
+    pub name: String,
+    pub source: Option<String>,
+    pub version: Option<String>,
+    pub block: Block,
+    pub src: Arc<SrcFile>,
+    pub at: Prov,
+}
+
+/// One module directory.
+#[derive(Debug, Default)]
+pub struct ModuleDef {
+    pub dir: PathBuf,
+    pub files: Vec<Arc<str>>,
+    pub variables: BTreeMap<String, VarDef>,
+    pub locals: BTreeMap<String, Item>,
+    pub resources: Vec<ResDef>,
+    /// (data?, type, name) → index into `resources`.
+    pub index: HashMap<(bool, String, String), usize>,
+    /// Resource types declared here (to tell `aws_subnet.x` from an unknown root name).
+    pub types: HashMap<String, ()>,
+    pub calls: BTreeMap<String, CallDef>,
+    pub outputs: BTreeMap<String, Item>,
+    /// `.tfvars` files found in the directory (`terraform.tfvars`, `*.auto.tfvars`), in load order.
+    pub tfvars: Vec<(Arc<SrcFile>, Body)>,
+    pub errors: Vec<InputError>,
+    /// Files Terraform reads that this version skips (`.tf.json`), with why.
+    pub skipped: Vec<(Arc<str>, String)>,
+}
+
+impl ModuleDef {
+    pub fn resource(&self, data: bool, rtype: &str, name: &str) -> Option<&ResDef> {
+        self.index
+            .get(&(data, rtype.to_string(), name.to_string()))
+            .map(|&i| &self.resources[i])
+    }
+}
+
+/// A file name as shown in findings: the path as walked.
+pub fn display_name(p: &Path) -> Arc<str> {
+    p.display().to_string().into()
+}
+
+/// Parse a `.tfvars` (or any HCL body) file.
+pub fn parse_hcl(name: Arc<str>, text: &str) -> Result<(Arc<SrcFile>, Body), InputError> {
+    let src = Arc::new(SrcFile::new(name.clone(), text));
+    match hcl_edit::parser::parse_body(text) {
+        Ok(body) => Ok((src, body)),
+        Err(e) => Err(InputError {
+            file: name,
+            line: Some(e.location().line() as u32),
+            message: format!("invalid HCL: {}", e.message()),
+        }),
+    }
+}
+
+/// Parse every `.tf` file of a directory (the files given, all in `dir`).
+pub fn load_dir(dir: &Path, files: &[PathBuf]) -> ModuleDef {
+    let mut m = ModuleDef {
+        dir: dir.to_path_buf(),
+        ..ModuleDef::default()
+    };
+    let mut tfvars: Vec<PathBuf> = Vec::new();
+    for path in files {
+        let name = display_name(path);
+        let fname = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
+        if fname.ends_with(".tf.json") {
+            m.skipped.push((
+                name,
+                "Terraform JSON syntax (.tf.json) is not read yet".to_string(),
+            ));
+            continue;
+        }
+        if fname == "terraform.tfvars" || fname.ends_with(".auto.tfvars") {
+            tfvars.push(path.clone());
+            continue;
+        }
+        if !fname.ends_with(".tf") {
+            continue;
+        }
+        m.files.push(name.clone());
+        let text = match read(path) {
+            Ok(t) => t,
+            Err(message) => {
+                m.errors.push(InputError {
+                    file: name,
+                    line: None,
+                    message,
+                });
+                continue;
+            }
+        };
+        match parse_hcl(name, &text) {
+            Ok((src, body)) => add_body(&mut m, &src, body),
+            Err(e) => m.errors.push(e),
+        }
+    }
+    // terraform.tfvars first, then *.auto.tfvars in lexical order (as Terraform loads them).
+    tfvars.sort_by_key(|p| {
+        let f = p
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or("")
+            .to_string();
+        (f != "terraform.tfvars", f)
+    });
+    for p in tfvars {
+        let name = display_name(&p);
+        match read(&p).and_then(|t| parse_hcl(name.clone(), &t).map_err(|e| e.message)) {
+            Ok(parsed) => m.tfvars.push(parsed),
+            Err(message) => m.errors.push(InputError {
+                file: name,
+                line: None,
+                message,
+            }),
+        }
+    }
+    m
+}
+
+pub fn read(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() > 32 * 1024 * 1024 {
+        return Err("file is larger than 32 MiB; not read".into());
+    }
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+}
+
+fn label(b: &Block, i: usize) -> Option<String> {
+    b.labels.get(i).map(|l| l.as_str().to_string())
+}
+
+fn add_body(m: &mut ModuleDef, src: &Arc<SrcFile>, body: Body) {
+    for block in body.into_blocks() {
+        let at = src.prov(block.span());
+        let kind = block.ident.as_str().to_string();
+        match kind.as_str() {
+            "variable" => {
+                let Some(name) = label(&block, 0) else {
+                    continue;
+                };
+                let default = block.body.get_attribute("default").map(|a| Item {
+                    expr: a.value.clone(),
+                    src: src.clone(),
+                    at: src.prov(a.span()),
+                });
+                let nullable = block
+                    .body
+                    .get_attribute("nullable")
+                    .and_then(|a| a.value.as_bool())
+                    .unwrap_or(true);
+                m.variables.insert(
+                    name,
+                    VarDef {
+                        default,
+                        nullable,
+                        at,
+                    },
+                );
+            }
+            "locals" => {
+                for a in block.body.attributes() {
+                    let name = a.key.as_str().to_string();
+                    if m.locals.contains_key(&name) {
+                        m.errors.push(InputError {
+                            file: src.name.clone(),
+                            line: Some(src.prov(a.span()).line),
+                            message: format!("duplicate local value \"{name}\""),
+                        });
+                        continue;
+                    }
+                    m.locals.insert(
+                        name,
+                        Item {
+                            expr: a.value.clone(),
+                            src: src.clone(),
+                            at: src.prov(a.span()),
+                        },
+                    );
+                }
+            }
+            "resource" | "data" => {
+                let (Some(rtype), Some(name)) = (label(&block, 0), label(&block, 1)) else {
+                    continue;
+                };
+                let data = kind == "data";
+                let key = (data, rtype.clone(), name.clone());
+                if m.index.contains_key(&key) {
+                    m.errors.push(InputError {
+                        file: src.name.clone(),
+                        line: Some(at.line),
+                        message: format!(
+                            "duplicate {} \"{rtype}\" \"{name}\"",
+                            if data { "data" } else { "resource" }
+                        ),
+                    });
+                    continue;
+                }
+                if !data {
+                    m.types.insert(rtype.clone(), ());
+                }
+                m.index.insert(key, m.resources.len());
+                m.resources.push(ResDef {
+                    data,
+                    rtype,
+                    name,
+                    block,
+                    src: src.clone(),
+                    at,
+                });
+            }
+            "module" => {
+                let Some(name) = label(&block, 0) else {
+                    continue;
+                };
+                let lit = |k: &str| {
+                    block
+                        .body
+                        .get_attribute(k)
+                        .and_then(|a| a.value.as_str().map(str::to_string))
+                };
+                let (source, version) = (lit("source"), lit("version"));
+                m.calls.insert(
+                    name.clone(),
+                    CallDef {
+                        name,
+                        source,
+                        version,
+                        block,
+                        src: src.clone(),
+                        at,
+                    },
+                );
+            }
+            "output" => {
+                let Some(name) = label(&block, 0) else {
+                    continue;
+                };
+                if let Some(a) = block.body.get_attribute("value") {
+                    m.outputs.insert(
+                        name,
+                        Item {
+                            expr: a.value.clone(),
+                            src: src.clone(),
+                            at: src.prov(a.span()),
+                        },
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Terraform values as the evaluator sees them. `Unknown` is a value that Terraform itself would
+//! only know at plan or apply time (data sources, computed attributes, unset variables); it carries
+//! the reason, and for a computed attribute of a resource the resource's address, so references
+//! between resources can be followed even though the ids are not known.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Arc<str>),
+    /// Tuples, lists and sets (a set is kept sorted and without duplicates).
+    List(Arc<Vec<V>>),
+    /// Objects and maps.
+    Obj(Arc<BTreeMap<String, V>>),
+    Unknown(Arc<Unk>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unk {
+    pub reason: String,
+    /// The resource address whose computed attribute this is (`aws_subnet.private[0]`).
+    pub addr: Option<String>,
+    /// The attribute of `addr` (`id`, `arn`, `name`).
+    pub attr: Option<String>,
+    /// A string whose only unknown parts are interpolations, with each unknown part as `*`
+    /// (`arn:*:iam::aws:policy/AmazonEKS_CNI_Policy`).
+    pub pattern: Option<String>,
+    /// The shape of a value that Terraform sees as wholly unknown but whose parts are mostly
+    /// known (an IAM policy document with a computed principal, encoded as JSON).
+    pub partial: Option<V>,
+}
+
+impl Unk {
+    pub fn because(reason: impl Into<String>) -> Unk {
+        Unk {
+            reason: reason.into(),
+            addr: None,
+            attr: None,
+            pattern: None,
+            partial: None,
+        }
+    }
+}
+
+impl V {
+    pub fn str(s: impl Into<Arc<str>>) -> V {
+        V::Str(s.into())
+    }
+
+    pub fn unknown(reason: impl Into<String>) -> V {
+        V::Unknown(Arc::new(Unk::because(reason.into())))
+    }
+
+    pub fn computed(addr: &str, attr: &str) -> V {
+        V::Unknown(Arc::new(Unk {
+            reason: format!("{addr}.{attr} is known only after apply"),
+            addr: Some(addr.to_string()),
+            attr: Some(attr.to_string()),
+            pattern: None,
+            partial: None,
+        }))
+    }
+
+    pub fn list(items: Vec<V>) -> V {
+        V::List(Arc::new(items))
+    }
+
+    pub fn obj(map: BTreeMap<String, V>) -> V {
+        V::Obj(Arc::new(map))
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, V::Unknown(_))
+    }
+
+    /// True when this value or anything inside it is unknown.
+    pub fn has_unknown(&self) -> bool {
+        match self {
+            V::Unknown(_) => true,
+            V::List(l) => l.iter().any(V::has_unknown),
+            V::Obj(m) => m.values().any(V::has_unknown),
+            _ => false,
+        }
+    }
+
+    pub fn unk(&self) -> Option<&Unk> {
+        match self {
+            V::Unknown(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The first unknown inside this value (for a reason to report).
+    pub fn first_unknown(&self) -> Option<&Unk> {
+        match self {
+            V::Unknown(u) => Some(u),
+            V::List(l) => l.iter().find_map(V::first_unknown),
+            V::Obj(m) => m.values().find_map(V::first_unknown),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            V::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            V::Bool(b) => Some(*b),
+            V::Str(s) if &**s == "true" => Some(true),
+            V::Str(s) if &**s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn as_num(&self) -> Option<f64> {
+        match self {
+            V::Num(n) => Some(*n),
+            V::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_u32(&self) -> Option<u32> {
+        self.as_num()
+            .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= u32::MAX as f64)
+            .map(|n| n as u32)
+    }
+
+    pub fn as_list(&self) -> Option<&[V]> {
+        match self {
+            V::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn as_obj(&self) -> Option<&BTreeMap<String, V>> {
+        match self {
+            V::Obj(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.as_obj().and_then(|m| m.get(key))
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, V::Null)
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            V::Null => "null",
+            V::Bool(_) => "bool",
+            V::Num(_) => "number",
+            V::Str(_) => "string",
+            V::List(_) => "list",
+            V::Obj(_) => "object",
+            V::Unknown(_) => "unknown",
+        }
+    }
+
+    /// The value as Terraform prints a primitive in a string template.
+    pub fn to_template_string(&self) -> Option<String> {
+        match self {
+            V::Str(s) => Some(s.to_string()),
+            V::Num(n) => Some(fmt_num(*n)),
+            V::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// JSON encoding (as `jsonencode`); `None` when something inside is unknown.
+    pub fn to_json(&self) -> Option<serde_json::Value> {
+        Some(match self {
+            V::Null => serde_json::Value::Null,
+            V::Bool(b) => serde_json::Value::Bool(*b),
+            V::Num(n) => num_json(*n),
+            V::Str(s) => serde_json::Value::String(s.to_string()),
+            V::List(l) => {
+                serde_json::Value::Array(l.iter().map(V::to_json).collect::<Option<Vec<_>>>()?)
+            }
+            V::Obj(m) => {
+                let mut o = serde_json::Map::new();
+                for (k, v) in m.iter() {
+                    o.insert(k.clone(), v.to_json()?);
+                }
+                serde_json::Value::Object(o)
+            }
+            V::Unknown(_) => return None,
+        })
+    }
+
+    pub fn from_json(j: &serde_json::Value) -> V {
+        match j {
+            serde_json::Value::Null => V::Null,
+            serde_json::Value::Bool(b) => V::Bool(*b),
+            serde_json::Value::Number(n) => V::Num(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) => V::str(s.as_str()),
+            serde_json::Value::Array(a) => V::list(a.iter().map(V::from_json).collect()),
+            serde_json::Value::Object(o) => V::obj(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), V::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn num_json(n: f64) -> serde_json::Value {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        serde_json::Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Numbers as Terraform prints them: integers without a fraction.
+pub fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+impl fmt::Display for V {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            V::Null => write!(f, "null"),
+            V::Bool(b) => write!(f, "{b}"),
+            V::Num(n) => write!(f, "{}", fmt_num(*n)),
+            V::Str(s) => write!(f, "{s:?}"),
+            V::List(l) => {
+                write!(f, "[")?;
+                for (i, v) in l.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                write!(f, "]")
+            }
+            V::Obj(m) => {
+                write!(f, "{{")?;
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{k:?} = {v}")?;
+                }
+                write!(f, "}}")
+            }
+            V::Unknown(_) => write!(f, "(known after apply)"),
+        }
+    }
+}
