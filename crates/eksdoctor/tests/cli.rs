@@ -73,11 +73,12 @@ fn demo_json_has_exactly_the_expected_findings() {
         "examples/demo/manifests/batch.yaml:22 deprecated-api k8s",
         "examples/demo/manifests/storage.yaml:1 in-tree-ebs-provisioner k8s",
         "examples/demo/manifests/storage.yaml:1 storageclass-immediate-binding k8s",
+        "examples/demo/manifests/storage.yaml:29 ebs-csi-driver-missing k8s",
         "examples/demo/manifests/storage.yaml:29 ebs-volume-az-bound k8s",
     ];
     assert_eq!(got, want);
-    assert_eq!(v["summary"]["findings"], 20);
-    assert_eq!(v["summary"]["by_severity"]["high"], 12);
+    assert_eq!(v["summary"]["findings"], 21);
+    assert_eq!(v["summary"]["by_severity"]["high"], 13);
     assert_eq!(v["summary"]["files_scanned"], 4);
 }
 
@@ -293,7 +294,7 @@ fn human_output_groups_by_file_without_colour_under_no_color() {
         ))
         .stdout(predicate::str::contains("high     in-tree-ebs-provisioner"))
         .stdout(predicate::str::contains(
-            "20 findings (12 high, 5 medium, 3 low) in 4 files scanned",
+            "21 findings (13 high, 5 medium, 3 low) in 4 files scanned",
         ))
         .stdout(predicate::str::contains("\u{1b}[").not());
 }

@@ -1,3 +1,4 @@
 //! Calculators: pure functions over the knowledge tables.
 
+pub mod ipdemand;
 pub mod max_pods;

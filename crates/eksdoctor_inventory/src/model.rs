@@ -295,6 +295,8 @@ pub struct Subnet {
     pub az: Val<String>,
     pub public: Val<bool>,
     pub map_public_ip: Val<bool>,
+    /// The subnet's default route goes to a NAT gateway.
+    pub nat_route: Val<bool>,
     pub tags: BTreeMap<String, String>,
     pub at: Prov,
 }
@@ -302,8 +304,12 @@ pub struct Subnet {
 #[derive(Debug, Clone, Serialize)]
 pub struct VpcEndpoint {
     pub vpc: Option<String>,
+    /// Service name, e.g. `com.amazonaws.eu-west-1.ecr.api` (`*` where the region is not known).
     pub service: String,
+    /// `Interface` or `Gateway`.
     pub kind: String,
+    /// Subnets an interface endpoint has a network interface in.
+    pub subnets: Val<Vec<String>>,
     pub at: Prov,
 }
 
@@ -382,6 +388,10 @@ pub struct K8sObjects {
     pub cni: Option<CniSettings>,
     /// Objects that install metrics-server (Deployment, APIService, HelmRelease, Argo CD Application).
     pub metrics_server: Vec<ObjectRef>,
+    /// Objects that install cluster-autoscaler.
+    pub cluster_autoscaler: Vec<ObjectRef>,
+    /// Objects that install the EBS CSI driver outside EKS add-ons (Helm, manifests).
+    pub ebs_csi: Vec<ObjectRef>,
 }
 
 /// An object's identity and place.

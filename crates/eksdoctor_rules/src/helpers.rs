@@ -148,6 +148,120 @@ pub fn uses_workload_identity(inv: &Inventory, c: &Cluster) -> Option<bool> {
     Some(*c.oidc_provider.known()? || pod_identity || c.auto_mode.known() == Some(&true))
 }
 
+/// An IAM role by the reference a node group, add-on or association uses (address or ARN).
+pub fn role<'a>(inv: &'a Inventory, reference: &str) -> Option<&'a eksdoctor_inventory::IamRole> {
+    inv.iam_roles.iter().find(|r| r.id == reference)
+}
+
+/// The name of an AWS managed policy from its ARN (or an ARN pattern with an unknown partition).
+pub fn managed_policy_name(arn: &str) -> Option<&str> {
+    let (prefix, name) = arn.rsplit_once("policy/")?;
+    prefix.ends_with(":iam::aws:").then_some(name)
+}
+
+/// Statements of a policy document (a single statement object or a list).
+pub fn statements(doc: &eksdoctor_inventory::Node) -> Vec<&eksdoctor_inventory::Node> {
+    match doc.get("Statement") {
+        Some(s) if s.as_seq().is_some() => s.items().iter().collect(),
+        Some(s) if s.as_map().is_some() => vec![s],
+        _ => Vec::new(),
+    }
+}
+
+/// Strings of a policy field that may be a string or a list.
+pub fn str_or_list(n: Option<&eksdoctor_inventory::Node>) -> Vec<String> {
+    match n {
+        Some(n) if n.as_str().is_some() => vec![n.as_str().unwrap_or_default().to_string()],
+        Some(n) => n.str_items(),
+        None => Vec::new(),
+    }
+}
+
+/// The first EBS-backed claim among the manifests (StatefulSet claim templates and PVCs).
+pub fn first_ebs_claim<'a>(ctx: &'a Ctx) -> Option<(String, &'a Prov)> {
+    let k = &ctx.inv.k8s;
+    for w in &k.workloads {
+        for t in &w.claim_templates {
+            if storage_class(ctx, t.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
+                return Some((
+                    format!("{} (claim template `{}`)", w.obj.display(), t.name),
+                    &t.at,
+                ));
+            }
+        }
+    }
+    k.pvcs
+        .iter()
+        .find(|p| storage_class(ctx, p.storage_class.as_deref()).is_some_and(|c| c.is_ebs()))
+        .map(|p| (p.obj.display(), &p.obj.at))
+}
+
+/// Subnets a node group launches into, resolved; `None` when one cannot be found.
+pub fn node_group_subnets<'a>(
+    inv: &'a Inventory,
+    ng: &eksdoctor_inventory::NodeGroup,
+) -> Option<Vec<&'a Subnet>> {
+    ng.subnets
+        .known()?
+        .iter()
+        .map(|r| inv.subnet(&ng.cluster, r))
+        .collect()
+}
+
+/// Load balancer scheme a Service or Ingress asks for through annotations; `None` when unsaid.
+pub fn lb_scheme(annotations: &std::collections::BTreeMap<String, String>) -> Option<&'static str> {
+    for key in [
+        "service.beta.kubernetes.io/aws-load-balancer-scheme",
+        "alb.ingress.kubernetes.io/scheme",
+    ] {
+        match annotations.get(key).map(String::as_str) {
+            Some("internet-facing") => return Some("internet-facing"),
+            Some("internal") => return Some("internal"),
+            _ => {}
+        }
+    }
+    if annotations
+        .get("service.beta.kubernetes.io/aws-load-balancer-internal")
+        .is_some_and(|v| v == "true" || v == "0.0.0.0/0")
+    {
+        return Some("internal");
+    }
+    None
+}
+
+/// Load balancers the manifests ask for: (object display, scheme, explicit subnets, where).
+pub fn load_balancers<'a>(ctx: &'a Ctx) -> Vec<(String, Option<&'static str>, bool, &'a Prov)> {
+    let k = &ctx.inv.k8s;
+    let mut out = Vec::new();
+    for s in k
+        .services
+        .iter()
+        .filter(|s| s.service_type == "LoadBalancer")
+    {
+        let explicit = s
+            .annotations
+            .contains_key("service.beta.kubernetes.io/aws-load-balancer-subnets");
+        out.push((
+            s.obj.display(),
+            lb_scheme(&s.annotations),
+            explicit,
+            &s.obj.at,
+        ));
+    }
+    for i in &k.ingresses {
+        let explicit = i
+            .annotations
+            .contains_key("alb.ingress.kubernetes.io/subnets");
+        out.push((
+            i.obj.display(),
+            lb_scheme(&i.annotations),
+            explicit,
+            &i.obj.at,
+        ));
+    }
+    out
+}
+
 /// `where` suffix for defaulted values: ` (eksctl default)`.
 pub fn default_note<T>(v: &Val<T>) -> String {
     v.default_note()

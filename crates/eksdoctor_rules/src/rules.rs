@@ -1,13 +1,16 @@
 //! One module per catalog rule.
-
 pub mod addon_not_managed;
 pub mod addon_version_outdated;
 pub mod ami_type_deprecated;
 pub mod auth_mode_config_map;
+pub mod autoscaler_multi_az_node_group;
 pub mod aws_auth_user_system_masters;
+pub mod cni_no_iam_permissions;
+pub mod cni_policy_on_node_role;
 pub mod control_plane_logging_off;
 pub mod cronjob_ip_churn;
 pub mod deprecated_api;
+pub mod ebs_csi_driver_missing;
 pub mod ebs_volume_az_bound;
 pub mod endpoint_public_unrestricted;
 pub mod fargate_daemonset;
@@ -19,10 +22,18 @@ pub mod hpa_without_metrics_server;
 pub mod imds_reachable_from_pods;
 pub mod imdsv2_not_required;
 pub mod in_tree_ebs_provisioner;
+pub mod internal_lb_no_private_subnet;
+pub mod ip_exhaustion_risk;
+pub mod irsa_trust_too_broad;
+pub mod lb_subnet_tags_missing;
 pub mod max_pods_over_eni_limit;
 pub mod no_workload_identity;
+pub mod node_role_too_broad;
 pub mod node_version_skew;
 pub mod node_volume_unencrypted;
+pub mod private_cluster_missing_endpoints;
+pub mod private_endpoint_vpc_dns_off;
+pub mod public_subnet_no_public_ip;
 pub mod secrets_no_customer_kms;
 pub mod single_az;
 pub mod storageclass_immediate_binding;

@@ -153,6 +153,10 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
                         az,
                         public: Val::set(public, sp.clone()),
                         map_public_ip: Val::unknown("eksctl does not say", sp.clone()),
+                        nat_route: Val::unknown(
+                            "routes are in AWS, not in the ClusterConfig",
+                            sp.clone(),
+                        ),
                         tags: BTreeMap::new(),
                         at: sp,
                     });

@@ -228,6 +228,8 @@ pub(crate) fn merge(into: &mut Inventory, mut from: Inventory) {
     k.service_accounts.append(&mut f.service_accounts);
     k.namespaces.append(&mut f.namespaces);
     k.metrics_server.append(&mut f.metrics_server);
+    k.cluster_autoscaler.append(&mut f.cluster_autoscaler);
+    k.ebs_csi.append(&mut f.ebs_csi);
     if k.cni.is_none() {
         k.cni = f.cni.take();
     }

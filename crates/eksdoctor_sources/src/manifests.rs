@@ -77,6 +77,25 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
     if is_metrics_server(&kind, &name, &labels, root) {
         inv.k8s.metrics_server.push(obj.clone());
     }
+    if installs(
+        &kind,
+        &name,
+        &labels,
+        root,
+        &["cluster-autoscaler", "aws-cluster-autoscaler"],
+    ) {
+        inv.k8s.cluster_autoscaler.push(obj.clone());
+    }
+    if installs(
+        &kind,
+        &name,
+        &labels,
+        root,
+        &["aws-ebs-csi-driver", "ebs-csi-controller"],
+    ) || (kind == "CSIDriver" && name == "ebs.csi.aws.com")
+    {
+        inv.k8s.ebs_csi.push(obj.clone());
+    }
 
     match kind.as_str() {
         k if WORKLOAD_KINDS.contains(&k) => {
@@ -175,6 +194,31 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
             .push(ServiceAccount { obj, annotations }),
         "ConfigMap" if name == "aws-auth" => read_aws_auth(ctx, root, inv),
         _ => {}
+    }
+}
+
+/// A Deployment, Helm release (Flux) or Argo CD Application that installs one of `names`.
+fn installs(
+    kind: &str,
+    name: &str,
+    labels: &BTreeMap<String, String>,
+    root: &Node,
+    names: &[&str],
+) -> bool {
+    let hit = |v: Option<&str>| v.is_some_and(|v| names.contains(&v));
+    match kind {
+        "Deployment" => {
+            hit(Some(name))
+                || hit(labels.get("app.kubernetes.io/name").map(String::as_str))
+                || hit(labels.get("app").map(String::as_str))
+        }
+        "HelmRelease" => hit(root
+            .path(&["spec", "chart", "spec", "chart"])
+            .and_then(Node::as_str)),
+        "Application" => hit(root
+            .path(&["spec", "source", "chart"])
+            .and_then(Node::as_str)),
+        _ => false,
     }
 }
 

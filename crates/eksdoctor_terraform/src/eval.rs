@@ -917,6 +917,17 @@ impl<'a> Inst<'a> {
             .calls
             .get(name)
             .ok_or_else(|| format!("reference to undeclared module \"{name}\""))?;
+        if self.busy.borrow().contains(&format!("module.{name}")) {
+            // Terraform orders module inputs and outputs one by one, so two modules may feed each
+            // other (EKS ↔ IRSA role). While this module's inputs are evaluated its outputs are
+            // not known yet.
+            let mut m = BTreeMap::new();
+            m.insert(
+                "\0addr".to_string(),
+                V::str(format!("{}module.{name}", self.prefix)),
+            );
+            return Ok(Rc::new(Child::Value(V::obj(m))));
+        }
         let c = Rc::new(self.guard(&format!("module.{name}"), || self.make_child(call))?);
         self.children
             .borrow_mut()
@@ -1329,6 +1340,7 @@ fn computed(addr: &str, attr: &str) -> V {
             attr: Some(attr.to_string()),
             pattern: None,
             partial: None,
+            elem: None,
         }))
     } else {
         V::computed(addr, attr)

@@ -577,11 +577,22 @@ fn slice(a: &[V]) -> R<V> {
             Ok(V::list(l[f as usize..t as usize].to_vec()))
         }
         // An unknown list sliced with known bounds still has t - f elements.
-        (V::Unknown(u), Ok(f), Ok(t)) if t >= f && t - f <= RANGE_LIMIT as i64 => Ok(V::list(
-            (f..t)
-                .map(|_| V::Unknown(Arc::new(Unk::because(u.reason.clone()))))
-                .collect(),
-        )),
+        (V::Unknown(u), Ok(f), Ok(t)) if t >= f && t - f <= RANGE_LIMIT as i64 => {
+            let id = match (&u.addr, &u.attr) {
+                (Some(a), Some(at)) => Some(format!("{a}.{at}")),
+                _ => u.elem.as_ref().map(|(id, _)| id.clone()),
+            };
+            Ok(V::list(
+                (f..t)
+                    .map(|i| {
+                        V::Unknown(Arc::new(Unk {
+                            elem: id.clone().map(|id| (id, i as usize)),
+                            ..Unk::because(u.reason.clone())
+                        }))
+                    })
+                    .collect(),
+            ))
+        }
         _ if a.iter().any(V::is_unknown) => Ok(unknown_like(a)),
         (_, Err(e), _) | (_, _, Err(e)) => Err(e),
         (v, _, _) => Err(format!("slice: expected a list, got {}", v.type_name())),

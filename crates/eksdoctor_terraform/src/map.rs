@@ -43,6 +43,17 @@ fn str_map(v: Option<&V>) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
+/// A role-like reference: known (an ARN or an address), known to be absent, or unknown.
+fn val_ref(b: &RBody, k: &str) -> Val<Option<String>> {
+    match b.get(k) {
+        None => Val::set(None, b.at.clone()),
+        Some(v) => match reference(v) {
+            Some(r) => Val::set(Some(r), b.at_of(k)),
+            None => Val::unknown(format!("{k}: {}", reason(v)), b.at_of(k)),
+        },
+    }
+}
+
 /// A reference: a known value (an id, a name, an ARN) or the address a computed value comes from.
 fn reference(v: &V) -> Option<String> {
     match v {
@@ -215,8 +226,17 @@ pub fn map(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
             cluster: None,
             vpc,
             cidr: cidr_val(b, "cidr_block"),
-            az: val_str(b, "availability_zone", None),
+            az: match b.get("availability_zone") {
+                // An element of an unknown list of AZ names: unknown, but distinct from its
+                // siblings, so it still tells AZs apart.
+                Some(V::Unknown(u)) if u.elem.is_some() => {
+                    let (id, i) = u.elem.clone().expect("checked");
+                    known(b, "availability_zone", format!("{id}[{i}]"))
+                }
+                _ => val_str(b, "availability_zone", None),
+            },
             public: routes.public(r),
+            nat_route: routes.nat(r),
             map_public_ip: val_bool(b, "map_public_ip_on_launch", Some((false, TF_DEFAULT))),
             tags: str_map(b.get("tags")),
             at: b.at.clone(),
@@ -239,6 +259,10 @@ pub fn map(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
                 .get("vpc_endpoint_type")
                 .and_then(V::to_template_string)
                 .unwrap_or_else(|| "Gateway".into()),
+            subnets: match b.get("subnet_ids") {
+                Some(_) => val_refs(b, "subnet_ids"),
+                None => Val::set(Vec::new(), b.at.clone()),
+            },
             at: b.at.clone(),
         });
     }
@@ -449,9 +473,9 @@ pub fn map(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
             None => Val::defaulted(None, b.at.clone(), EKS_DEFAULT),
         };
         let role = match b.get("service_account_role_arn") {
-            Some(v) => Val::set(reference(v), b.at_of("service_account_role_arn")),
+            Some(_) => val_ref(b, "service_account_role_arn"),
             None => match b.block("pod_identity_association") {
-                Some(p) => Val::set(p.get("role_arn").and_then(reference), p.at.clone()),
+                Some(p) => val_ref(p, "role_arn"),
                 None => Val::set(None, b.at.clone()),
             },
         };
@@ -521,6 +545,12 @@ pub fn map(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
                     lt_inv.map(|x| x.user_data_max_pods.clone()).unwrap_or_else(|| Val::set(None, l.at.clone())),
                 )
             }
+            None if b.block("launch_template").is_some() => (
+                Val::unknown("the node group's launch template is not in the scanned code", b.at.clone()),
+                Val::unknown("the node group's launch template is not in the scanned code", b.at.clone()),
+                Val::unknown("the node group's launch template is not in the scanned code", b.at.clone()),
+                Val::unknown("the node group's launch template is not in the scanned code", b.at.clone()),
+            ),
             None => (
                 match ami_family.known() {
                     Some(AmiFamily::AmazonLinux2) => Val::defaulted("optional".into(), b.at.clone(), "EKS managed node group default for AL2 without a launch template"),
@@ -542,6 +572,11 @@ pub fn map(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
             name: b
                 .get("node_group_name")
                 .and_then(V::to_template_string)
+                .or_else(|| {
+                    b.get("node_group_name_prefix")
+                        .and_then(V::to_template_string)
+                        .map(|p| p.trim_end_matches('-').to_string())
+                })
                 .unwrap_or_else(|| r.addr.clone()),
             kind: NodeGroupKind::Managed,
             instance_types: match b.get("instance_types") {
@@ -573,7 +608,7 @@ pub fn map(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
                 }
             },
             node_role: match b.get("node_role_arn") {
-                Some(v) => Val::set(reference(v), b.at_of("node_role_arn")),
+                Some(_) => val_ref(b, "node_role_arn"),
                 None => Val::unknown("node_role_arn is not set", b.at.clone()),
             },
             launch_template: lt.map(|l| l.addr.clone()),
@@ -665,7 +700,7 @@ pub fn map(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
             cluster,
             namespace: ns,
             service_account: sa,
-            role: Val::set(b.get("role_arn").and_then(reference), b.at_of("role_arn")),
+            role: val_ref(b, "role_arn"),
             at: b.at.clone(),
         });
     }
@@ -807,6 +842,8 @@ fn user_data_max_pods(lt: &RBody) -> Val<Option<u32>> {
 struct RouteInfo {
     /// route table address → Some(true) igw default route, Some(false) none, None unknown.
     table_public: HashMap<String, Option<bool>>,
+    /// route table address → Some(true) NAT default route, Some(false) none, None unknown.
+    table_nat: HashMap<String, Option<bool>>,
     /// subnet address → route table address.
     assoc: HashMap<String, String>,
 }
@@ -825,6 +862,33 @@ impl RouteInfo {
                 }),
                 Some(_) => Some(false),
             }
+        };
+        let is_nat = |b: &RBody| -> Option<bool> {
+            match b.get("nat_gateway_id") {
+                None => Some(false),
+                Some(V::Str(s)) => Some(s.starts_with("nat-")),
+                Some(V::Unknown(u)) => u
+                    .addr
+                    .as_ref()
+                    .map(|a| idx.lookup(a).iter().any(|r| r.rtype == "aws_nat_gateway")),
+                Some(_) => Some(false),
+            }
+        };
+        let mut table_nat: HashMap<String, Option<bool>> = HashMap::new();
+        let add_nat = |table_nat: &mut HashMap<String, Option<bool>>, table: String, b: &RBody| {
+            let dest = b
+                .get("cidr_block")
+                .or(b.get("destination_cidr_block"))
+                .and_then(V::as_str);
+            let e = table_nat.entry(table).or_insert(Some(false));
+            if dest != Some("0.0.0.0/0") {
+                return;
+            }
+            *e = match (*e, is_nat(b)) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            };
         };
         let add = |table_public: &mut HashMap<String, Option<bool>>, table: String, b: &RBody| {
             let dest = b
@@ -851,8 +915,13 @@ impl RouteInfo {
             if matches!(r.body.get("route"), Some(V::Unknown(_))) {
                 table_public.insert(r.addr.clone(), None);
             }
+            table_nat.entry(r.addr.clone()).or_insert(Some(false));
+            if matches!(r.body.get("route"), Some(V::Unknown(_))) {
+                table_nat.insert(r.addr.clone(), None);
+            }
             for rt in r.body.blocks("route") {
                 add(&mut table_public, r.addr.clone(), rt);
+                add_nat(&mut table_nat, r.addr.clone(), rt);
             }
             if let Some(V::List(l)) = r.body.get("route") {
                 for x in l.iter() {
@@ -861,6 +930,7 @@ impl RouteInfo {
                         b.set(k, v.clone(), r.body.at.clone());
                     }
                     add(&mut table_public, r.addr.clone(), &b);
+                    add_nat(&mut table_nat, r.addr.clone(), &b);
                 }
             }
         }
@@ -868,6 +938,7 @@ impl RouteInfo {
             if let Some(t) = r.body.get("route_table_id").and_then(reference) {
                 for rt in idx.lookup(&t) {
                     add(&mut table_public, rt.addr.clone(), &r.body);
+                    add_nat(&mut table_nat, rt.addr.clone(), &r.body);
                 }
             }
         }
@@ -889,7 +960,22 @@ impl RouteInfo {
         }
         RouteInfo {
             table_public,
+            table_nat,
             assoc,
+        }
+    }
+
+    fn nat(&self, subnet: &Res) -> Val<bool> {
+        let at = subnet.body.at.clone();
+        match self.assoc.get(&subnet.addr) {
+            None => Val::unknown(
+                "no route table association in the scanned code: the VPC's main route table applies",
+                at,
+            ),
+            Some(t) => match self.table_nat.get(t) {
+                Some(Some(p)) => Val::set(*p, at),
+                _ => Val::unknown(format!("the routes of {t} are not known"), at),
+            },
         }
     }
 
@@ -990,7 +1076,14 @@ fn map_iam(res: &[Res], idx: &Index, inv: &mut Inventory) {
         inv.iam_roles.push(IamRole {
             id: r.addr.clone(),
             managed_policies: if managed_known {
-                Val::set(managed, b.at.clone())
+                match (
+                    b.default_of("managed_policy_arns"),
+                    b.attrs.contains_key("managed_policy_arns"),
+                ) {
+                    (Some(why), _) => Val::defaulted(managed, b.at_of("managed_policy_arns"), why),
+                    (None, true) => Val::set(managed, b.at_of("managed_policy_arns")),
+                    (None, false) => Val::set(managed, b.at.clone()),
+                }
             } else {
                 Val::unknown("a policy attachment's ARN is not known", b.at.clone())
             },

@@ -893,6 +893,7 @@ fn managed_node_group(
             });
             if let Some(d) = d {
                 b.set("ami_type", s(d), at.clone());
+                b.defaults.insert("ami_type".into(), cx.why());
             }
         }
     }
@@ -935,7 +936,22 @@ fn managed_node_group(
                 })
             });
         let md_at = given.as_ref().map(|(_, p)| p.clone()).unwrap_or(at.clone());
+        let tokens_default = given
+            .as_ref()
+            .and_then(|(v, _)| v.get("http_tokens"))
+            .is_none();
+        let hop_default = given
+            .as_ref()
+            .and_then(|(v, _)| v.get("http_put_response_hop_limit"))
+            .is_none();
         md.set("http_tokens", tokens, md_at.clone());
+        if tokens_default {
+            md.defaults.insert("http_tokens".into(), cx.why());
+        }
+        if hop_default {
+            md.defaults
+                .insert("http_put_response_hop_limit".into(), cx.why());
+        }
         match hop {
             Some(h) => md.set("http_put_response_hop_limit", h, md_at.clone()),
             None => md.set(
@@ -1025,6 +1041,9 @@ fn managed_node_group(
         }
         if !rb.attrs.contains_key("managed_policy_arns") {
             rb.set("managed_policy_arns", V::list(policies), at.clone());
+            if get("iam_role_attach_cni_policy").is_none() {
+                rb.defaults.insert("managed_policy_arns".into(), cx.why());
+            }
         }
         cx.res(raddr.clone(), "aws_iam_role", rb);
         b.set("node_role_arn", V::computed(&raddr, "arn"), at.clone());

@@ -92,16 +92,56 @@ impl<'a> Config<'a> {
     }
 
     /// References of `attr` of resource `base` in module `path`.
-    fn refs(&self, path: &[String], base: &str, attr: &str) -> Vec<String> {
-        let Some(m) = self.module(path) else {
-            return Vec::new();
-        };
-        m.get("resources")
+    fn expressions(&self, path: &[String], base: &str) -> Option<&'a Node> {
+        self.module(path)?
+            .get("resources")
             .map(Node::items)
             .unwrap_or_default()
             .iter()
-            .find(|r| r.get("address").and_then(Node::as_str) == Some(base))
-            .and_then(|r| r.get("expressions")?.get(attr)?.get("references"))
+            .find(|r| r.get("address").and_then(Node::as_str) == Some(base))?
+            .get("expressions")
+    }
+
+    /// References of `attr` of resource `base` in module `path`.
+    fn refs(&self, path: &[String], base: &str, attr: &str) -> Vec<String> {
+        self.expressions(path, base)
+            .and_then(|e| e.get(attr)?.get("references"))
+            .map(Node::str_items)
+            .unwrap_or_default()
+    }
+
+    /// References of `attr` inside the `i`-th `block` of resource `base`.
+    fn block_refs(
+        &self,
+        path: &[String],
+        base: &str,
+        block: &str,
+        i: usize,
+        attr: &str,
+    ) -> Vec<String> {
+        let Some(b) = self.expressions(path, base).and_then(|e| e.get(block)) else {
+            return Vec::new();
+        };
+        let item = match &b.kind {
+            NodeKind::Seq(items) => items.get(i),
+            NodeKind::Map(_) => Some(b),
+            _ => None,
+        };
+        item.and_then(|x| x.get(attr)?.get("references"))
+            .map(Node::str_items)
+            .unwrap_or_default()
+    }
+
+    /// References of input `var` in the call of module `call` from module `path`.
+    fn call_refs(&self, path: &[String], call: &str, var: &str) -> Vec<String> {
+        self.module(path)
+            .and_then(|m| {
+                m.get("module_calls")?
+                    .get(call)?
+                    .get("expressions")?
+                    .get(var)?
+                    .get("references")
+            })
             .map(Node::str_items)
             .unwrap_or_default()
     }
@@ -138,6 +178,31 @@ pub fn read(file: &Arc<str>, root: &Node) -> Vec<Res> {
     }
     let cfg = Config {
         root: root.path(&["configuration", "root_module"]),
+    };
+    // Base address → instance addresses, to expand references to `aws_subnet.private`.
+    let mut instances: HashMap<String, Vec<String>> = HashMap::new();
+    for a in unknowns.keys() {
+        let base = match a.rfind('[') {
+            Some(i) if a.ends_with(']') => &a[..i],
+            _ => a.as_str(),
+        };
+        instances
+            .entry(base.to_string())
+            .or_default()
+            .push(a.clone());
+    }
+    for v in instances.values_mut() {
+        v.sort();
+    }
+    let expand = |refs: Vec<String>| -> Vec<String> {
+        let mut out = Vec::new();
+        for r in refs {
+            match instances.get(&r) {
+                Some(list) if !unknowns.contains_key(&r) => out.extend(list.iter().cloned()),
+                _ => out.push(r),
+            }
+        }
+        out
     };
     let mut out = Vec::new();
     let mut stack: Vec<&Node> = root
@@ -179,8 +244,13 @@ pub fn read(file: &Arc<str>, root: &Node) -> Vec<Res> {
             if let Some(u) = unknowns.get(addr) {
                 for (k, flag) in u.entries() {
                     let vat = at.at_line(flag.line);
-                    let refs =
-                        resolve_refs(&cfg, &path, &prefix, &cfg.refs(&path, &cfg_base, k), 0);
+                    let refs = expand(resolve_refs(
+                        &cfg,
+                        &path,
+                        &prefix,
+                        &cfg.refs(&path, &cfg_base, k),
+                        0,
+                    ));
                     match &flag.kind {
                         NodeKind::Scalar { text, .. } if text == "true" => {
                             let v = unknown_with_refs(
@@ -193,6 +263,35 @@ pub fn read(file: &Arc<str>, root: &Node) -> Vec<Res> {
                                     || k == "vpc_zone_identifier",
                             );
                             body.set(k, v, vat);
+                        }
+                        NodeKind::Seq(items) if items.iter().any(|it| it.as_map().is_some()) => {
+                            // Nested blocks with unknown attributes.
+                            for (i, it) in items.iter().enumerate() {
+                                for (kk, f) in it.entries() {
+                                    if f.as_bool() != Some(true) {
+                                        continue;
+                                    }
+                                    let refs = expand(resolve_refs(
+                                        &cfg,
+                                        &path,
+                                        &prefix,
+                                        &cfg.block_refs(&path, &cfg_base, k, i, kk),
+                                        0,
+                                    ));
+                                    let list = kk.ends_with("_ids");
+                                    let v =
+                                        unknown_with_refs(addr, &format!("{k}.{kk}"), &refs, list);
+                                    if let Some((_, b)) =
+                                        body.blocks.iter_mut().filter(|(n, _)| n == k).nth(i)
+                                    {
+                                        b.set(kk, v, vat.clone());
+                                    } else {
+                                        let mut b = RBody::new(vat.clone());
+                                        b.set(kk, v, vat.clone());
+                                        body.blocks.push((k.clone(), b));
+                                    }
+                                }
+                            }
                         }
                         NodeKind::Seq(items) => {
                             // A list with some unknown elements.
@@ -266,8 +365,24 @@ fn resolve_refs(
         return out;
     }
     for r in refs {
-        if r.starts_with("var.")
-            || r.starts_with("local.")
+        if let Some(var) = r.strip_prefix("var.") {
+            // Follow the variable to what the calling module passes in.
+            let var = var.split(['.', '[']).next().unwrap_or(var);
+            if let Some((call, parent)) = path.split_last() {
+                let parent_prefix = match prefix.rfind(&format!("module.{call}")) {
+                    Some(i) => &prefix[..i],
+                    None => "",
+                };
+                let inner = cfg.call_refs(parent, call, var);
+                for f in resolve_refs(cfg, parent, parent_prefix, &inner, depth + 1) {
+                    if !out.contains(&f) {
+                        out.push(f);
+                    }
+                }
+            }
+            continue;
+        }
+        if r.starts_with("local.")
             || r.starts_with("data.")
             || r.starts_with("each.")
             || r.starts_with("count.")

@@ -33,6 +33,10 @@ pub struct Unk {
     /// The shape of a value that Terraform sees as wholly unknown but whose parts are mostly
     /// known (an IAM policy document with a computed principal, encoded as JSON).
     pub partial: Option<V>,
+    /// Element `n` of the unknown list `id` (a data source attribute such as
+    /// `data.aws_availability_zones.available.names`): unknown, but distinct from the other
+    /// elements of that list.
+    pub elem: Option<(String, usize)>,
 }
 
 impl Unk {
@@ -43,6 +47,7 @@ impl Unk {
             attr: None,
             pattern: None,
             partial: None,
+            elem: None,
         }
     }
 }
@@ -63,6 +68,7 @@ impl V {
             attr: Some(attr.to_string()),
             pattern: None,
             partial: None,
+            elem: None,
         }))
     }
 

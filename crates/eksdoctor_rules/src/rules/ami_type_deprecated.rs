@@ -31,8 +31,9 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 ng.ami_family.at(),
                 format!("nodegroup {}", ng.name),
                 format!(
-                    "node group `{}` uses {label}: EKS published its last Amazon Linux 2 AMIs in December 2025 and none for Kubernetes 1.33 or later",
-                    ng.name
+                    "node group `{}` uses {label}{}: EKS published its last Amazon Linux 2 AMIs in December 2025 and none for Kubernetes 1.33 or later",
+                    ng.name,
+                    crate::helpers::default_note(&ng.ami_label)
                 ),
             );
         }

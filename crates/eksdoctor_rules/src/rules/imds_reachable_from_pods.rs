@@ -38,7 +38,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             let why = if tokens == "optional" {
                 "IMDSv1 is allowed".to_string()
             } else if hop > 1 {
-                format!("the IMDS hop limit is {hop}")
+                format!(
+                    "the IMDS hop limit is {hop}{}",
+                    crate::helpers::default_note(&ng.imds_hop_limit)
+                )
             } else {
                 continue;
             };

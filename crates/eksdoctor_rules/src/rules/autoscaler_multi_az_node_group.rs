@@ -1,0 +1,51 @@
+//! # autoscaler-multi-az-node-group
+//! cluster-autoscaler runs with EBS-backed workloads on a node group spanning several AZs: it
+//! cannot tell which AZ a new node lands in, so a pod pinned to its volume's AZ may stay Pending.
+
+use crate::helpers::first_ebs_claim;
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use eksdoctor_inventory::NodeGroupKind;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "autoscaler-multi-az-node-group",
+    category: Category::Storage,
+    severity: Severity::Medium,
+    summary: "cluster-autoscaler with a multi-AZ node group and EBS volumes",
+    why: "cluster-autoscaler scales an Auto Scaling group, which picks the AZ itself; a pod whose EBS volume lives in another AZ stays Pending.",
+    fix: "One node group per AZ for stateful workloads, with `--balance-similar-node-groups`; or Karpenter, which launches in the volume's AZ.",
+    sources: &["x", "live"],
+    silent_when: "cluster-autoscaler, the EBS claims and the node groups are not scanned together.",
+    references: &["https://docs.aws.amazon.com/eks/latest/best-practices/cas.html", "https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let inv = ctx.inv;
+    let Some(c) = inv.sole_cluster() else { return };
+    let Some(ca) = inv.k8s.cluster_autoscaler.first() else {
+        return;
+    };
+    let Some((claim, _)) = first_ebs_claim(ctx) else {
+        return;
+    };
+    for ng in inv
+        .node_groups_of(&c.id)
+        .filter(|n| n.kind != NodeGroupKind::Karpenter)
+    {
+        let Some(azs) = ng.azs.known() else { continue };
+        if azs.len() > 1 {
+            sink.finding(
+                &META,
+                &ng.at,
+                format!("nodegroup {}", ng.name),
+                format!(
+                    "node group `{}` spans {} AZs ({}) and {} scales it, while {claim} pins pods to their volume's AZ: scale-ups may land in the wrong AZ",
+                    ng.name,
+                    azs.len(),
+                    azs.join(", "),
+                    ca.display()
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! # cni-no-iam-permissions
+//! Nobody gives the VPC CNI its permissions: the node roles lack AmazonEKS_CNI_Policy and the
+//! vpc-cni add-on has no role, no Pod Identity association serves `kube-system/aws-node`, and no
+//! IRSA role trusts it. Decided only when all of that is in the scanned code.
+
+use crate::helpers::{managed_policy_name, role, statements};
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "cni-no-iam-permissions",
+    category: Category::Identity,
+    severity: Severity::High,
+    summary: "VPC CNI without IAM permissions",
+    why: "The VPC CNI needs EC2 network-interface permissions to give pods IPs; without them nodes never become Ready.",
+    fix: "Attach AmazonEKS_CNI_Policy to a role for `kube-system/aws-node` (vpc-cni add-on `service_account_role_arn` or Pod Identity), or to the node role.",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "Any node role is defined outside the scanned code, the vpc-cni add-on is not managed there, or its role is not known.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html"],
+};
+
+/// Some scalar in the tree is `text`.
+fn mentions(n: &eksdoctor_inventory::Node, text: &str) -> bool {
+    match &n.kind {
+        eksdoctor_inventory::NodeKind::Scalar { text: t, .. } => t == text,
+        eksdoctor_inventory::NodeKind::Seq(items) => items.iter().any(|i| mentions(i, text)),
+        eksdoctor_inventory::NodeKind::Map(entries) => {
+            entries.iter().any(|(_, v)| mentions(v, text))
+        }
+        eksdoctor_inventory::NodeKind::Null => false,
+    }
+}
+
+fn has_cni(policies: &[String]) -> bool {
+    policies.iter().any(|p| {
+        matches!(
+            managed_policy_name(p),
+            Some("AmazonEKS_CNI_Policy" | "AmazonEKS_CNI_IPv6_Policy")
+        )
+    })
+}
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let inv = ctx.inv;
+    for c in &inv.clusters {
+        if c.auto_mode.known() != Some(&false) {
+            continue;
+        }
+        let Some(addon) = inv.addons_of(&c.id).find(|a| a.name == "vpc-cni") else {
+            continue;
+        };
+        // The add-on's own role: must be known to be none.
+        match addon.role.known() {
+            Some(None) => {}
+            _ => continue,
+        }
+        if inv.pod_identity_associations.iter().any(|p| {
+            p.cluster == c.id && p.namespace == "kube-system" && p.service_account == "aws-node"
+        }) {
+            continue;
+        }
+        // An IRSA role trusting aws-node anywhere in scope may be wired through a manifest.
+        let irsa_for_aws_node = inv.iam_roles.iter().any(|r| {
+            r.trust_policy
+                .known()
+                .and_then(|t| t.as_ref())
+                .is_some_and(|doc| {
+                    statements(doc)
+                        .iter()
+                        .any(|st| mentions(st, "system:serviceaccount:kube-system:aws-node"))
+                })
+        });
+        if irsa_for_aws_node {
+            continue;
+        }
+        let groups: Vec<_> = inv
+            .node_groups_of(&c.id)
+            .filter(|n| n.kind != eksdoctor_inventory::NodeGroupKind::Karpenter)
+            .collect();
+        if groups.is_empty() {
+            continue;
+        }
+        let mut decided = true;
+        for ng in &groups {
+            let roles = ng
+                .node_role
+                .known()
+                .and_then(|r| r.as_ref())
+                .and_then(|r| role(inv, r));
+            match roles.and_then(|r| r.managed_policies.known()) {
+                Some(p) if !has_cni(p) && roles.is_some_and(|r| r.inline_policies.is_empty()) => {}
+                _ => {
+                    decided = false;
+                    break;
+                }
+            }
+        }
+        if !decided {
+            continue;
+        }
+        sink.finding(
+            &META,
+            &addon.at,
+            format!("cluster {}", c.id),
+            format!(
+                "cluster `{}`: neither the vpc-cni add-on nor the node roles of {} carry AmazonEKS_CNI_Policy, and no role is given to kube-system/aws-node: nodes will not become Ready",
+                c.id,
+                groups.iter().map(|g| format!("`{}`", g.name)).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+}

@@ -1,0 +1,58 @@
+//! # cni-policy-on-node-role
+//! `AmazonEKS_CNI_Policy` is attached to the node role rather than to a role for the `aws-node`
+//! service account (IRSA, Pod Identity or the vpc-cni add-on's role).
+
+use crate::helpers::{managed_policy_name, role};
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use std::collections::BTreeSet;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "cni-policy-on-node-role",
+    category: Category::Identity,
+    severity: Severity::Medium,
+    summary: "VPC CNI permissions on the node role",
+    why: "With AmazonEKS_CNI_Policy on the node role, every pod that can read the node's credentials can create, attach and delete network interfaces in the VPC.",
+    fix: "Give `aws-node` its own role (vpc-cni add-on `service_account_role_arn`, IRSA or Pod Identity) with AmazonEKS_CNI_Policy, then detach the policy from the node role (terraform-aws-modules: `iam_role_attach_cni_policy = false`).",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "The node role is not defined in the scanned code.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let mut seen = BTreeSet::new();
+    for ng in &ctx.inv.node_groups {
+        let Some(Some(r)) = ng.node_role.known() else {
+            continue;
+        };
+        let Some(role) = role(ctx.inv, r) else {
+            continue;
+        };
+        let Some(policies) = role.managed_policies.known() else {
+            continue;
+        };
+        if !policies
+            .iter()
+            .any(|p| managed_policy_name(p) == Some("AmazonEKS_CNI_Policy"))
+        {
+            continue;
+        }
+        if !seen.insert(role.id.clone()) {
+            continue;
+        }
+        let note = role
+            .managed_policies
+            .default_note()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        sink.finding(
+            &META,
+            role.managed_policies.at(),
+            format!("iam-role {}", role.id),
+            format!(
+                "node role of node group `{}` carries AmazonEKS_CNI_Policy{note}: any pod that reaches the node's credentials can manage the VPC's network interfaces",
+                ng.name
+            ),
+        );
+    }
+}

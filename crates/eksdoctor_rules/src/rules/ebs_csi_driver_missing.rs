@@ -1,0 +1,57 @@
+//! # ebs-csi-driver-missing
+//! EBS-backed claims exist, but the cluster installs no EBS CSI driver (add-on, Helm or
+//! manifests), or the add-on has no IAM role of its own.
+
+use crate::helpers::first_ebs_claim;
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "ebs-csi-driver-missing",
+    category: Category::Storage,
+    severity: Severity::High,
+    summary: "EBS volumes claimed without an EBS CSI driver",
+    why: "Since Kubernetes 1.23 EBS volumes are provisioned only by the EBS CSI driver; without it (or without its IAM permissions) claims stay Pending and their pods never start.",
+    fix: "Install the `aws-ebs-csi-driver` EKS add-on with its own role (IRSA or Pod Identity, AmazonEBSCSIDriverPolicy).",
+    sources: &["x", "live"],
+    silent_when: "The cluster's add-ons may be managed outside the scanned code, or manifests and infrastructure are not scanned together.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let inv = ctx.inv;
+    let Some(c) = inv.sole_cluster() else { return };
+    if !c.addons_complete || c.auto_mode.known() != Some(&false) {
+        return;
+    }
+    let Some((claim, at)) = first_ebs_claim(ctx) else {
+        return;
+    };
+    if !inv.k8s.ebs_csi.is_empty() {
+        return;
+    }
+    match inv.addons_of(&c.id).find(|a| a.name == "aws-ebs-csi-driver") {
+        None => sink.finding(
+            &META,
+            at,
+            claim.clone(),
+            format!("{claim} needs an EBS volume, but cluster `{}` installs no EBS CSI driver: the claim will stay Pending", c.id),
+        ),
+        Some(a) => {
+            let pod_identity = inv.pod_identity_associations.iter().any(|p| {
+                p.cluster == c.id && p.namespace == "kube-system" && p.service_account == "ebs-csi-controller-sa"
+            });
+            if a.role.known() == Some(&None) && !pod_identity {
+                sink.finding(
+                    &META,
+                    &a.at,
+                    format!("addon {}", a.name),
+                    format!(
+                        "the aws-ebs-csi-driver add-on of cluster `{}` has no IAM role of its own (IRSA or Pod Identity), and {claim} needs it to create volumes",
+                        c.id
+                    ),
+                );
+            }
+        }
+    }
+}

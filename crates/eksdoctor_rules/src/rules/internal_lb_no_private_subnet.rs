@@ -1,0 +1,47 @@
+//! # internal-lb-no-private-subnet
+//! A manifest asks for an internal load balancer but the cluster's VPC has no private subnet.
+
+use crate::helpers::load_balancers;
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "internal-lb-no-private-subnet",
+    category: Category::Network,
+    severity: Severity::High,
+    summary: "Internal load balancer requested without private subnets",
+    why: "Internal load balancers go into private subnets; with none, the Service stays pending (or lands in public subnets if tagged wrongly).",
+    fix: "Add private subnets (tagged `kubernetes.io/role/internal-elb = 1`) to the cluster's VPC, or make the load balancer internet-facing on purpose.",
+    sources: &["x", "live"],
+    silent_when: "The cluster's VPC or the routes of its subnets are not all in the scanned code.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let Some(c) = ctx.inv.sole_cluster() else {
+        return;
+    };
+    let Some(vpc) = c.vpc.as_ref() else { return };
+    if !ctx.inv.vpcs.iter().any(|v| &v.id == vpc) {
+        return;
+    }
+    let subnets: Vec<_> = ctx
+        .inv
+        .subnets
+        .iter()
+        .filter(|s| s.vpc.as_ref() == Some(vpc))
+        .collect();
+    if subnets.is_empty() || !subnets.iter().all(|s| s.public.known() == Some(&true)) {
+        return;
+    }
+    for (lb, scheme, _, at) in load_balancers(ctx) {
+        if scheme == Some("internal") {
+            sink.finding(
+                &META,
+                at,
+                lb.clone(),
+                format!("{lb} asks for an internal load balancer, but every subnet of the VPC of cluster `{}` is public", c.id),
+            );
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! # lb-subnet-tags-missing
+//! The cluster runs load balancers (Services of type LoadBalancer, Ingresses) with an explicit
+//! scheme, but the subnets of that kind lack the role tag the load balancer controllers discover
+//! subnets by: `kubernetes.io/role/elb` (public) or `kubernetes.io/role/internal-elb` (private).
+
+use crate::helpers::load_balancers;
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "lb-subnet-tags-missing",
+    category: Category::Network,
+    severity: Severity::Medium,
+    summary: "Subnets without the load balancer role tags",
+    why: "The AWS Load Balancer Controller and the in-tree cloud provider pick subnets by their role tags; untagged subnets leave load balancers pending or in the wrong subnets.",
+    fix: "Tag public subnets `kubernetes.io/role/elb = 1` and private subnets `kubernetes.io/role/internal-elb = 1` (terraform-aws-modules/vpc: `public_subnet_tags` / `private_subnet_tags`), or name subnets in the annotations.",
+    sources: &["tf", "plan", "live", "x"],
+    silent_when: "No manifest says the scheme of its load balancer, manifests and infrastructure are not scanned together, or the subnets' routes are not known.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html", "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/subnet_discovery/"],
+};
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let Some(c) = ctx.inv.sole_cluster() else {
+        return;
+    };
+    let Some(vpc) = c.vpc.as_ref() else { return };
+    let lbs = load_balancers(ctx);
+    for (public, tag, scheme) in [
+        (true, "kubernetes.io/role/elb", "internet-facing"),
+        (false, "kubernetes.io/role/internal-elb", "internal"),
+    ] {
+        let Some((lb, _, _, _)) = lbs
+            .iter()
+            .find(|(_, s, explicit, _)| *s == Some(scheme) && !explicit)
+        else {
+            continue;
+        };
+        for s in ctx
+            .inv
+            .subnets
+            .iter()
+            .filter(|s| s.vpc.as_ref() == Some(vpc) && s.public.known() == Some(&public))
+        {
+            let ok = s.tags.get(tag).is_some_and(|v| v == "1" || v.is_empty());
+            if !ok {
+                sink.finding(
+                    &META,
+                    &s.at,
+                    format!("subnet {}", s.name),
+                    format!(
+                        "{} subnet `{}` has no `{tag}` tag, but {lb} asks for an {scheme} load balancer: the controller will not pick this subnet",
+                        if public { "public" } else { "private" },
+                        s.name
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! # node-role-too-broad
+//! The node IAM role carries more than nodes need: AdministratorAccess, PowerUserAccess, any
+//! `*FullAccess` managed policy, or an inline / customer-managed statement allowing `Action: "*"`.
+
+use crate::helpers::{managed_policy_name, role, statements, str_or_list};
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use std::collections::BTreeSet;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "node-role-too-broad",
+    category: Category::Identity,
+    severity: Severity::High,
+    summary: "Node IAM role with far more than nodes need",
+    why: "Every pod that can reach IMDS gets the node role's credentials; an admin-grade node role turns one compromised pod into a compromised account.",
+    fix: "Keep the node role to AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly (or PullOnly) and AmazonSSMManagedInstanceCore if needed; give pods their own roles through IRSA or Pod Identity.",
+    sources: &["tf", "plan", "live"],
+    silent_when: "The node role is not defined in the scanned code (only its ARN is known).",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html", "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html"],
+};
+
+fn broad_managed(name: &str) -> bool {
+    name == "AdministratorAccess" || name == "PowerUserAccess" || name.ends_with("FullAccess")
+}
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let mut seen = BTreeSet::new();
+    for ng in &ctx.inv.node_groups {
+        let Some(Some(r)) = ng.node_role.known() else {
+            continue;
+        };
+        let Some(role) = role(ctx.inv, r) else {
+            continue;
+        };
+        if !seen.insert(role.id.clone()) {
+            continue;
+        }
+        let mut why: Vec<String> = Vec::new();
+        for p in role.managed_policies.known().into_iter().flatten() {
+            if let Some(n) = managed_policy_name(p) {
+                if broad_managed(n) {
+                    why.push(n.to_string());
+                }
+            }
+        }
+        for doc in &role.inline_policies {
+            for st in statements(doc) {
+                let allow = st.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
+                let actions = str_or_list(st.get("Action"));
+                if allow && actions.iter().any(|a| a == "*" || a == "*:*") {
+                    why.push("a statement allowing Action \"*\"".to_string());
+                }
+            }
+        }
+        if why.is_empty() {
+            continue;
+        }
+        sink.finding(
+            &META,
+            &role.at,
+            format!("iam-role {}", role.id),
+            format!(
+                "node role `{}` (node group `{}`) has {}: every pod that reaches the node's credentials gets that power",
+                role.id,
+                ng.name,
+                why.join(", ")
+            ),
+        );
+    }
+}
