@@ -1,0 +1,271 @@
+//! End-to-end on Terraform: the community-style example (HCL without `terraform init`), the same
+//! infrastructure as a plan, variables, local and downloaded modules, and broken input.
+
+use assert_cmd::Command;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn eksdoctor() -> Command {
+    let mut c = Command::cargo_bin("eksdoctor").unwrap();
+    c.current_dir(root()).env("NO_COLOR", "1");
+    c
+}
+
+fn scan(args: &[&str]) -> (i32, serde_json::Value) {
+    let out = eksdoctor()
+        .arg("scan")
+        .args(args)
+        .args(["--format", "json", "--as-of", "2026-11-22"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    (out.status.code().unwrap(), v)
+}
+
+fn findings(v: &serde_json::Value) -> Vec<(String, u64, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn rule_resources(v: &serde_json::Value) -> BTreeSet<(String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn community_example_gives_exactly_the_expected_findings() {
+    let (code, v) = scan(&["examples/terraform-eks"]);
+    assert_eq!(code, 1);
+    assert!(
+        v["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        v["errors"]
+    );
+    let got: Vec<(String, u64)> = findings(&v).into_iter().map(|(r, l, _)| (r, l)).collect();
+    let want: Vec<(String, u64)> = [
+        ("subnet-too-small", 35),
+        ("subnet-too-small", 35),
+        ("subnet-too-small", 35),
+        ("version-out-of-standard-support", 58),
+        ("endpoint-public-unrestricted", 60),
+        ("ami-type-deprecated", 76),
+        ("cni-policy-on-node-role", 76),
+        ("imds-reachable-from-pods", 76),
+    ]
+    .iter()
+    .map(|(r, l)| (r.to_string(), *l))
+    .collect();
+    assert_eq!(got, want);
+    let msgs: Vec<String> = findings(&v).into_iter().map(|(_, _, m)| m).collect();
+    // cidrsubnet("10.0.0.0/16", 8, k) for three AZs: /24s of 256 - 5 = 251 usable addresses.
+    for (i, m) in msgs[..3].iter().enumerate() {
+        assert!(
+            m.contains(&format!("aws_subnet.private[{i}]` (10.0.{i}.0/24)")),
+            "{m}"
+        );
+        assert!(m.contains("holds 251 usable"), "{m}");
+    }
+    // 1.33 left standard support on 2026-07-29; extended support ends 2027-07-29, 249 days after
+    // 2026-11-22; USD 0.50 extra per hour × 8,760 hours = USD 4,380 a year.
+    assert!(
+        msgs[3].contains("since 2026-07-29")
+            && msgs[3].contains("USD 4,380")
+            && msgs[3].contains("249 days left"),
+        "{}",
+        msgs[3]
+    );
+    // Defaults of terraform-aws-modules/eks v20 are named as such.
+    assert!(
+        msgs[4].contains("0.0.0.0/0 (terraform-aws-modules/eks v20 default)"),
+        "{}",
+        msgs[4]
+    );
+    assert!(
+        msgs[5].contains("AL2_x86_64 (terraform-aws-modules/eks v20 default)"),
+        "{}",
+        msgs[5]
+    );
+    assert!(msgs[7].contains("hop limit is 2"), "{}", msgs[7]);
+    assert_eq!(v["summary"]["by_severity"]["high"], 5);
+}
+
+#[test]
+fn the_same_infrastructure_as_a_plan_gives_the_same_findings() {
+    let (_, hcl) = scan(&["examples/terraform-eks"]);
+    let (code, plan) = scan(&["examples/terraform-eks-plan/plan.json"]);
+    assert_eq!(code, 1);
+    assert!(
+        plan["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        plan["errors"]
+    );
+    assert_eq!(rule_resources(&hcl), rule_resources(&plan));
+    for f in plan["findings"].as_array().unwrap() {
+        assert_eq!(f["source"], "plan");
+    }
+    // Same numbers.
+    let m: Vec<String> = findings(&plan).into_iter().map(|(_, _, m)| m).collect();
+    assert!(m
+        .iter()
+        .any(|m| m.contains("(10.0.1.0/24)") && m.contains("251 usable")));
+}
+
+#[test]
+fn tfvars_var_files_and_vars_apply_in_terraform_order() {
+    // terraform.tfvars: 1.29, past the end of extended support.
+    let (_, v) = scan(&["crates/eksdoctor/tests/data/tf/vars"]);
+    let rules: Vec<String> = findings(&v).into_iter().map(|(r, _, _)| r).collect();
+    assert!(
+        rules.contains(&"version-end-of-life".to_string()),
+        "{rules:?}"
+    );
+    assert!(rules.contains(&"endpoint-public-unrestricted".to_string()));
+    // --var-file wins over terraform.tfvars: 1.35 and restricted CIDRs.
+    let (_, v) = scan(&[
+        "crates/eksdoctor/tests/data/tf/vars",
+        "--var-file",
+        "crates/eksdoctor/tests/data/tf/vars/prod.tfvars",
+    ]);
+    let rules: Vec<String> = findings(&v).into_iter().map(|(r, _, _)| r).collect();
+    assert!(
+        !rules.iter().any(|r| r.starts_with("version-")),
+        "{rules:?}"
+    );
+    assert!(!rules.contains(&"endpoint-public-unrestricted".to_string()));
+    // --var wins over files; a number variable changes cidrsubnet's result: /21s are big enough.
+    let (_, v) = scan(&[
+        "crates/eksdoctor/tests/data/tf/vars",
+        "--var",
+        "k8s_version=1.33",
+        "--var",
+        "subnet_bits=5",
+    ]);
+    let f = findings(&v);
+    assert!(
+        f.iter()
+            .any(|(r, _, m)| r == "version-out-of-standard-support" && m.contains("1.33")),
+        "{f:?}"
+    );
+    assert!(!f.iter().any(|(r, _, _)| r == "subnet-too-small"), "{f:?}");
+}
+
+#[test]
+fn local_modules_are_evaluated_with_their_inputs() {
+    let (_, v) = scan(&["crates/eksdoctor/tests/data/tf/local/env"]);
+    let f = findings(&v);
+    let small: Vec<&(String, u64, String)> = f
+        .iter()
+        .filter(|(r, _, _)| r == "subnet-too-small")
+        .collect();
+    assert_eq!(small.len(), 3, "{f:?}");
+    // for_each over the AZs, cidrsubnet(var.cidr, 9, i): /25s, 123 usable.
+    assert!(
+        small[0]
+            .2
+            .contains("module.net.aws_subnet.private[\"eu-west-1a\"]` (10.20.0.0/25)"),
+        "{}",
+        small[0].2
+    );
+    assert!(small[2].2.contains("(10.20.1.0/25)") && small[2].2.contains("123 usable"));
+    assert!(v["findings"][0]["location"]["file"].as_str().is_some());
+}
+
+#[test]
+fn downloaded_modules_are_read_from_their_code() {
+    let (_, v) = scan(&["crates/eksdoctor/tests/data/tf/init"]);
+    let f = findings(&v);
+    // The stand-in module code sets no log types: only the real code can say so (the model of
+    // v20 would default to audit, api, authenticator).
+    assert!(
+        f.iter().any(|(r, _, _)| r == "control-plane-logging-off"),
+        "{f:?}"
+    );
+    let files: BTreeSet<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["location"]["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.contains(".terraform/modules/eks/main.tf")),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn broken_modules_give_clear_errors_and_the_rest_is_scanned() {
+    let (code, v) = scan(&["crates/eksdoctor/tests/data/tf/broken"]);
+    assert_eq!(code, 2);
+    let errors: Vec<String> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{} {}",
+                e["file"].as_str().unwrap(),
+                e["line"],
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let has = |file: &str, line: u32, text: &str| {
+        errors
+            .iter()
+            .any(|e| e.contains(&format!("{file}:{line} ")) && e.contains(text))
+    };
+    assert!(
+        has("broken/malformed/main.tf", 5, "invalid HCL"),
+        "{errors:?}"
+    );
+    assert!(
+        has(
+            "broken/cycle/main.tf",
+            3,
+            "cycle: local.a depends on itself"
+        ),
+        "{errors:?}"
+    );
+    assert!(
+        has("broken/hugerange/main.tf", 2, "more than 1024 values"),
+        "{errors:?}"
+    );
+    assert!(
+        has("broken/hugecount/main.tf", 1, "count of 1000000 exceeds"),
+        "{errors:?}"
+    );
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    // The good module is still scanned.
+    let f = findings(&v);
+    assert!(
+        f.iter()
+            .any(|(r, _, m)| r == "endpoint-public-unrestricted"
+                && m.contains("aws_eks_cluster.good")),
+        "{f:?}"
+    );
+}
