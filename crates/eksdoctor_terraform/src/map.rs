@@ -308,21 +308,27 @@ pub fn map(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
             "enabled_cluster_log_types",
             Some((Vec::new(), TF_DEFAULT)),
         );
-        let secrets_kms_key = match b.block("encryption_config") {
-            Some(e) => {
-                let secrets = e
-                    .get("resources")
-                    .and_then(str_list)
-                    .is_some_and(|l| l.iter().any(|x| x == "secrets"));
-                match e.block("provider").and_then(|p| p.get("key_arn")) {
-                    Some(k) if secrets => Val::set(
-                        reference(k).or(Some("(known after apply)".into())),
-                        e.at.clone(),
-                    ),
-                    _ => Val::set(None, e.at.clone()),
+        let secrets_kms_key = match b.get("encryption_config") {
+            Some(v @ V::Unknown(_)) => Val::unknown(
+                format!("encryption_config: {}", reason(v)),
+                b.at_of("encryption_config"),
+            ),
+            _ => match b.block("encryption_config") {
+                Some(e) => {
+                    let secrets = e
+                        .get("resources")
+                        .and_then(str_list)
+                        .is_some_and(|l| l.iter().any(|x| x == "secrets"));
+                    match e.block("provider").and_then(|p| p.get("key_arn")) {
+                        Some(k) if secrets => Val::set(
+                            reference(k).or(Some("(known after apply)".into())),
+                            e.at.clone(),
+                        ),
+                        _ => Val::set(None, e.at.clone()),
+                    }
                 }
-            }
-            None => Val::defaulted(None, at.clone(), TF_DEFAULT),
+                None => Val::defaulted(None, at.clone(), TF_DEFAULT),
+            },
         };
         let ac = b.block("access_config");
         let auth_mode = match ac.and_then(|a| a.get("authentication_mode")) {

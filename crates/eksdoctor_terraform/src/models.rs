@@ -117,9 +117,10 @@ impl Majors {
 
 /// A default that differs by major version: `None` when the allowed majors disagree.
 fn by_major<T: Clone + PartialEq>(m: &Majors, f: impl Fn(u32) -> Option<T>) -> Option<T> {
-    if m.open && m.set.len() != 1 {
-        // Later majors may change it; only constant values across all known majors and
-        // explicitly pinned versions are trusted.
+    // A constraint open to majors later than those modelled (or no constraint at all) may pick a
+    // release whose defaults are not known here.
+    if m.open {
+        return None;
     }
     let mut vals = m.set.iter().map(|&v| f(v));
     let first = vals.next()??;
