@@ -11,3 +11,26 @@ mod val;
 pub use model::*;
 pub use node::{Node, NodeKind};
 pub use val::{Prov, SourceKind, Val};
+
+/// Separates the namespace of an identifier (the Terraform root module or plan it comes from)
+/// from the name users know (`envs/prod\u{1f}aws_eks_cluster.this`). Reports show identifiers
+/// without it: see [`strip_namespaces`].
+pub const NS_SEP: char = '\u{1f}';
+
+/// Remove identifier namespaces from a text: each `<namespace>\u{1f}` (the namespace runs back
+/// to the previous backtick, space or start) is dropped.
+pub fn strip_namespaces(text: &str) -> String {
+    if !text.contains(NS_SEP) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch == NS_SEP {
+            let cut = out.rfind(['`', ' ', '(', '\'']).map(|i| i + 1).unwrap_or(0);
+            out.truncate(cut);
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}

@@ -30,6 +30,24 @@ pub struct Inventory {
     pub errors: Vec<InputError>,
     /// Things a source could not decide and that a user may want to know (`--show-unknown`).
     pub notes: Vec<Note>,
+    /// Lookup tables, built on the first query (after the sources have filled the inventory).
+    #[serde(skip)]
+    index: std::sync::OnceLock<Index>,
+}
+
+/// Positions of objects by the names other objects use for them, so that joins are lookups.
+#[derive(Debug, Default)]
+struct Index {
+    subnets: std::collections::HashMap<String, Vec<usize>>,
+    node_groups: std::collections::HashMap<String, Vec<usize>>,
+    fargate_profiles: std::collections::HashMap<String, Vec<usize>>,
+    addons: std::collections::HashMap<String, Vec<usize>>,
+    roles: std::collections::HashMap<String, usize>,
+    endpoints: std::collections::HashMap<String, Vec<usize>>,
+    /// Clusters by the directory they are defined in.
+    cluster_dirs: std::collections::HashMap<std::path::PathBuf, Vec<usize>>,
+    /// Cluster position assigned to each file holding Kubernetes objects (memoised).
+    object_clusters: std::sync::Mutex<std::collections::HashMap<Arc<str>, Option<usize>>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,23 +88,145 @@ impl Inventory {
         }
     }
 
-    pub fn node_groups_of<'a>(&'a self, cluster: &'a str) -> impl Iterator<Item = &'a NodeGroup> {
-        self.node_groups
-            .iter()
-            .filter(move |n| n.cluster == cluster)
+    /// The cluster a Kubernetes object (at `at`) belongs to: the only cluster in scope; else the
+    /// cluster defined in the same file, or in the nearest directory above the object's file
+    /// (`envs/prod/cluster.yaml` owns `envs/prod/apps/*.yaml`) when exactly one is defined there.
+    /// `None` when that does not decide it.
+    pub fn cluster_for(&self, at: &Prov) -> Option<&Cluster> {
+        if let Some(c) = self.sole_cluster() {
+            return Some(c);
+        }
+        if self.clusters.is_empty() {
+            return None;
+        }
+        let ix = self.index();
+        let mut memo = ix.object_clusters.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = memo.get(&at.file) {
+            return found.map(|i| &self.clusters[i]);
+        }
+        let same_file: Vec<usize> = (0..self.clusters.len())
+            .filter(|&i| self.clusters[i].at.file == at.file)
+            .collect();
+        let found = if same_file.len() == 1 {
+            Some(same_file[0])
+        } else if same_file.len() > 1 {
+            None
+        } else {
+            // The nearest directory (the object's own, then upwards) that defines clusters.
+            let mut dir = std::path::Path::new(&*at.file).parent();
+            let mut found = None;
+            while let Some(d) = dir {
+                if let Some(list) = ix.cluster_dirs.get(d) {
+                    found = (list.len() == 1).then(|| list[0]);
+                    break;
+                }
+                dir = d.parent();
+            }
+            found
+        };
+        memo.insert(at.file.clone(), found);
+        found.map(|i| &self.clusters[i])
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut ix = Index::default();
+            for (i, s) in self.subnets.iter().enumerate() {
+                ix.subnets.entry(s.name.clone()).or_default().push(i);
+                if let Some(id) = &s.id {
+                    if id != &s.name {
+                        ix.subnets.entry(id.clone()).or_default().push(i);
+                    }
+                }
+            }
+            for (i, n) in self.node_groups.iter().enumerate() {
+                ix.node_groups.entry(n.cluster.clone()).or_default().push(i);
+            }
+            for (i, f) in self.fargate_profiles.iter().enumerate() {
+                ix.fargate_profiles
+                    .entry(f.cluster.clone())
+                    .or_default()
+                    .push(i);
+            }
+            for (i, a) in self.addons.iter().enumerate() {
+                ix.addons.entry(a.cluster.clone()).or_default().push(i);
+            }
+            for (i, r) in self.iam_roles.iter().enumerate() {
+                ix.roles.entry(r.id.clone()).or_insert(i);
+            }
+            for (i, e) in self.vpc_endpoints.iter().enumerate() {
+                if let Some(v) = &e.vpc {
+                    ix.endpoints.entry(v.clone()).or_default().push(i);
+                }
+            }
+            for (i, dir) in self
+                .clusters
+                .iter()
+                .map(|c| {
+                    // Terraform clusters live in their root module (the identifier's namespace);
+                    // a plan's in the plan's directory; others where they are defined.
+                    let home = match c.id.split_once(crate::NS_SEP) {
+                        Some((ns, _)) if ns.ends_with(".json") => std::path::Path::new(ns).parent(),
+                        Some((ns, _)) => Some(std::path::Path::new(ns)),
+                        None => std::path::Path::new(&*c.at.file).parent(),
+                    };
+                    home.map(std::path::Path::to_path_buf).unwrap_or_default()
+                })
+                .enumerate()
+            {
+                ix.cluster_dirs.entry(dir).or_default().push(i);
+            }
+            ix
+        })
+    }
+
+    pub fn node_groups_of<'a>(&'a self, cluster: &str) -> impl Iterator<Item = &'a NodeGroup> {
+        let ix = self
+            .index()
+            .node_groups
+            .get(cluster)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        ix.iter().map(move |&i| &self.node_groups[i])
     }
 
     pub fn fargate_profiles_of<'a>(
         &'a self,
-        cluster: &'a str,
+        cluster: &str,
     ) -> impl Iterator<Item = &'a FargateProfile> {
-        self.fargate_profiles
-            .iter()
-            .filter(move |f| f.cluster == cluster)
+        let ix = self
+            .index()
+            .fargate_profiles
+            .get(cluster)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        ix.iter().map(move |&i| &self.fargate_profiles[i])
     }
 
-    pub fn addons_of<'a>(&'a self, cluster: &'a str) -> impl Iterator<Item = &'a Addon> {
-        self.addons.iter().filter(move |a| a.cluster == cluster)
+    pub fn addons_of<'a>(&'a self, cluster: &str) -> impl Iterator<Item = &'a Addon> {
+        let ix = self
+            .index()
+            .addons
+            .get(cluster)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        ix.iter().map(move |&i| &self.addons[i])
+    }
+
+    /// An IAM role by its identifier (address or ARN).
+    pub fn iam_role(&self, id: &str) -> Option<&IamRole> {
+        self.index().roles.get(id).map(|&i| &self.iam_roles[i])
+    }
+
+    /// VPC endpoints of a VPC.
+    pub fn endpoints_of<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a VpcEndpoint> {
+        let ix = self
+            .index()
+            .endpoints
+            .get(vpc)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        ix.iter().map(move |&i| &self.vpc_endpoints[i])
     }
 
     pub fn subnets_of<'a>(&'a self, cluster: &'a str) -> impl Iterator<Item = &'a Subnet> {
@@ -97,10 +237,12 @@ impl Inventory {
 
     /// A subnet by the reference a node group or profile uses (name or id).
     pub fn subnet(&self, cluster: &str, reference: &str) -> Option<&Subnet> {
-        self.subnets.iter().find(|s| {
-            s.cluster.as_deref().is_none_or(|c| c == cluster)
-                && (s.name == reference || s.id.as_deref() == Some(reference))
-        })
+        self.index()
+            .subnets
+            .get(reference)?
+            .iter()
+            .map(|&i| &self.subnets[i])
+            .find(|s| s.cluster.as_deref().is_none_or(|c| c == cluster))
     }
 }
 

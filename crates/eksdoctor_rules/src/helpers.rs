@@ -45,14 +45,15 @@ fn labels_match(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, S
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
-/// The Fargate profile (of the only cluster in scope) that would run a pod with these namespace
-/// and labels, if any.
+/// The Fargate profile (of the cluster the object at `at` belongs to) that would run a pod with
+/// these namespace and labels, if any.
 pub fn fargate_profile_for<'a>(
     ctx: &'a Ctx,
+    at: &Prov,
     namespace: &str,
     labels: &BTreeMap<String, String>,
 ) -> Option<(&'a FargateProfile, &'a FargateSelector)> {
-    let cluster = ctx.inv.sole_cluster()?;
+    let cluster = ctx.inv.cluster_for(at)?;
     ctx.inv.fargate_profiles_of(&cluster.id).find_map(|p| {
         p.selectors
             .iter()
@@ -62,8 +63,12 @@ pub fn fargate_profile_for<'a>(
 }
 
 /// The profile that takes *every* pod of a namespace (a selector without labels), if any.
-pub fn fargate_only_namespace<'a>(ctx: &'a Ctx, namespace: &str) -> Option<&'a FargateProfile> {
-    let cluster = ctx.inv.sole_cluster()?;
+pub fn fargate_only_namespace<'a>(
+    ctx: &'a Ctx,
+    at: &Prov,
+    namespace: &str,
+) -> Option<&'a FargateProfile> {
+    let cluster = ctx.inv.cluster_for(at)?;
     ctx.inv.fargate_profiles_of(&cluster.id).find(|p| {
         p.selectors
             .iter()
@@ -77,7 +82,7 @@ pub fn workload_on_fargate<'a>(ctx: &'a Ctx, w: &Workload) -> Option<&'a Fargate
         return None;
     }
     let ns = w.obj.namespace.known()?;
-    fargate_profile_for(ctx, ns, &w.pod_labels).map(|(p, _)| p)
+    fargate_profile_for(ctx, &w.obj.at, ns, &w.pod_labels).map(|(p, _)| p)
 }
 
 /// Resolve a claim's StorageClass: the named class, or the default class when none is named.
@@ -130,8 +135,15 @@ pub fn fargate_profile_azs(inv: &Inventory, p: &FargateProfile) -> Option<Vec<St
 /// The VPC CNI settings in force for a cluster: from the cluster definition (add-on configuration),
 /// overridden by an `aws-node` DaemonSet among the manifests when this is the only cluster.
 pub fn cni_settings<'a>(ctx: &'a Ctx, c: &'a Cluster) -> &'a CniSettings {
-    match (&ctx.inv.k8s.cni, ctx.inv.sole_cluster()) {
-        (Some(k), Some(_)) => k,
+    match &ctx.inv.k8s.cni {
+        Some(k)
+            if ctx
+                .inv
+                .cluster_for(k.prefix_delegation.at())
+                .is_some_and(|o| o.id == c.id) =>
+        {
+            k
+        }
         _ => &c.cni,
     }
 }
@@ -150,7 +162,7 @@ pub fn uses_workload_identity(inv: &Inventory, c: &Cluster) -> Option<bool> {
 
 /// An IAM role by the reference a node group, add-on or association uses (address or ARN).
 pub fn role<'a>(inv: &'a Inventory, reference: &str) -> Option<&'a eksdoctor_inventory::IamRole> {
-    inv.iam_roles.iter().find(|r| r.id == reference)
+    inv.iam_role(reference)
 }
 
 /// The name of an AWS managed policy from its ARN (or an ARN pattern with an unknown partition).
@@ -177,23 +189,47 @@ pub fn str_or_list(n: Option<&eksdoctor_inventory::Node>) -> Vec<String> {
     }
 }
 
-/// The first EBS-backed claim among the manifests (StatefulSet claim templates and PVCs).
-pub fn first_ebs_claim<'a>(ctx: &'a Ctx) -> Option<(String, &'a Prov)> {
+/// The first EBS-backed claim (StatefulSet claim template or PVC) of each cluster's manifests.
+pub fn ebs_claims_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, (String, &'a Prov)> {
     let k = &ctx.inv.k8s;
+    let mut out: BTreeMap<&str, (String, &Prov)> = BTreeMap::new();
     for w in &k.workloads {
         for t in &w.claim_templates {
             if storage_class(ctx, t.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
-                return Some((
-                    format!("{} (claim template `{}`)", w.obj.display(), t.name),
-                    &t.at,
-                ));
+                if let Some(c) = ctx.inv.cluster_for(&w.obj.at) {
+                    out.entry(c.id.as_str()).or_insert_with(|| {
+                        (
+                            format!("{} (claim template `{}`)", w.obj.display(), t.name),
+                            &t.at,
+                        )
+                    });
+                }
             }
         }
     }
-    k.pvcs
-        .iter()
-        .find(|p| storage_class(ctx, p.storage_class.as_deref()).is_some_and(|c| c.is_ebs()))
-        .map(|p| (p.obj.display(), &p.obj.at))
+    for p in &k.pvcs {
+        if storage_class(ctx, p.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
+            if let Some(c) = ctx.inv.cluster_for(&p.obj.at) {
+                out.entry(c.id.as_str())
+                    .or_insert_with(|| (p.obj.display(), &p.obj.at));
+            }
+        }
+    }
+    out
+}
+
+/// Objects grouped by the cluster they belong to (unassigned ones are left out).
+pub fn by_cluster<'a>(
+    ctx: &'a Ctx,
+    objs: &'a [ObjectRef],
+) -> BTreeMap<&'a str, Vec<&'a ObjectRef>> {
+    let mut out: BTreeMap<&str, Vec<&ObjectRef>> = BTreeMap::new();
+    for o in objs {
+        if let Some(c) = ctx.inv.cluster_for(&o.at) {
+            out.entry(c.id.as_str()).or_default().push(o);
+        }
+    }
+    out
 }
 
 /// Subnets a node group launches into, resolved; `None` when one cannot be found.
@@ -229,19 +265,26 @@ pub fn lb_scheme(annotations: &std::collections::BTreeMap<String, String>) -> Op
     None
 }
 
-/// Load balancers the manifests ask for: (object display, scheme, explicit subnets, where).
-pub fn load_balancers<'a>(ctx: &'a Ctx) -> Vec<(String, Option<&'static str>, bool, &'a Prov)> {
+/// A load balancer a manifest asks for: what asks, the scheme it says, whether it names its
+/// subnets, and where.
+pub type LoadBalancer<'a> = (String, Option<&'static str>, bool, &'a Prov);
+
+/// Load balancers the manifests ask for, by the cluster they belong to.
+pub fn load_balancers_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, Vec<LoadBalancer<'a>>> {
     let k = &ctx.inv.k8s;
-    let mut out = Vec::new();
+    let mut out: BTreeMap<&str, Vec<LoadBalancer>> = BTreeMap::new();
     for s in k
         .services
         .iter()
         .filter(|s| s.service_type == "LoadBalancer")
     {
+        let Some(c) = ctx.inv.cluster_for(&s.obj.at) else {
+            continue;
+        };
         let explicit = s
             .annotations
             .contains_key("service.beta.kubernetes.io/aws-load-balancer-subnets");
-        out.push((
+        out.entry(c.id.as_str()).or_default().push((
             s.obj.display(),
             lb_scheme(&s.annotations),
             explicit,
@@ -249,10 +292,13 @@ pub fn load_balancers<'a>(ctx: &'a Ctx) -> Vec<(String, Option<&'static str>, bo
         ));
     }
     for i in &k.ingresses {
+        let Some(c) = ctx.inv.cluster_for(&i.obj.at) else {
+            continue;
+        };
         let explicit = i
             .annotations
             .contains_key("alb.ingress.kubernetes.io/subnets");
-        out.push((
+        out.entry(c.id.as_str()).or_default().push((
             i.obj.display(),
             lb_scheme(&i.annotations),
             explicit,

@@ -53,6 +53,15 @@ pub fn run(inv: &Inventory, settings: &Settings) -> Sink {
     for rule in RULES {
         (rule.check)(&ctx, &mut sink);
     }
+    // Identifiers from Terraform carry their root module as a namespace; users know them by
+    // their address, and the location already names the file.
+    for f in sink.findings.iter_mut() {
+        f.message = eksdoctor_inventory::strip_namespaces(&f.message);
+        f.resource = eksdoctor_inventory::strip_namespaces(&f.resource);
+    }
+    for u in sink.unknowns.iter_mut() {
+        u.message = eksdoctor_inventory::strip_namespaces(&u.message);
+    }
     sink.findings
         .sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
     sink.findings

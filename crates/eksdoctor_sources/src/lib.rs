@@ -168,7 +168,15 @@ pub fn read_text(name: &Arc<str>, text: &str, named: bool, inv: &mut Inventory) 
         if eksdoctor_terraform::plan::is_plan(&d.root) {
             kind = Some(SourceKind::Plan);
             let res = eksdoctor_terraform::plan::read(name, &d.root);
-            terraform::map_resources(&res, inv);
+            // The plan's objects go into their own inventory first (identifiers get the plan's
+            // name as prefix), then join the file's.
+            let mut part = Inventory::default();
+            terraform::map_resources(
+                &res,
+                &format!("{name}{}", eksdoctor_inventory::NS_SEP),
+                &mut part,
+            );
+            merge(inv, part);
         } else if eksctl::is_cluster_config(&d.root) {
             kind = Some(SourceKind::Eksctl);
             eksctl::read_cluster_config(&mut ctx_eksctl, &d.root, inv);

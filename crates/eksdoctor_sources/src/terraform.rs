@@ -90,7 +90,8 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
         .map(|root| {
             let out = eval::eval_root(&loader, root.clone(), opts);
             let mut part = Inventory::default();
-            map_resources(&out.resources, &mut part);
+            let ns = format!("{}{}", root.dir.display(), eksdoctor_inventory::NS_SEP);
+            map_resources(&out.resources, &ns, &mut part);
             part.errors.extend(out.errors);
             part.notes.extend(out.notes);
             part
@@ -107,9 +108,9 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
 }
 
 /// Map resource instances (from HCL or a plan) into the inventory, Kubernetes objects included.
-pub fn map_resources(res: &[Res], inv: &mut Inventory) {
+pub fn map_resources(res: &[Res], ns: &str, inv: &mut Inventory) {
     let mut docs = eksdoctor_terraform::K8sDocs::default();
-    eksdoctor_terraform::map(res, inv, &mut docs);
+    eksdoctor_terraform::map(res, ns, inv, &mut docs);
     for (file, node) in docs.objects {
         let mut ctx = FileCtx::new(&file, SourceKind::Tf);
         manifests::read_object(&mut ctx, &node, inv);

@@ -6,7 +6,7 @@ use crate::funcs::{self, visible, R};
 use crate::models;
 use crate::module::{load_dir, CallDef, ModuleDef, SrcFile};
 use crate::res::{RBody, Res};
-use crate::value::{Unk, V};
+use crate::value::{display_key, key_value, value_key, Unk, V};
 use eksdoctor_inventory::{InputError, Note, Prov};
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::Body;
@@ -422,6 +422,9 @@ impl<'a> Inst<'a> {
                             V::Str(s) => s.to_string(),
                             V::Num(n) => crate::value::fmt_num(n),
                             V::Bool(b) => b.to_string(),
+                            V::Unknown(u) if u.elem.is_some() => {
+                                value_key(&V::Unknown(u.clone())).unwrap_or_default()
+                            }
                             V::Unknown(u) => {
                                 let pat = u.pattern.clone().unwrap_or_else(|| "*".into());
                                 partial.get_or_insert_with(|| (*u).clone());
@@ -447,13 +450,7 @@ impl<'a> Inst<'a> {
                     None => V::obj(m),
                 }
             }
-            Expression::StringTemplate(t) => {
-                let mut tpl = Template::new();
-                for el in t.iter() {
-                    tpl.push(el.clone());
-                }
-                self.template(&tpl, sc)?
-            }
+            Expression::StringTemplate(t) => self.template_elements(t.iter(), sc)?,
             Expression::HeredocTemplate(h) => {
                 let mut h = (**h).clone();
                 if h.indent().is_some() {
@@ -512,9 +509,17 @@ impl<'a> Inst<'a> {
     }
 
     fn template(&self, t: &Template, sc: &Scope) -> R<V> {
+        self.template_elements(t.iter(), sc)
+    }
+
+    fn template_elements<'e>(
+        &self,
+        elements: impl Iterator<Item = &'e Element>,
+        sc: &Scope,
+    ) -> R<V> {
         let mut out = String::new();
         let mut unknown: Option<Unk> = None;
-        self.template_into(t, sc, &mut out, &mut unknown)?;
+        self.template_into(elements, sc, &mut out, &mut unknown)?;
         Ok(match unknown {
             None => V::str(out),
             Some(u) => V::Unknown(Arc::new(Unk {
@@ -524,15 +529,14 @@ impl<'a> Inst<'a> {
         })
     }
 
-    fn template_into(
+    fn template_into<'e>(
         &self,
-        t: &Template,
+        elements: impl Iterator<Item = &'e Element>,
         sc: &Scope,
         out: &mut String,
         unknown: &mut Option<Unk>,
     ) -> R<()> {
-        // A template that is a single interpolation keeps its value's type.
-        for el in t.iter() {
+        for el in elements {
             match el {
                 Element::Literal(s) => out.push_str(s.value()),
                 Element::Interpolation(i) => match self.ev(&i.expr, sc)? {
@@ -555,9 +559,14 @@ impl<'a> Inst<'a> {
                             }
                             _ => {
                                 if c.as_bool().ok_or("%{if} needs a bool")? {
-                                    self.template_into(&i.if_expr.template, sc, out, unknown)?;
+                                    self.template_into(
+                                        i.if_expr.template.iter(),
+                                        sc,
+                                        out,
+                                        unknown,
+                                    )?;
                                 } else if let Some(e) = &i.else_expr {
-                                    self.template_into(&e.template, sc, out, unknown)?;
+                                    self.template_into(e.template.iter(), sc, out, unknown)?;
                                 }
                             }
                         }
@@ -582,7 +591,7 @@ impl<'a> Inst<'a> {
                                 s.push((kv.as_str().to_string(), k));
                             }
                             s.push((fe.value_var.as_str().to_string(), v));
-                            self.template_into(&fe.template, &s, out, unknown)?;
+                            self.template_into(fe.template.iter(), &s, out, unknown)?;
                         }
                     }
                 },
@@ -624,7 +633,10 @@ impl<'a> Inst<'a> {
                 None => list.push(val),
                 Some(ke) => {
                     let key = match self.ev(ke, &s)? {
-                        V::Unknown(u) => return Ok(unk_from(&u)),
+                        k @ V::Unknown(_) => match value_key(&k) {
+                            Some(key) => key,
+                            None => return Ok(unk_from(k.unk().expect("unknown"))),
+                        },
                         k => k.to_template_string().ok_or("for key must be a string")?,
                     };
                     if f.grouping {
@@ -1105,6 +1117,9 @@ impl<'a> Inst<'a> {
                     let mut out = Vec::new();
                     for x in l.iter() {
                         match x {
+                            V::Unknown(u) if u.elem.is_some() => {
+                                out.push((value_key(x).unwrap_or_default(), x.clone()));
+                            }
                             V::Unknown(_) => return Ok(None),
                             _ => {
                                 let s = x
@@ -1302,11 +1317,7 @@ fn iter_pairs(v: &V) -> Option<Vec<(V, V)>> {
                 .map(|(i, x)| (V::Num(i as f64), x.clone()))
                 .collect(),
         ),
-        V::Obj(m) => Some(
-            visible(m)
-                .map(|(k, x)| (V::str(k.as_str()), x.clone()))
-                .collect(),
-        ),
+        V::Obj(m) => Some(visible(m).map(|(k, x)| (key_value(k), x.clone())).collect()),
         _ => None,
     }
 }
@@ -1350,6 +1361,12 @@ fn computed(addr: &str, attr: &str) -> V {
 fn index(v: &V, k: &V) -> R<V> {
     match (v, k) {
         (V::Unknown(u), _) => Ok(unk_from(u)),
+        (V::Obj(m), V::Unknown(u)) if u.elem.is_some() => {
+            let key = value_key(k).unwrap_or_default();
+            m.get(&key)
+                .cloned()
+                .ok_or_else(|| format!("the map has no element \"{}\"", display_key(&key)))
+        }
         (_, V::Unknown(u)) => Ok(unk_from(u)),
         (V::List(l), k) => {
             let i = k.as_num().ok_or("list index must be a number")?;

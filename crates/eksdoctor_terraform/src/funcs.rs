@@ -25,8 +25,8 @@ pub fn call(name: &str, args: Vec<V>) -> R<V> {
         "coalesce" => return coalesce(&args),
         "tolist" | "tuple" => return one_arg(&args, name).cloned(),
         "sensitive" | "nonsensitive" | "tostring" | "tonumber" | "tobool" | "tomap" | "toset"
-        | "jsonencode" | "compact" | "flatten" | "lookup" | "keys" | "values" | "contains"
-        | "distinct" | "one" | "zipmap" | "try" => {}
+        | "jsonencode" | "yamlencode" | "compact" | "flatten" | "lookup" | "keys" | "values"
+        | "contains" | "distinct" | "one" | "zipmap" | "try" => {}
         _ => {
             if let Some(u) = args.iter().find_map(|a| a.unk()) {
                 return Ok(V::Unknown(Arc::new(Unk::because(u.reason.clone()))));
@@ -90,6 +90,14 @@ pub fn call(name: &str, args: Vec<V>) -> R<V> {
                 }
             }
         }
+        // JSON is YAML: the encoded text differs from Terraform's block style, its meaning does not.
+        "yamlencode" => {
+            let v = one_arg(a, name)?;
+            match v.to_json() {
+                Some(j) => Ok(V::str(j.to_string())),
+                None => Ok(unknown_like(a)),
+            }
+        }
         "jsondecode" => {
             let s = str_arg(a, 0, name)?;
             serde_json::from_str::<serde_json::Value>(s)
@@ -100,7 +108,9 @@ pub fn call(name: &str, args: Vec<V>) -> R<V> {
             let v = one_arg(a, name)?;
             match v {
                 V::Obj(m) => Ok(V::list(
-                    visible(m).map(|(k, _)| V::str(k.as_str())).collect(),
+                    visible(m)
+                        .map(|(k, _)| crate::value::key_value(k))
+                        .collect(),
                 )),
                 V::Unknown(_) => Ok(v.clone()),
                 _ => Err(format!("keys: expected a map, got {}", v.type_name())),

@@ -89,7 +89,9 @@ impl V {
         match self {
             V::Unknown(_) => true,
             V::List(l) => l.iter().any(V::has_unknown),
-            V::Obj(m) => m.values().any(V::has_unknown),
+            V::Obj(m) => {
+                m.keys().any(|k| k.starts_with(ELEM_MARK)) || m.values().any(V::has_unknown)
+            }
             _ => false,
         }
     }
@@ -198,6 +200,9 @@ impl V {
             V::Obj(m) => {
                 let mut o = serde_json::Map::new();
                 for (k, v) in m.iter() {
+                    if k.starts_with(ELEM_MARK) {
+                        return None;
+                    }
                     o.insert(k.clone(), v.to_json()?);
                 }
                 serde_json::Value::Object(o)
@@ -230,6 +235,43 @@ fn num_json(n: f64) -> serde_json::Value {
             .map(serde_json::Value::Number)
             .unwrap_or(serde_json::Value::Null)
     }
+}
+
+/// Marks an object key that stands for an element of an unknown list (an AZ name read by a
+/// data source): `\u{1}data.aws_availability_zones.available.names[0]`.
+pub const ELEM_MARK: char = '\u{1}';
+
+/// The object key for element `i` of the unknown list `id`.
+pub fn elem_key(id: &str, i: usize) -> String {
+    format!("{ELEM_MARK}{id}[{i}]")
+}
+
+/// An object key as a value: an element key becomes the unknown element again.
+pub fn key_value(k: &str) -> V {
+    if let Some(rest) = k.strip_prefix(ELEM_MARK) {
+        if let Some((id, i)) = rest.strip_suffix(']').and_then(|r| r.rsplit_once('[')) {
+            if let Ok(i) = i.parse() {
+                return V::Unknown(Arc::new(Unk {
+                    elem: Some((id.to_string(), i)),
+                    ..Unk::because(format!("{id} is read from the provider at plan time"))
+                }));
+            }
+        }
+    }
+    V::str(k)
+}
+
+/// An object key for a value: strings as they are, unknown list elements as element keys.
+pub fn value_key(v: &V) -> Option<String> {
+    match v {
+        V::Unknown(u) => u.elem.as_ref().map(|(id, i)| elem_key(id, *i)),
+        other => other.to_template_string(),
+    }
+}
+
+/// A key as shown in addresses and messages.
+pub fn display_key(k: &str) -> &str {
+    k.strip_prefix(ELEM_MARK).unwrap_or(k)
 }
 
 /// Numbers as Terraform prints them: integers without a fraction.

@@ -42,6 +42,16 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         a.paths.clone()
     };
 
+    // EKSDOCTOR_TIMINGS=1 prints how long each phase took, on standard error.
+    let timings = std::env::var_os("EKSDOCTOR_TIMINGS").is_some();
+    let t0 = std::time::Instant::now();
+    let phase = |name: &str, since: &mut std::time::Instant| {
+        if timings {
+            eprintln!("eksdoctor: {name}: {:.3}s", since.elapsed().as_secs_f64());
+        }
+        *since = std::time::Instant::now();
+    };
+    let mut since = t0;
     let (inputs, mut path_errors) = eksdoctor_sources::discover(&paths, || {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).map(|_| s)
@@ -50,12 +60,15 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         var_files: a.var_files.clone(),
         vars: a.vars.clone(),
     };
+    phase("discover", &mut since);
     let mut inv = eksdoctor_sources::load(&inputs, &tf);
+    phase("load", &mut since);
     path_errors.append(&mut inv.errors);
     inv.errors = path_errors;
 
     let files_scanned = inv.files.iter().filter(|f| f.source.is_some()).count();
     let sink = eksdoctor_rules::run(&inv, &settings);
+    phase("rules", &mut since);
     let report = ScanReport {
         findings: &sink.findings,
         unknowns: &sink.unknowns,
@@ -72,6 +85,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     out.write_all(text.as_bytes())
         .context("writing the report")?;
     out.flush().context("writing the report")?;
+    phase("report", &mut since);
 
     if files_scanned == 0 && inv.errors.is_empty() {
         bail!(

@@ -2,7 +2,7 @@
 //! cluster-autoscaler runs with EBS-backed workloads on a node group spanning several AZs: it
 //! cannot tell which AZ a new node lands in, so a pod pinned to its volume's AZ may stay Pending.
 
-use crate::helpers::first_ebs_claim;
+use crate::helpers::ebs_claims_by_cluster;
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 use eksdoctor_inventory::NodeGroupKind;
@@ -21,31 +21,37 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let inv = ctx.inv;
-    let Some(c) = inv.sole_cluster() else { return };
-    let Some(ca) = inv.k8s.cluster_autoscaler.first() else {
+    let autoscalers = crate::helpers::by_cluster(ctx, &inv.k8s.cluster_autoscaler);
+    if autoscalers.is_empty() {
         return;
-    };
-    let Some((claim, _)) = first_ebs_claim(ctx) else {
-        return;
-    };
-    for ng in inv
-        .node_groups_of(&c.id)
-        .filter(|n| n.kind != NodeGroupKind::Karpenter)
-    {
-        let Some(azs) = ng.azs.known() else { continue };
-        if azs.len() > 1 {
-            sink.finding(
-                &META,
-                &ng.at,
-                format!("nodegroup {}", ng.name),
-                format!(
-                    "node group `{}` spans {} AZs ({}) and {} scales it, while {claim} pins pods to their volume's AZ: scale-ups may land in the wrong AZ",
-                    ng.name,
-                    azs.len(),
-                    azs.join(", "),
-                    ca.display()
-                ),
-            );
+    }
+    let claims = ebs_claims_by_cluster(ctx);
+    for c in &inv.clusters {
+        let Some(ca) = autoscalers.get(c.id.as_str()).and_then(|v| v.first()) else {
+            continue;
+        };
+        let Some((claim, _)) = claims.get(c.id.as_str()) else {
+            continue;
+        };
+        for ng in inv
+            .node_groups_of(&c.id)
+            .filter(|n| n.kind != NodeGroupKind::Karpenter)
+        {
+            let Some(azs) = ng.azs.known() else { continue };
+            if azs.len() > 1 {
+                sink.finding(
+                    &META,
+                    &ng.at,
+                    format!("nodegroup {}", ng.name),
+                    format!(
+                        "node group `{}` spans {} AZs ({}) and {} scales it, while {claim} pins pods to their volume's AZ: scale-ups may land in the wrong AZ",
+                        ng.name,
+                        azs.len(),
+                        azs.join(", "),
+                        ca.display()
+                    ),
+                );
+            }
         }
     }
 }

@@ -42,6 +42,17 @@ fn has_cni(policies: &[String]) -> bool {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let inv = ctx.inv;
+    // An IRSA role trusting aws-node anywhere in scope may be wired through a manifest.
+    let irsa_for_aws_node = inv.iam_roles.iter().any(|r| {
+        r.trust_policy
+            .known()
+            .and_then(|t| t.as_ref())
+            .is_some_and(|doc| {
+                statements(doc)
+                    .iter()
+                    .any(|st| mentions(st, "system:serviceaccount:kube-system:aws-node"))
+            })
+    });
     for c in &inv.clusters {
         if c.auto_mode.known() != Some(&false) {
             continue;
@@ -59,17 +70,6 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         }) {
             continue;
         }
-        // An IRSA role trusting aws-node anywhere in scope may be wired through a manifest.
-        let irsa_for_aws_node = inv.iam_roles.iter().any(|r| {
-            r.trust_policy
-                .known()
-                .and_then(|t| t.as_ref())
-                .is_some_and(|doc| {
-                    statements(doc)
-                        .iter()
-                        .any(|st| mentions(st, "system:serviceaccount:kube-system:aws-node"))
-                })
-        });
         if irsa_for_aws_node {
             continue;
         }

@@ -21,8 +21,8 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 /// The version manifests are judged against, and how it was chosen.
-pub fn target(ctx: &Ctx) -> Option<(KubeVersion, String)> {
-    if let Some(c) = ctx.inv.sole_cluster() {
+pub fn target(ctx: &Ctx, at: &eksdoctor_inventory::Prov) -> Option<(KubeVersion, String)> {
+    if let Some(c) = ctx.inv.cluster_for(at) {
         if let Some(v) = cluster_version(c) {
             return Some((v, format!("cluster `{}` runs {v}", c.id)));
         }
@@ -44,10 +44,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     if ctx.inv.k8s.objects.is_empty() {
         return;
     }
-    let Some((target, why)) = target(ctx) else {
-        return;
-    };
     for o in &ctx.inv.k8s.objects {
+        let Some((target, why)) = target(ctx, &o.at) else {
+            continue;
+        };
         let Some(api) = removed_apis().iter().find(|a| {
             !a.planned
                 && a.group_version == o.api_version

@@ -2,7 +2,7 @@
 //! EBS-backed claims exist, but the cluster installs no EBS CSI driver (add-on, Helm or
 //! manifests), or the add-on has no IAM role of its own.
 
-use crate::helpers::first_ebs_claim;
+use crate::helpers::ebs_claims_by_cluster;
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 
@@ -19,27 +19,48 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
-    let inv = ctx.inv;
-    let Some(c) = inv.sole_cluster() else { return };
-    if !c.addons_complete || c.auto_mode.known() != Some(&false) {
+    let claims = ebs_claims_by_cluster(ctx);
+    if claims.is_empty() {
         return;
     }
-    let Some((claim, at)) = first_ebs_claim(ctx) else {
-        return;
-    };
-    if !inv.k8s.ebs_csi.is_empty() {
+    let drivers = crate::helpers::by_cluster(ctx, &ctx.inv.k8s.ebs_csi);
+    for c in &ctx.inv.clusters {
+        let Some((claim, at)) = claims.get(c.id.as_str()) else {
+            continue;
+        };
+        if drivers.contains_key(c.id.as_str()) {
+            continue;
+        }
+        check_cluster(ctx, c, claim, at, sink);
+    }
+}
+
+fn check_cluster(
+    ctx: &Ctx,
+    c: &eksdoctor_inventory::Cluster,
+    claim: &str,
+    at: &eksdoctor_inventory::Prov,
+    sink: &mut Sink,
+) {
+    let inv = ctx.inv;
+    if !c.addons_complete || c.auto_mode.known() != Some(&false) {
         return;
     }
     match inv.addons_of(&c.id).find(|a| a.name == "aws-ebs-csi-driver") {
         None => sink.finding(
             &META,
             at,
-            claim.clone(),
-            format!("{claim} needs an EBS volume, but cluster `{}` installs no EBS CSI driver: the claim will stay Pending", c.id),
+            claim.to_string(),
+            format!(
+                "{claim} needs an EBS volume, but cluster `{}` installs no EBS CSI driver: the claim will stay Pending",
+                c.id
+            ),
         ),
         Some(a) => {
             let pod_identity = inv.pod_identity_associations.iter().any(|p| {
-                p.cluster == c.id && p.namespace == "kube-system" && p.service_account == "ebs-csi-controller-sa"
+                p.cluster == c.id
+                    && p.namespace == "kube-system"
+                    && p.service_account == "ebs-csi-controller-sa"
             });
             if a.role.known() == Some(&None) && !pod_identity {
                 sink.finding(

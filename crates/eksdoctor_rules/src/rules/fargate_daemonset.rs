@@ -25,23 +25,33 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let k = &ctx.inv.k8s;
-    let mut fargate_ns: BTreeMap<&str, &str> = BTreeMap::new();
+    // Per cluster: namespaces whose workloads all run on Fargate.
+    let mut fargate_ns: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
     for w in k.workloads.iter().filter(|w| w.obj.kind != "DaemonSet") {
         if let Some(ns) = w.obj.namespace.known() {
-            if let Some(p) = fargate_only_namespace(ctx, ns) {
-                fargate_ns.insert(ns, &p.name);
+            if let Some(p) = fargate_only_namespace(ctx, &w.obj.at, ns) {
+                fargate_ns
+                    .entry(p.cluster.as_str())
+                    .or_default()
+                    .insert(ns, &p.name);
             }
         }
     }
     if fargate_ns.is_empty() {
         return;
     }
-    let list = fargate_ns
-        .iter()
-        .map(|(ns, p)| format!("`{ns}` (profile `{p}`)"))
-        .collect::<Vec<_>>()
-        .join(", ");
     for ds in k.workloads.iter().filter(|w| w.obj.kind == "DaemonSet") {
+        let Some(c) = ctx.inv.cluster_for(&ds.obj.at) else {
+            continue;
+        };
+        let Some(namespaces) = fargate_ns.get(c.id.as_str()) else {
+            continue;
+        };
+        let list = namespaces
+            .iter()
+            .map(|(ns, p)| format!("`{ns}` (profile `{p}`)"))
+            .collect::<Vec<_>>()
+            .join(", ");
         sink.finding(
             &META,
             &ds.obj.at,

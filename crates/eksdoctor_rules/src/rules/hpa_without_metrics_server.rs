@@ -20,23 +20,28 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
-    let Some(c) = ctx.inv.sole_cluster() else {
-        return;
-    };
-    if !c.addons_complete {
-        return;
-    }
-    let Some(defaults) = c.default_addons.known() else {
-        return;
-    };
-    let present = defaults.iter().any(|d| d == "metrics-server")
-        || ctx.inv.addons_of(&c.id).any(|a| a.name == "metrics-server")
-        || !ctx.inv.k8s.metrics_server.is_empty()
-        || c.auto_mode.known() != Some(&false);
-    if present {
-        return;
-    }
     for h in &ctx.inv.k8s.hpas {
+        let Some(c) = ctx.inv.cluster_for(&h.obj.at) else {
+            continue;
+        };
+        if !c.addons_complete {
+            continue;
+        }
+        let Some(defaults) = c.default_addons.known() else {
+            continue;
+        };
+        let present = defaults.iter().any(|d| d == "metrics-server")
+            || ctx.inv.addons_of(&c.id).any(|a| a.name == "metrics-server")
+            || ctx
+                .inv
+                .k8s
+                .metrics_server
+                .iter()
+                .any(|m| ctx.inv.cluster_for(&m.at).is_none_or(|o| o.id == c.id))
+            || c.auto_mode.known() != Some(&false);
+        if present {
+            continue;
+        }
         let res: Vec<&str> = h
             .resource_metrics
             .iter()

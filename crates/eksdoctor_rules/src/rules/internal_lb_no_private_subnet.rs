@@ -1,7 +1,7 @@
 //! # internal-lb-no-private-subnet
 //! A manifest asks for an internal load balancer but the cluster's VPC has no private subnet.
 
-use crate::helpers::load_balancers;
+use crate::helpers::load_balancers_by_cluster;
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 
@@ -18,9 +18,20 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
-    let Some(c) = ctx.inv.sole_cluster() else {
-        return;
-    };
+    let all = load_balancers_by_cluster(ctx);
+    for c in &ctx.inv.clusters {
+        if let Some(lbs) = all.get(c.id.as_str()) {
+            check_cluster(ctx, c, lbs, sink);
+        }
+    }
+}
+
+fn check_cluster(
+    ctx: &Ctx,
+    c: &eksdoctor_inventory::Cluster,
+    lbs: &[crate::helpers::LoadBalancer],
+    sink: &mut Sink,
+) {
     let Some(vpc) = c.vpc.as_ref() else { return };
     if !ctx.inv.vpcs.iter().any(|v| &v.id == vpc) {
         return;
@@ -34,8 +45,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     if subnets.is_empty() || !subnets.iter().all(|s| s.public.known() == Some(&true)) {
         return;
     }
-    for (lb, scheme, _, at) in load_balancers(ctx) {
-        if scheme == Some("internal") {
+    for (lb, scheme, _, at) in lbs {
+        if *scheme == Some("internal") {
             sink.finding(
                 &META,
                 at,

@@ -34,6 +34,18 @@ struct Az<'a> {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let inv = ctx.inv;
+    // Fargate pods per (cluster, profile): replicas of the workloads each profile runs.
+    let mut fargate_pods: BTreeMap<(String, String), (u64, usize)> = BTreeMap::new();
+    for w in &inv.k8s.workloads {
+        let Some(p) = workload_on_fargate(ctx, w) else {
+            continue;
+        };
+        let e = fargate_pods
+            .entry((p.cluster.clone(), p.name.clone()))
+            .or_default();
+        e.0 += w.replicas.unwrap_or(1) as u64;
+        e.1 += 1;
+    }
     'clusters: for c in &inv.clusters {
         let s = cni_settings(ctx, c);
         let (Some(&pd), Some(&custom), Some(warm_eni), Some(wip), Some(mip), Some(wpt)) = (
@@ -144,19 +156,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             }
         }
         // Fargate pods: one address each, spread over the profile's AZs.
-        let mut fargate: BTreeMap<String, (u64, usize)> = BTreeMap::new();
-        if inv.sole_cluster().is_some() {
-            for w in &inv.k8s.workloads {
-                let Some(p) = workload_on_fargate(ctx, w) else {
-                    continue;
-                };
-                let pods = w.replicas.unwrap_or(1) as u64;
-                let e = fargate.entry(p.name.clone()).or_default();
-                e.0 += pods;
-                e.1 += 1;
-            }
-        }
-        for (name, (pods, objects)) in &fargate {
+        for ((_, name), (pods, objects)) in fargate_pods
+            .range((c.id.clone(), String::new())..)
+            .take_while(|((cid, _), _)| cid == &c.id)
+        {
             let Some(p) = inv.fargate_profiles_of(&c.id).find(|p| &p.name == name) else {
                 continue;
             };
@@ -174,7 +177,16 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             }
         }
         // Interface endpoints: one address in each subnet they are placed in.
-        for e in inv.vpc_endpoints.iter().filter(|e| e.kind == "Interface") {
+        let vpcs: std::collections::BTreeSet<&str> = azs
+            .values()
+            .flat_map(|a| a.subnets.values())
+            .filter_map(|s| s.vpc.as_deref())
+            .collect();
+        for e in vpcs
+            .iter()
+            .flat_map(|v| inv.endpoints_of(v))
+            .filter(|e| e.kind == "Interface")
+        {
             for r in e.subnets.known().into_iter().flatten() {
                 if let Some(sn) = inv.subnet(&c.id, r) {
                     if let Some(az) = sn.az.known() {

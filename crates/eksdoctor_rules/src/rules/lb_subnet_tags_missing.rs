@@ -3,7 +3,7 @@
 //! scheme, but the subnets of that kind lack the role tag the load balancer controllers discover
 //! subnets by: `kubernetes.io/role/elb` (public) or `kubernetes.io/role/internal-elb` (private).
 
-use crate::helpers::load_balancers;
+use crate::helpers::load_balancers_by_cluster;
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 
@@ -20,11 +20,21 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
-    let Some(c) = ctx.inv.sole_cluster() else {
-        return;
-    };
+    let all = load_balancers_by_cluster(ctx);
+    for c in &ctx.inv.clusters {
+        if let Some(lbs) = all.get(c.id.as_str()) {
+            check_cluster(ctx, c, lbs, sink);
+        }
+    }
+}
+
+fn check_cluster(
+    ctx: &Ctx,
+    c: &eksdoctor_inventory::Cluster,
+    lbs: &[crate::helpers::LoadBalancer],
+    sink: &mut Sink,
+) {
     let Some(vpc) = c.vpc.as_ref() else { return };
-    let lbs = load_balancers(ctx);
     for (public, tag, scheme) in [
         (true, "kubernetes.io/role/elb", "internet-facing"),
         (false, "kubernetes.io/role/internal-elb", "internal"),

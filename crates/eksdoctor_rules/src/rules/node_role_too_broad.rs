@@ -1,6 +1,7 @@
 //! # node-role-too-broad
 //! The node IAM role carries more than nodes need: AdministratorAccess, PowerUserAccess, any
-//! `*FullAccess` managed policy, or an inline / customer-managed statement allowing `Action: "*"`.
+//! `*FullAccess` managed policy, or an inline / customer-managed statement allowing `Action: "*"`
+//! or a whole service (`ec2:*`) on every resource.
 
 use crate::helpers::{managed_policy_name, role, statements, str_or_list};
 use crate::Ctx;
@@ -47,8 +48,31 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             for st in statements(doc) {
                 let allow = st.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
                 let actions = str_or_list(st.get("Action"));
-                if allow && actions.iter().any(|a| a == "*" || a == "*:*") {
+                let any_resource = str_or_list(st.get("Resource")).iter().any(|r| r == "*");
+                if !allow {
+                    continue;
+                }
+                if actions.iter().any(|a| a == "*" || a == "*:*") {
                     why.push("a statement allowing Action \"*\"".to_string());
+                } else if any_resource {
+                    // A whole service on every resource (`ec2:*` on `*`).
+                    let services: Vec<&String> = actions
+                        .iter()
+                        .filter(|a| {
+                            a.split_once(':')
+                                .is_some_and(|(svc, act)| act == "*" && !svc.is_empty())
+                        })
+                        .collect();
+                    if !services.is_empty() {
+                        why.push(format!(
+                            "a statement allowing {} on every resource",
+                            services
+                                .iter()
+                                .map(|s| format!("`{s}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
                 }
             }
         }

@@ -23,6 +23,8 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let inv = ctx.inv;
+    let endpoints_without_vpc = inv.vpc_endpoints.iter().any(|e| e.vpc.is_none());
+    let autoscalers = crate::helpers::by_cluster(ctx, &inv.k8s.cluster_autoscaler);
     for c in &inv.clusters {
         let mut isolated: Vec<&Subnet> = Vec::new();
         for ng in inv
@@ -53,7 +55,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             .iter()
             .filter(|e| e.vpc.as_ref() == Some(vpc))
             .collect();
-        if inv.vpc_endpoints.iter().any(|e| e.vpc.is_none()) {
+        if endpoints_without_vpc {
             continue;
         }
         let has = |svc: &str| {
@@ -72,7 +74,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         {
             needed.push("eks-auth");
         }
-        if !inv.k8s.cluster_autoscaler.is_empty() && inv.sole_cluster().is_some() {
+        if autoscalers.contains_key(c.id.as_str()) {
             needed.push("autoscaling");
         }
         let missing: Vec<&str> = needed.into_iter().filter(|s| !has(s)).collect();
