@@ -167,12 +167,13 @@ pub fn read_text(name: &Arc<str>, text: &str, named: bool, inv: &mut Inventory) 
     for d in &docs {
         if eksdoctor_terraform::plan::is_plan(&d.root) {
             kind = Some(SourceKind::Plan);
-            let res = eksdoctor_terraform::plan::read(name, &d.root);
+            let (res, none_created) = eksdoctor_terraform::plan::read(name, &d.root);
             // The plan's objects go into their own inventory first (identifiers get the plan's
             // name as prefix), then join the file's.
             let mut part = Inventory::default();
             terraform::map_resources(
                 &res,
+                &none_created,
                 &format!("{name}{}", eksdoctor_inventory::NS_SEP),
                 &mut part,
             );

@@ -91,7 +91,7 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
             let out = eval::eval_root(&loader, root.clone(), opts);
             let mut part = Inventory::default();
             let ns = format!("{}{}", root.dir.display(), eksdoctor_inventory::NS_SEP);
-            map_resources(&out.resources, &ns, &mut part);
+            map_resources(&out.resources, &out.none_created, &ns, &mut part);
             part.errors.extend(out.errors);
             part.notes.extend(out.notes);
             part
@@ -108,9 +108,9 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
 }
 
 /// Map resource instances (from HCL or a plan) into the inventory, Kubernetes objects included.
-pub fn map_resources(res: &[Res], ns: &str, inv: &mut Inventory) {
+pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv: &mut Inventory) {
     let mut docs = eksdoctor_terraform::K8sDocs::default();
-    eksdoctor_terraform::map(res, ns, inv, &mut docs);
+    eksdoctor_terraform::map(res, none_created, ns, inv, &mut docs);
     for (file, node) in docs.objects {
         let mut ctx = FileCtx::new(&file, SourceKind::Tf);
         manifests::read_object(&mut ctx, &node, inv);

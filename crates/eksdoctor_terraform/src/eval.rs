@@ -81,6 +81,8 @@ pub struct TfOptions {
 /// What one root module evaluation produced.
 pub struct Output {
     pub resources: Vec<Res>,
+    /// Resource types declared but created zero times (`count = 0`, an empty `for_each`).
+    pub none_created: std::collections::BTreeSet<String>,
     pub errors: Vec<InputError>,
     pub notes: Vec<Note>,
 }
@@ -92,6 +94,7 @@ pub struct Env<'a> {
     errors: RefCell<Vec<InputError>>,
     notes: RefCell<Vec<Note>>,
     out: RefCell<Vec<Res>>,
+    none_created: RefCell<std::collections::BTreeSet<String>>,
     steps: Cell<u64>,
     reported: RefCell<HashSet<(Arc<str>, u32, String)>>,
 }
@@ -135,6 +138,7 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
         errors: RefCell::new(Vec::new()),
         notes: RefCell::new(Vec::new()),
         out: RefCell::new(Vec::new()),
+        none_created: RefCell::new(std::collections::BTreeSet::new()),
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),
     };
@@ -187,6 +191,7 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
     drop(inst);
     Output {
         resources: env.out.into_inner(),
+        none_created: env.none_created.into_inner(),
         errors: env.errors.into_inner(),
         notes: env.notes.into_inner(),
     }
@@ -1033,6 +1038,7 @@ impl<'a> Inst<'a> {
                             self.env.note(&call.at, n);
                         }
                         self.env.out.borrow_mut().extend(m.resources);
+                        self.env.none_created.borrow_mut().extend(m.none_created);
                         modelled.push((k, m.outputs));
                     }
                     None => {
@@ -1463,6 +1469,7 @@ pub fn eval_expr(text: &str) -> Result<V, String> {
         errors: RefCell::new(Vec::new()),
         notes: RefCell::new(Vec::new()),
         out: RefCell::new(Vec::new()),
+        none_created: RefCell::new(std::collections::BTreeSet::new()),
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),
     };

@@ -95,7 +95,13 @@ pub fn call(name: &str, args: Vec<V>) -> R<V> {
             let v = one_arg(a, name)?;
             match v.to_json() {
                 Some(j) => Ok(V::str(j.to_string())),
-                None => Ok(unknown_like(a)),
+                None => {
+                    let u = v.first_unknown().cloned();
+                    Ok(V::Unknown(Arc::new(Unk {
+                        partial: Some(v.clone()),
+                        ..Unk::because(u.map(|u| u.reason).unwrap_or_default())
+                    })))
+                }
             }
         }
         "jsondecode" => {

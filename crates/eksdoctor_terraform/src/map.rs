@@ -176,8 +176,14 @@ impl<'a> Index<'a> {
 /// Map every resource instance of one root module (or plan) into `inv`, which holds nothing
 /// else yet. Identifiers that are resource addresses get the prefix `ns` (the root module or plan
 /// file), so that `aws_eks_cluster.this` of two root modules stay two clusters.
-pub fn map(res: &[Res], ns: &str, inv: &mut Inventory, k8s: &mut K8sDocs) {
-    map_raw(res, inv, k8s);
+pub fn map(
+    res: &[Res],
+    none_created: &std::collections::BTreeSet<String>,
+    ns: &str,
+    inv: &mut Inventory,
+    k8s: &mut K8sDocs,
+) {
+    map_raw(res, none_created, inv, k8s);
     let mut addrs: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in res {
         addrs.insert(r.addr.as_str());
@@ -259,7 +265,12 @@ pub fn map(res: &[Res], ns: &str, inv: &mut Inventory, k8s: &mut K8sDocs) {
     }
 }
 
-fn map_raw(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
+fn map_raw(
+    res: &[Res],
+    none_created: &std::collections::BTreeSet<String>,
+    inv: &mut Inventory,
+    k8s: &mut K8sDocs,
+) {
     let idx = Index::new(res);
     // Clusters first: other resources point at them by name or address.
     let mut cluster_by_name: HashMap<String, String> = HashMap::new();
@@ -459,6 +470,12 @@ fn map_raw(res: &[Res], inv: &mut Inventory, k8s: &mut K8sDocs) {
         });
         let oidc_provider = if oidc {
             Val::set(true, at.clone())
+        } else if none_created.contains("aws_iam_openid_connect_provider")
+            && !res
+                .iter()
+                .any(|o| o.rtype == "aws_iam_openid_connect_provider")
+        {
+            Val::set(false, at.clone())
         } else {
             Val::unknown(
                 "no aws_iam_openid_connect_provider for this cluster in the scanned module; one may be created elsewhere",
@@ -1207,9 +1224,133 @@ fn node_of(v: &V, line: u32) -> Node {
                 .map(|(k, x)| (k.clone(), node_of(x, line)))
                 .collect(),
         ),
-        V::Unknown(_) => NodeKind::Null,
+        // A value Terraform sees as unknown but whose shape is known (yamlencode of a list with a
+        // computed ARN): its text with the unknown parts marked.
+        V::Unknown(u) => match (&u.partial, &u.pattern) {
+            (Some(p), _) => NodeKind::Scalar {
+                text: lossy_json(p).to_string(),
+                quoted: true,
+            },
+            (None, Some(pat)) => NodeKind::Scalar {
+                text: pat.clone(),
+                quoted: true,
+            },
+            _ => NodeKind::Null,
+        },
     };
     Node { line, kind }
+}
+
+/// JSON of a partly known value, unknown parts as `(known after apply)` (or their pattern).
+fn lossy_json(v: &V) -> serde_json::Value {
+    match v {
+        V::Unknown(u) => match (&u.partial, &u.pattern) {
+            (Some(p), _) => lossy_json(p),
+            (None, Some(p)) => serde_json::Value::String(p.clone()),
+            _ => serde_json::Value::String("(known after apply)".into()),
+        },
+        V::List(l) => serde_json::Value::Array(l.iter().map(lossy_json).collect()),
+        V::Obj(m) => serde_json::Value::Object(
+            crate::funcs::visible(m)
+                .map(|(k, v)| (crate::value::display_key(k).to_string(), lossy_json(v)))
+                .collect(),
+        ),
+        other => other.to_json().unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// A Kubernetes object kind for a `kubernetes_*` resource type.
+fn k8s_kind(rtype: &str) -> Option<(&'static str, &'static str)> {
+    let t = rtype.strip_prefix("kubernetes_")?;
+    let t = t
+        .strip_suffix("_v1")
+        .or_else(|| t.strip_suffix("_v2"))
+        .unwrap_or(t);
+    Some(match t {
+        "deployment" => ("apps/v1", "Deployment"),
+        "daemon_set" | "daemonset" => ("apps/v1", "DaemonSet"),
+        "stateful_set" => ("apps/v1", "StatefulSet"),
+        "job" => ("batch/v1", "Job"),
+        "cron_job" => ("batch/v1", "CronJob"),
+        "pod" => ("v1", "Pod"),
+        "service" => ("v1", "Service"),
+        "ingress" => ("networking.k8s.io/v1", "Ingress"),
+        "persistent_volume_claim" => ("v1", "PersistentVolumeClaim"),
+        "horizontal_pod_autoscaler" => ("autoscaling/v2", "HorizontalPodAutoscaler"),
+        "namespace" => ("v1", "Namespace"),
+        "service_account" => ("v1", "ServiceAccount"),
+        _ => return None,
+    })
+}
+
+/// Blocks the Kubernetes provider repeats under a singular name, and their manifest field.
+fn repeated_block(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "container" => "containers",
+        "init_container" => "initContainers",
+        "volume" => "volumes",
+        "volume_mount" => "volumeMounts",
+        "port" => "ports",
+        "env" => "env",
+        "env_from" => "envFrom",
+        "toleration" => "tolerations",
+        "volume_claim_template" => "volumeClaimTemplates",
+        "metric" => "metrics",
+        "rule" => "rules",
+        "path" => "paths",
+        "tls" => "tls",
+        "match_expressions" => "matchExpressions",
+        "image_pull_secrets" => "imagePullSecrets",
+        "topology_spread_constraint" => "topologySpreadConstraints",
+        _ => return None,
+    })
+}
+
+fn camel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut up = false;
+    for c in s.chars() {
+        if c == '_' {
+            up = true;
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A `kubernetes_*` resource body as the manifest it stands for: block and attribute names in
+/// camelCase, repeated blocks as lists; the values (labels, annotations) as written.
+fn k8s_body_node(b: &RBody) -> Node {
+    let mut m: Vec<(String, Node)> = Vec::new();
+    for (k, (v, at)) in &b.attrs {
+        m.push((camel(k), node_of(v, at.line)));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (name, _) in &b.blocks {
+        if seen.contains(&name.as_str()) {
+            continue;
+        }
+        seen.push(name);
+        let items: Vec<&RBody> = b.blocks(name).collect();
+        match repeated_block(name) {
+            Some(field) => m.push((
+                field.to_string(),
+                Node {
+                    line: items[0].at.line,
+                    kind: NodeKind::Seq(items.iter().map(|x| k8s_body_node(x)).collect()),
+                },
+            )),
+            None => m.push((camel(name), k8s_body_node(items[0]))),
+        }
+    }
+    Node {
+        line: b.at.line,
+        kind: NodeKind::Map(m),
+    }
 }
 
 fn map_k8s(res: &[Res], k8s: &mut K8sDocs) {
@@ -1273,6 +1414,15 @@ fn map_k8s(res: &[Res], k8s: &mut K8sDocs) {
                 }
                 k8s.objects
                     .push((file, obj("storage.k8s.io/v1", "StorageClass", extra)));
+            }
+            t if k8s_kind(t).is_some() => {
+                let (api, kind) = k8s_kind(t).expect("checked");
+                let body = k8s_body_node(b);
+                let mut extra = Vec::new();
+                if let Some(spec) = body.get("spec") {
+                    extra.push(("spec".to_string(), spec.clone()));
+                }
+                k8s.objects.push((file, obj(api, kind, extra)));
             }
             "kubernetes_manifest" => {
                 if let Some(v) = b.get("manifest") {

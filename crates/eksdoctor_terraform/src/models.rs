@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 pub struct Model {
     pub outputs: V,
     pub resources: Vec<Res>,
+    /// Resource types the module would declare but not create with these inputs.
+    pub none_created: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -142,6 +144,7 @@ struct Ctx<'a> {
     majors: Majors,
     module: &'static str,
     out: Vec<Res>,
+    none_created: Vec<String>,
     notes: Vec<String>,
 }
 
@@ -274,6 +277,7 @@ pub fn model(
         majors: Majors::parse(version, known),
         module,
         out: Vec::new(),
+        none_created: Vec::new(),
         notes: Vec::new(),
     };
     if cx.majors.set.is_empty() {
@@ -304,6 +308,7 @@ pub fn model(
     Some(Model {
         outputs,
         resources: cx.out,
+        none_created: cx.none_created,
         notes: cx.notes,
     })
 }
@@ -624,10 +629,16 @@ fn eks(cx: &mut Ctx) -> V {
     // IRSA OIDC provider.
     let (irsa, _) = cx.input_or("enable_irsa", |m| Some(V::Bool(m >= 18)));
     let oidc_addr = format!("{addr}.aws_iam_openid_connect_provider.oidc_provider[0]");
-    if irsa.as_bool() == Some(true) {
-        let mut ob = RBody::new(cx.call_at.clone());
-        ob.set("url", V::computed(&caddr, "identity"), cx.call_at.clone());
-        cx.res(oidc_addr.clone(), "aws_iam_openid_connect_provider", ob);
+    match irsa.as_bool() {
+        Some(true) => {
+            let mut ob = RBody::new(cx.call_at.clone());
+            ob.set("url", V::computed(&caddr, "identity"), cx.call_at.clone());
+            cx.res(oidc_addr.clone(), "aws_iam_openid_connect_provider", ob);
+        }
+        Some(false) => cx
+            .none_created
+            .push("aws_iam_openid_connect_provider".into()),
+        None => {}
     }
 
     // Add-ons.

@@ -161,8 +161,9 @@ impl<'a> Config<'a> {
     }
 }
 
-/// Read a plan document into resource instances.
-pub fn read(file: &Arc<str>, root: &Node) -> Vec<Res> {
+/// Read a plan document into resource instances, and the resource types its configuration
+/// declares but the plan creates none of (`count = 0`).
+pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeSet<String>) {
     let mut unknowns: HashMap<String, &Node> = HashMap::new();
     for rc in root
         .get("resource_changes")
@@ -333,7 +334,25 @@ pub fn read(file: &Arc<str>, root: &Node) -> Vec<Res> {
         }
     }
     out.sort_by(|a, b| a.addr.cmp(&b.addr));
-    out
+    let mut declared = std::collections::BTreeSet::new();
+    let mut stack: Vec<&Node> = cfg.root.into_iter().collect();
+    while let Some(m) = stack.pop() {
+        for r in m.get("resources").map(Node::items).unwrap_or_default() {
+            if r.get("mode").and_then(Node::as_str) == Some("managed") {
+                if let Some(t) = r.get("type").and_then(Node::as_str) {
+                    declared.insert(t.to_string());
+                }
+            }
+        }
+        for (_, c) in m.get("module_calls").map(Node::entries).unwrap_or_default() {
+            stack.extend(c.get("module"));
+        }
+    }
+    let none_created = declared
+        .into_iter()
+        .filter(|t| !out.iter().any(|r| &r.rtype == t))
+        .collect();
+    (out, none_created)
 }
 
 /// Nested blocks in plan values are lists of objects: expose them as blocks too.

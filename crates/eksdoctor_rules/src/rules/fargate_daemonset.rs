@@ -37,6 +37,17 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             }
         }
     }
+    // A selector without labels sends every pod of its namespaces (a pattern such as
+    // `batch-*`) to Fargate, whether or not their workloads are among the scanned files.
+    for p in &ctx.inv.fargate_profiles {
+        for sel in p.selectors.iter().filter(|s| s.labels.is_empty()) {
+            fargate_ns
+                .entry(p.cluster.as_str())
+                .or_default()
+                .entry(sel.namespace.as_str())
+                .or_insert(&p.name);
+        }
+    }
     if fargate_ns.is_empty() {
         return;
     }
