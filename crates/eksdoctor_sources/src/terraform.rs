@@ -42,69 +42,101 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
         }
         files.sort();
     }
-    let loader = Loader::default();
-    let defs: Vec<_> = dirs
-        .par_iter()
+    let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs
+        .into_iter()
         .filter(|(_, files)| {
             files
                 .iter()
                 .any(|f| f.extension().is_some_and(|e| e == "tf"))
         })
-        .map(|(dir, files)| module::load_dir(dir, files))
         .collect();
-    // Local module calls between scanned directories decide the roots.
-    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
-    for d in &defs {
-        for c in d.calls.values() {
-            if let Some(src) = &c.source {
-                if src.starts_with("./") || src.starts_with("../") {
-                    called.insert(eval::normalize(&d.dir.join(src)));
-                }
-            }
-        }
-    }
-    let mut inv = Inventory::default();
-    let mut roots = Vec::new();
-    for d in defs {
-        for f in &d.files {
-            inv.files.push(ScannedFile {
-                file: f.clone(),
-                source: Some(SourceKind::Tf),
-            });
-        }
-        inv.errors.extend(d.errors.iter().cloned());
-        for (f, why) in &d.skipped {
-            inv.notes.push(Note {
-                at: eksdoctor_inventory::Prov::new(f, 1, SourceKind::Tf),
-                message: format!("skipped: {why}"),
-            });
-        }
-        let is_root = !called.contains(&d.dir);
-        let def = loader.insert(d);
-        if is_root {
-            roots.push(def);
-        }
-    }
-    let outs: Vec<Inventory> = roots
+    // Local module calls between scanned directories decide the roots. Local sources are literal
+    // strings, so a look at the text finds them without keeping every syntax tree in memory.
+    let called: BTreeSet<PathBuf> = dirs
         .par_iter()
-        .map(|root| {
-            let out = eval::eval_root(&loader, root.clone(), opts);
+        .flat_map_iter(|(dir, files)| {
+            files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "tf"))
+                .flat_map(|f| local_sources(&std::fs::read_to_string(f).unwrap_or_default()))
+                .map(|src| eval::normalize(&dir.join(src)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let loader = Loader::default();
+    // Each root module is parsed, evaluated and mapped, then its syntax tree is dropped; modules
+    // it calls stay parsed for the other roots that call them.
+    let outs: Vec<Inventory> = dirs
+        .par_iter()
+        .filter(|(dir, _)| !called.contains(dir))
+        .map(|(dir, files)| {
+            let root = std::sync::Arc::new(module::load_dir(dir, files));
             let mut part = Inventory::default();
+            for f in &root.files {
+                part.files.push(ScannedFile {
+                    file: f.clone(),
+                    source: Some(SourceKind::Tf),
+                });
+            }
+            part.errors.extend(root.errors.iter().cloned());
+            for (f, why) in &root.skipped {
+                part.notes.push(Note {
+                    at: eksdoctor_inventory::Prov::new(f, 1, SourceKind::Tf),
+                    message: format!("skipped: {why}"),
+                });
+            }
+            let out = eval::eval_root(&loader, root.clone(), opts);
             let ns = format!("{}{}", root.dir.display(), eksdoctor_inventory::NS_SEP);
+            drop(root);
             map_resources(&out.resources, &out.none_created, &ns, &mut part);
             part.errors.extend(out.errors);
             part.notes.extend(out.notes);
             part
         })
         .collect();
+    let mut inv = Inventory::default();
     for o in outs {
         crate::merge(&mut inv, o);
+    }
+    // Files of the modules the roots called.
+    for f in loader.files() {
+        if !inv.files.iter().any(|x| x.file == f) {
+            inv.files.push(ScannedFile {
+                file: f,
+                source: Some(SourceKind::Tf),
+            });
+        }
     }
     // The same module's parse errors may be reported once per caller: keep one.
     let mut seen = BTreeSet::new();
     inv.errors
         .retain(|e: &InputError| seen.insert((e.file.clone(), e.line, e.message.clone())));
     inv
+}
+
+/// The local module sources (`source = "./..."` or `"../..."`) written in a file.
+fn local_sources(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix("source") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(rest) = rest.strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = rest.find('"') else { continue };
+        let src = &rest[..end];
+        if src.starts_with("./") || src.starts_with("../") {
+            out.push(src.to_string());
+        }
+    }
+    out
 }
 
 /// Map resource instances (from HCL or a plan) into the inventory, Kubernetes objects included.

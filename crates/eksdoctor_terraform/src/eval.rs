@@ -41,6 +41,25 @@ impl Loader {
         def
     }
 
+    /// Files of every module parsed so far.
+    pub fn files(&self) -> Vec<Arc<str>> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<Arc<str>> = cache
+            .values()
+            .flat_map(|d| d.files.iter().cloned())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Forget a module (a root module once evaluated: no other module calls it).
+    pub fn forget(&self, dir: &Path) {
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(dir);
+    }
+
     /// A module directory, parsed on first use (every `.tf` file in it).
     pub fn get(&self, dir: &Path) -> Arc<ModuleDef> {
         if let Some(d) = self
