@@ -269,3 +269,47 @@ fn broken_modules_give_clear_errors_and_the_rest_is_scanned() {
         "{f:?}"
     );
 }
+
+#[test]
+fn plan_json_findings_for_each_rule_that_reads_plans() {
+    let (code, bad) = scan(&["crates/eksdoctor/tests/data/plan/bad.json"]);
+    assert_eq!(code, 1);
+    assert!(
+        bad["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        bad["errors"]
+    );
+    let got = rule_resources(&bad);
+    let want: BTreeSet<(String, String)> = [
+        ("subnet-too-small", "subnet aws_subnet.private[0]"),
+        ("subnet-too-small", "subnet aws_subnet.private[1]"),
+        ("node-role-too-broad", "iam-role aws_iam_role.node"),
+        ("addon-not-managed", "cluster aws_eks_cluster.this"),
+        ("secrets-no-customer-kms", "cluster aws_eks_cluster.this"),
+        ("version-end-of-life", "cluster aws_eks_cluster.this"),
+        ("control-plane-logging-off", "cluster aws_eks_cluster.this"),
+        ("auth-mode-config-map", "cluster aws_eks_cluster.this"),
+        (
+            "endpoint-public-unrestricted",
+            "cluster aws_eks_cluster.this",
+        ),
+        ("imds-reachable-from-pods", "nodegroup ng"),
+        ("imdsv2-not-required", "nodegroup ng"),
+        ("node-volume-unencrypted", "nodegroup ng"),
+        ("ami-type-deprecated", "nodegroup ng"),
+        ("irsa-trust-too-broad", "iam-role aws_iam_role.app"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    // The launch template's IMDS settings were reached through the configuration references of
+    // the node group's unknown `launch_template.id`.
+    let (code, good) = scan(&["crates/eksdoctor/tests/data/plan/good.json"]);
+    assert_eq!(code, 0, "{}", good["findings"]);
+    assert!(
+        good["findings"].as_array().unwrap().is_empty(),
+        "{}",
+        good["findings"]
+    );
+}

@@ -1214,6 +1214,9 @@ impl<'a> Inst<'a> {
                     "{base}: its instances are not known before apply"
                 )));
             };
+            if instances.is_empty() && !d.data {
+                self.env.none_created.borrow_mut().insert(d.rtype.clone());
+            }
             let mut vals = Vec::new();
             for (k, addr, scope) in instances {
                 let (mut v, mut body) =

@@ -23,10 +23,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for m in &ctx.inv.auth_mappings {
         let is_user = m.kind == AuthMappingKind::User || m.arn.contains(":user/");
         if is_user && m.groups.iter().any(|g| g == "system:masters") {
-            let via = if m.at.source == eksdoctor_inventory::SourceKind::K8s {
-                "aws-auth mapUsers"
-            } else {
+            let via = if m.at.source == eksdoctor_inventory::SourceKind::Eksctl {
                 "iamIdentityMappings"
+            } else {
+                "aws-auth mapUsers"
             };
             sink.finding(
                 &META,
