@@ -32,6 +32,7 @@ rules![
     autoscaler_multi_az_node_group,
     node_volume_unencrypted,
     aws_auth_user_system_masters,
+    creator_only_admin,
     auth_mode_config_map,
     no_workload_identity,
     node_role_too_broad,

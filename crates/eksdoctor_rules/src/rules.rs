@@ -8,6 +8,7 @@ pub mod aws_auth_user_system_masters;
 pub mod cni_no_iam_permissions;
 pub mod cni_policy_on_node_role;
 pub mod control_plane_logging_off;
+pub mod creator_only_admin;
 pub mod cronjob_ip_churn;
 pub mod deprecated_api;
 pub mod ebs_csi_driver_missing;

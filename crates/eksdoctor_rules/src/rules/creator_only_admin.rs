@@ -1,0 +1,67 @@
+//! # creator-only-admin
+//! Nobody but the cluster's creator is an admin: creator admin permissions are on (the EKS API
+//! default) and no access entry or aws-auth mapping gives cluster admin to an IAM role.
+//! Decided only where the definition owns the cluster's access list (eksctl `accessConfig` and
+//! `iamIdentityMappings`); Terraform can grant access from any other root module.
+
+use crate::Ctx;
+use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use eksdoctor_inventory::{AuthMappingKind, SourceKind};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "creator-only-admin",
+    category: Category::Identity,
+    severity: Severity::Medium,
+    summary: "The cluster creator is the only admin",
+    why: "The identity that created the cluster gets admin access that is hard to see and easy to lose: when that person, pipeline or role goes away, nobody can administer the cluster.",
+    fix: "Add an access entry (or aws-auth mapping) giving cluster admin (AmazonEKSClusterAdminPolicy or system:masters) to an IAM role your team assumes, and consider turning `bootstrapClusterCreatorAdminPermissions` off.",
+    sources: &["tf", "plan", "eksctl", "live"],
+    silent_when: "aws-auth or access entries may be managed outside the scanned files (Terraform, plans), or creator admin permissions are off or not known.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html"],
+};
+
+fn admin_policy(arn: &str) -> bool {
+    arn.ends_with("cluster-access-policy/AmazonEKSClusterAdminPolicy")
+}
+
+pub fn check(ctx: &Ctx, sink: &mut Sink) {
+    let inv = ctx.inv;
+    for c in &inv.clusters {
+        if c.at.source != SourceKind::Eksctl || c.bootstrap_creator_admin.known() != Some(&true) {
+            continue;
+        }
+        let entry_admin = inv.access_entries.iter().any(|e| {
+            e.cluster == c.id
+                && e.principal_arn.contains(":role/")
+                && (e.access_policies.iter().any(|p| admin_policy(p))
+                    || e.kubernetes_groups.iter().any(|g| g == "system:masters"))
+        });
+        let mapping_admin = inv.auth_mappings.iter().any(|m| {
+            m.cluster.as_deref().is_none_or(|x| x == c.id)
+                && m.kind == AuthMappingKind::Role
+                && m.groups.iter().any(|g| g == "system:masters")
+        });
+        // An aws-auth ConfigMap among the manifests may map more than this file does.
+        let configmap = inv
+            .auth_mappings
+            .iter()
+            .any(|m| m.cluster.is_none() && m.at.source != SourceKind::Eksctl);
+        if entry_admin || mapping_admin || configmap {
+            continue;
+        }
+        let note = c
+            .bootstrap_creator_admin
+            .default_note()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        sink.finding(
+            &META,
+            c.bootstrap_creator_admin.at(),
+            format!("cluster {}", c.id),
+            format!(
+                "cluster `{}` gives admin to its creator{note} and no access entry or identity mapping makes an IAM role cluster admin: if the creator's identity goes, so does admin access",
+                c.id
+            ),
+        );
+    }
+}
