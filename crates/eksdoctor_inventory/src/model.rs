@@ -391,6 +391,36 @@ pub struct NodeGroup {
     pub at: Prov,
 }
 
+impl NodeGroup {
+    /// Capacity Karpenter provisions from NodePools that are not in scope: present, but nothing
+    /// about it is known.
+    pub fn karpenter(cluster: &str, at: &Prov, why: &str) -> NodeGroup {
+        NodeGroup {
+            cluster: cluster.to_string(),
+            name: "karpenter".into(),
+            kind: NodeGroupKind::Karpenter,
+            instance_types: Val::unknown(why, at.clone()),
+            ami_family: Val::unknown(why, at.clone()),
+            ami_label: Val::unknown(why, at.clone()),
+            min_size: Val::unknown(why, at.clone()),
+            max_size: Val::unknown(why, at.clone()),
+            desired_size: Val::unknown(why, at.clone()),
+            max_pods: Val::unknown(why, at.clone()),
+            imds_http_tokens: Val::unknown(why, at.clone()),
+            imds_hop_limit: Val::unknown(why, at.clone()),
+            imds_blocked_for_pods: Val::unknown(why, at.clone()),
+            volume_encrypted: Val::unknown(why, at.clone()),
+            subnets: Val::unknown(why, at.clone()),
+            azs: Val::unknown(why, at.clone()),
+            version: Val::unknown(why, at.clone()),
+            node_role: Val::unknown(why, at.clone()),
+            launch_template: None,
+            labels: BTreeMap::new(),
+            at: at.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct LaunchTemplate {
     pub id: String,

@@ -430,29 +430,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         // Karpenter's NodePools live outside this file: its capacity is there, but nothing about it is known.
         let kat = ctx.prov(root.line_of("karpenter"));
         let why = "Karpenter provisions these nodes from NodePools not in this file";
-        inv.node_groups.push(NodeGroup {
-            cluster: id.clone(),
-            name: "karpenter".into(),
-            kind: NodeGroupKind::Karpenter,
-            instance_types: Val::unknown(why, kat.clone()),
-            ami_family: Val::unknown(why, kat.clone()),
-            ami_label: Val::unknown(why, kat.clone()),
-            min_size: Val::unknown(why, kat.clone()),
-            max_size: Val::unknown(why, kat.clone()),
-            desired_size: Val::unknown(why, kat.clone()),
-            max_pods: Val::unknown(why, kat.clone()),
-            imds_http_tokens: Val::unknown(why, kat.clone()),
-            imds_hop_limit: Val::unknown(why, kat.clone()),
-            imds_blocked_for_pods: Val::unknown(why, kat.clone()),
-            volume_encrypted: Val::unknown(why, kat.clone()),
-            subnets: Val::unknown(why, kat.clone()),
-            azs: Val::unknown(why, kat.clone()),
-            version: Val::unknown(why, kat.clone()),
-            node_role: Val::unknown(why, kat.clone()),
-            launch_template: None,
-            labels: BTreeMap::new(),
-            at: kat,
-        });
+        inv.node_groups.push(NodeGroup::karpenter(&id, &kat, why));
     }
 
     // Fargate profiles.

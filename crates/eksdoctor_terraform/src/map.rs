@@ -846,6 +846,25 @@ fn map_raw(
         });
     }
 
+    // Karpenter installed by a Helm release: capacity whose NodePools are not known here. It
+    // belongs to the root module's cluster when there is exactly one.
+    for r in idx.of_type(res, "helm_release") {
+        let chart = r
+            .body
+            .get("chart")
+            .and_then(V::to_template_string)
+            .unwrap_or_default();
+        if chart == "karpenter" || chart.ends_with("/karpenter") {
+            if let Some(c) = sole.clone() {
+                inv.node_groups.push(NodeGroup::karpenter(
+                    &c,
+                    &r.body.at,
+                    "Karpenter provisions these nodes from NodePools that are not in the scanned code",
+                ));
+            }
+        }
+    }
+
     // Fargate profiles.
     for r in idx.of_type(res, "aws_eks_fargate_profile") {
         let b = &r.body;
