@@ -313,3 +313,26 @@ fn plan_json_findings_for_each_rule_that_reads_plans() {
         good["findings"]
     );
 }
+
+#[test]
+fn json_syntax_is_read_with_lines_in_the_json_file() {
+    let (_, v) = scan(&["crates/eksdoctor/tests/data/tf/json"]);
+    assert!(
+        v["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        v["errors"]
+    );
+    let got: Vec<(String, u64)> = findings(&v).into_iter().map(|(r, l, _)| (r, l)).collect();
+    let want: Vec<(String, u64)> = [
+        ("subnet-too-small", 17),
+        ("subnet-too-small", 17),
+        ("secrets-no-customer-kms", 22),
+        ("version-end-of-life", 24),
+        ("endpoint-public-unrestricted", 32),
+    ]
+    .iter()
+    .map(|(r, l)| (r.to_string(), *l))
+    .collect();
+    assert_eq!(got, want);
+    assert!(findings(&v)[0].2.contains("(10.0.0.0/24)"));
+}

@@ -33,7 +33,10 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
             for e in rd.flatten() {
                 let p = e.path();
                 let n = p.file_name().and_then(|f| f.to_str()).unwrap_or("");
-                if (n.ends_with(".tf") || n == "terraform.tfvars" || n.ends_with(".auto.tfvars"))
+                if (n.ends_with(".tf")
+                    || n.ends_with(".tf.json")
+                    || n == "terraform.tfvars"
+                    || n.ends_with(".auto.tfvars"))
                     && !files.iter().any(|f| f.file_name() == p.file_name())
                 {
                     files.push(p);
@@ -45,9 +48,10 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
     let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs
         .into_iter()
         .filter(|(_, files)| {
-            files
-                .iter()
-                .any(|f| f.extension().is_some_and(|e| e == "tf"))
+            files.iter().any(|f| {
+                let n = f.to_string_lossy();
+                n.ends_with(".tf") || n.ends_with(".tf.json")
+            })
         })
         .collect();
     // Local module calls between scanned directories decide the roots. Local sources are literal
@@ -57,7 +61,10 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
         .flat_map_iter(|(dir, files)| {
             files
                 .iter()
-                .filter(|f| f.extension().is_some_and(|e| e == "tf"))
+                .filter(|f| {
+                    let n = f.to_string_lossy();
+                    n.ends_with(".tf") || n.ends_with(".tf.json")
+                })
                 .flat_map(|f| local_sources(&std::fs::read_to_string(f).unwrap_or_default()))
                 .map(|src| eval::normalize(&dir.join(src)))
                 .collect::<Vec<_>>()

@@ -73,7 +73,10 @@ impl Loader {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map(|rd| {
                 rd.filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+                    .filter(|p| {
+                        let n = p.to_string_lossy();
+                        n.ends_with(".tf") || n.ends_with(".tf.json")
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -541,6 +544,12 @@ impl<'a> Inst<'a> {
         elements: impl Iterator<Item = &'e Element>,
         sc: &Scope,
     ) -> R<V> {
+        let elements: Vec<&Element> = elements.collect();
+        // A template that is a single interpolation ("${var.subnets}") keeps its value's type.
+        if let [Element::Interpolation(i)] = elements.as_slice() {
+            return self.ev(&i.expr, sc);
+        }
+        let elements = elements.into_iter();
         let mut out = String::new();
         let mut unknown: Option<Unk> = None;
         self.template_into(elements, sc, &mut out, &mut unknown)?;

@@ -4,6 +4,7 @@
 
 pub mod eval;
 pub mod funcs;
+pub mod json_syntax;
 pub mod map;
 pub mod models;
 pub mod module;

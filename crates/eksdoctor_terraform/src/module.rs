@@ -14,17 +14,31 @@ use std::sync::Arc;
 pub struct SrcFile {
     pub name: Arc<str>,
     line_starts: Vec<usize>,
+    /// For text generated from a `.tf.json` file: the JSON line of each generated line.
+    line_map: Option<Vec<u32>>,
 }
 
 impl SrcFile {
     pub fn new(name: Arc<str>, text: &str) -> SrcFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SrcFile { name, line_starts }
+        SrcFile {
+            name,
+            line_starts,
+            line_map: None,
+        }
     }
 
     pub fn line(&self, offset: usize) -> u32 {
-        (self.line_starts.partition_point(|&s| s <= offset)) as u32
+        let l = (self.line_starts.partition_point(|&s| s <= offset)) as u32;
+        self.map_line(l)
+    }
+
+    fn map_line(&self, l: u32) -> u32 {
+        match &self.line_map {
+            Some(m) => m.get(l.saturating_sub(1) as usize).copied().unwrap_or(l),
+            None => l,
+        }
     }
 
     pub fn prov(&self, span: Option<std::ops::Range<usize>>) -> Prov {
@@ -126,10 +140,31 @@ pub fn load_dir(dir: &Path, files: &[PathBuf]) -> ModuleDef {
         let name = display_name(path);
         let fname = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
         if fname.ends_with(".tf.json") {
-            m.skipped.push((
-                name,
-                "Terraform JSON syntax (.tf.json) is not read yet".to_string(),
-            ));
+            m.files.push(name.clone());
+            let parsed = read(path).and_then(|t| crate::json_syntax::to_native(&t));
+            match parsed {
+                Ok((native, lines)) => {
+                    let mut src = SrcFile::new(name.clone(), &native);
+                    src.line_map = Some(lines);
+                    let src = Arc::new(src);
+                    match hcl_edit::parser::parse_body(&native) {
+                        Ok(body) => add_body(&mut m, &src, body),
+                        Err(e) => m.errors.push(InputError {
+                            file: name,
+                            line: Some(src.map_line(e.location().line() as u32)),
+                            message: format!(
+                                "Terraform JSON syntax not understood: {}",
+                                e.message()
+                            ),
+                        }),
+                    }
+                }
+                Err(message) => m.errors.push(InputError {
+                    file: name,
+                    line: None,
+                    message,
+                }),
+            }
             continue;
         }
         if fname == "terraform.tfvars" || fname.ends_with(".auto.tfvars") {
