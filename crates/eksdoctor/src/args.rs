@@ -20,6 +20,111 @@ pub enum Command {
     Scan(ScanArgs),
     /// Max pods per instance type, with the same inputs and answers as AWS's max-pods-calculator.sh.
     MaxPods(MaxPodsArgs),
+    /// The EKS version calendar: support phases, days left and the cost of extended support.
+    Versions(VersionsArgs),
+    /// The upgrade path one minor version at a time, with add-on versions, node steps, blockers and deadlines.
+    Upgrade(UpgradeArgs),
+    /// Plans: `plan subnets` sizes node and pod subnets per AZ.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlanCommand {
+    /// Projected peak IP demand per AZ against subnet capacity, the prefix that fits, and a CIDR layout.
+    Subnets(PlanSubnetsArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct VersionsArgs {
+    /// The date to judge against (YYYY-MM-DD). Default: today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// A newer calendar CSV (same columns as the embedded eks-versions.csv).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct UpgradeArgs {
+    /// Current version (X.Y). Default: the version of the one cluster found in PATHs.
+    #[arg(long, value_name = "X.Y")]
+    pub from: Option<String>,
+    /// Target version (X.Y). Default: the newest version released on the `--as-of` date.
+    #[arg(long, value_name = "X.Y")]
+    pub to: Option<String>,
+    /// Infrastructure and manifests to take the version, node groups and removed-API blockers from.
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
+    /// `markdown` is ready to paste into a change ticket.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CniModeArg {
+    SecondaryIp,
+    Prefix,
+    CustomNetworking,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PlanSubnetsArgs {
+    /// Infrastructure (and manifests) to take node groups, AZs, VPC CIDR, subnets and CNI settings from; flags override.
+    pub paths: Vec<PathBuf>,
+    /// VPC CIDR to lay the subnets out in.
+    #[arg(long, value_name = "CIDR")]
+    pub vpc_cidr: Option<String>,
+    /// Availability zones: a count (3) or names (eu-west-1a,eu-west-1b).
+    #[arg(long, value_name = "N|NAMES")]
+    pub azs: Option<String>,
+    /// A node group spread over all AZs: instance type and max size, `m5.large:30`; repeatable.
+    #[arg(long = "node-group", value_name = "TYPE:MAX")]
+    pub node_groups: Vec<String>,
+    /// Max pods per node (default: the max-pods calculator's answer for each type).
+    #[arg(long, value_name = "N")]
+    pub pods_per_node: Option<u32>,
+    #[arg(long, value_enum)]
+    pub cni_mode: Option<CniModeArg>,
+    #[arg(long, value_name = "N")]
+    pub warm_eni_target: Option<u32>,
+    #[arg(long, value_name = "N")]
+    pub warm_ip_target: Option<u32>,
+    #[arg(long, value_name = "N")]
+    pub minimum_ip_target: Option<u32>,
+    /// CronJob/Job runs per minute across the cluster.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub cronjobs: f64,
+    /// Seconds each job run holds its address (before the CNI's 30 s cooldown).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub job_seconds: u64,
+    #[arg(long, value_name = "N")]
+    pub fargate_pods: Option<u64>,
+    /// Internal load balancers in the node subnets.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub load_balancers: u64,
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub interface_endpoints: u64,
+    /// Headroom on top of the projected peak, in percent.
+    #[arg(long, value_name = "PCT", default_value_t = 100)]
+    pub headroom: u64,
+    /// Prefix length of the public subnets in the layout.
+    #[arg(long, value_name = "LEN", default_value_t = 24)]
+    pub public_prefix: u8,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +203,10 @@ pub struct ScanArgs {
     /// *.auto.tfvars, as Terraform orders them); repeatable.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+
+    /// A newer EKS calendar CSV (same columns as the embedded eks-versions.csv).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
 
     /// A Terraform variable for every root module, `NAME=VALUE`; repeatable; wins over files.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]

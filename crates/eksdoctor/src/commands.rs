@@ -1,4 +1,7 @@
 //! One module per subcommand.
 
 pub mod max_pods;
+pub mod plan;
 pub mod scan;
+pub mod upgrade;
+pub mod versions;

@@ -19,6 +19,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Scan(a) => commands::scan::run(a),
         args::Command::MaxPods(a) => commands::max_pods::run(a),
+        args::Command::Versions(a) => commands::versions::run(a),
+        args::Command::Upgrade(a) => commands::upgrade::run(a),
+        args::Command::Plan(args::PlanCommand::Subnets(a)) => commands::plan::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -35,6 +38,6 @@ fn main() -> ExitCode {
 }
 
 // The scan allocates many small values across threads; mimalloc is markedly faster than the
-// system allocator at that (measured: benches/README.md).
+// system allocator at that (measured: bench/README.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

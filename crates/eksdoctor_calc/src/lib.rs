@@ -2,3 +2,5 @@
 
 pub mod ipdemand;
 pub mod max_pods;
+pub mod subnets;
+pub mod versions;

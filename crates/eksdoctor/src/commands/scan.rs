@@ -23,6 +23,33 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
         .map_err(|_| anyhow!("--as-of: `{s}` is not a date like 2026-11-22"))
 }
 
+/// A calendar CSV given with `--calendar`.
+pub fn load_calendar(path: &std::path::Path) -> Result<eksdoctor_knowledge::Calendar> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--calendar {}: cannot read", path.display()))?;
+    eksdoctor_knowledge::Calendar::parse(&text)
+        .map_err(|e| anyhow!("--calendar {}: {e}", path.display()))
+}
+
+/// Read and load inputs as `scan` does (for commands that take PATHs).
+pub fn load_paths(paths: &[PathBuf]) -> Result<eksdoctor_inventory::Inventory> {
+    let (inputs, mut errors) = eksdoctor_sources::discover(paths, || {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map(|_| s)
+    });
+    let mut inv = eksdoctor_sources::load(&inputs, &Default::default());
+    errors.append(&mut inv.errors);
+    if let Some(e) = errors.first() {
+        bail!(
+            "{}{}: {}",
+            e.file,
+            e.line.map(|l| format!(":{l}")).unwrap_or_default(),
+            e.message
+        );
+    }
+    Ok(inv)
+}
+
 pub fn run(a: ScanArgs) -> Result<u8> {
     let fail_on = parse_fail_on(&a.fail_on)?;
     let as_of = match &a.as_of {
@@ -30,6 +57,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         None => chrono::Utc::now().date_naive(),
     };
     let mut settings = Settings::new(as_of);
+    if let Some(path) = &a.calendar {
+        settings.calendar = load_calendar(path)?;
+    }
     if let Some(v) = &a.k8s_version {
         settings.k8s_version = Some(
             v.parse()

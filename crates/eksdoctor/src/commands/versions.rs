@@ -1,0 +1,101 @@
+//! `eksdoctor versions`: the EKS calendar as of a date.
+
+use crate::args::{ReportFormat, VersionsArgs};
+use crate::commands::scan::{load_calendar, parse_date};
+use anyhow::Result;
+use eksdoctor_calc::versions::table;
+use eksdoctor_knowledge::SupportStatus;
+use std::io::Write;
+
+pub fn run(a: VersionsArgs) -> Result<u8> {
+    let as_of = match &a.as_of {
+        Some(s) => parse_date(s)?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    let cal = match &a.calendar {
+        Some(p) => load_calendar(p)?,
+        None => eksdoctor_knowledge::calendar().clone(),
+    };
+    let rows = table(&cal, as_of);
+    let text = match a.format {
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({ "as_of": as_of, "versions": rows }))?
+                + "\n"
+        }
+        ReportFormat::Human | ReportFormat::Markdown => {
+            let md = a.format == ReportFormat::Markdown;
+            let mut out = String::new();
+            if md {
+                out.push_str(&format!("EKS versions as of {as_of}\n\n| version | EKS release | end of standard support | end of extended support | status | days left | extended support cost |\n| --- | --- | --- | --- | --- | --- | --- |\n"));
+            } else {
+                out.push_str(&format!(
+                    "EKS versions as of {as_of}\n\n{:<8} {:<12} {:<14} {:<14} {:<17} {:>9}  {}\n",
+                    "version",
+                    "EKS release",
+                    "end standard",
+                    "end extended",
+                    "status",
+                    "days left",
+                    "extended support cost"
+                ));
+            }
+            for r in &rows {
+                let days = r
+                    .days_left
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into());
+                let cost = match r.status {
+                    SupportStatus::Extended => format!(
+                        "USD {} per cluster per year (now)",
+                        thousands(r.extended_support_usd_per_year)
+                    ),
+                    SupportStatus::Standard | SupportStatus::NotYetReleased => format!(
+                        "USD {} per cluster per year after {}",
+                        thousands(r.extended_support_usd_per_year),
+                        r.end_of_standard_support
+                    ),
+                    SupportStatus::EndOfLife => "-".into(),
+                };
+                if md {
+                    out.push_str(&format!(
+                        "| {} | {} | {} | {} | {} | {days} | {cost} |\n",
+                        r.version,
+                        r.eks_release,
+                        r.end_of_standard_support,
+                        r.end_of_extended_support,
+                        r.status.label()
+                    ));
+                } else {
+                    out.push_str(&format!(
+                        "{:<8} {:<12} {:<14} {:<14} {:<17} {:>9}  {cost}\n",
+                        r.version,
+                        r.eks_release.to_string(),
+                        r.end_of_standard_support.to_string(),
+                        r.end_of_extended_support.to_string(),
+                        r.status.label(),
+                        days
+                    ));
+                }
+            }
+            out.push_str(
+                "\ndays left: until the end of the current phase (standard, or extended support)\n",
+            );
+            out
+        }
+    };
+    let mut o = anstream::stdout();
+    o.write_all(text.as_bytes())?;
+    Ok(0)
+}
+
+pub fn thousands(n: f64) -> String {
+    let s = format!("{:.0}", n);
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
