@@ -219,10 +219,18 @@ fn plan_subnets_hand_computed_cases() {
     ]);
     assert_eq!(p["plan"]["azs"][0]["demand"], 120);
     // From scanned infrastructure: the demo's /24 (251 usable) against 6 full m5.large in one AZ
-    // (6 × 30) plus 2 surge nodes (60) = 240, 96% of it.
+    // (6 × 30) plus 2 surge nodes (60), its every-minute CronJob (1 × (60 + 30) s / 60 → 2) and
+    // its one Fargate pod = 243.
     let p = run(&["plan", "subnets", "examples/demo", "--headroom", "0"]);
     let az = &p["plan"]["azs"][0];
-    assert_eq!(az["demand"], 240);
+    let terms: Vec<u64> = az["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["addresses"].as_u64().unwrap())
+        .collect();
+    assert_eq!(terms, vec![180, 60, 2, 1]);
+    assert_eq!(az["demand"], 243);
     assert_eq!(az["existing_usable"], 251);
 }
 

@@ -308,6 +308,53 @@ pub fn load_balancers_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, Vec<Load
     out
 }
 
+/// Runs per minute of a 5-field cron schedule while it is active (the minute field: `*` is 1,
+/// `*/15` is 1/15, `0,30` is 2/60, `5` is 1/60); `None` when it cannot be read.
+pub fn cron_runs_per_minute(schedule: &str) -> Option<f64> {
+    let mut fields: Vec<&str> = schedule.split_whitespace().collect();
+    if fields
+        .first()
+        .is_some_and(|f| f.starts_with("CRON_TZ=") || f.starts_with("TZ="))
+    {
+        fields.remove(0);
+    }
+    let minute = match fields.as_slice() {
+        [m, _, _, _, _] => *m,
+        [macro_] if macro_.starts_with('@') => {
+            return match *macro_ {
+                "@hourly" => Some(1.0 / 60.0),
+                "@daily" | "@midnight" | "@weekly" | "@monthly" | "@yearly" | "@annually" => {
+                    Some(1.0 / 1440.0)
+                }
+                _ => None,
+            };
+        }
+        _ => return None,
+    };
+    let mut count = 0u32;
+    for part in minute.split(',') {
+        let (range, step) = match part.split_once('/') {
+            Some((r, s)) => (r, s.parse::<u32>().ok().filter(|s| *s > 0)?),
+            None => (part, 1),
+        };
+        let (lo, hi) = match range {
+            "*" => (0, 59),
+            r => match r.split_once('-') {
+                Some((a, b)) => (a.parse().ok()?, b.parse().ok()?),
+                None => {
+                    let v: u32 = r.parse().ok()?;
+                    (v, if part.contains('/') { 59 } else { v })
+                }
+            },
+        };
+        if hi > 59 || lo > hi {
+            return None;
+        }
+        count += (hi - lo) / step + 1;
+    }
+    Some(count as f64 / 60.0)
+}
+
 /// `where` suffix for defaulted values: ` (eksctl default)`.
 pub fn default_note<T>(v: &Val<T>) -> String {
     v.default_note()
@@ -318,6 +365,22 @@ pub fn default_note<T>(v: &Val<T>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn cron_rates() {
+        assert_eq!(cron_runs_per_minute("* * * * *"), Some(1.0));
+        assert_eq!(cron_runs_per_minute("*/15 * * * *"), Some(4.0 / 60.0));
+        assert_eq!(cron_runs_per_minute("0,30 * * * *"), Some(2.0 / 60.0));
+        assert_eq!(cron_runs_per_minute("5 3 * * 1"), Some(1.0 / 60.0));
+        assert_eq!(cron_runs_per_minute("10-19 * * * *"), Some(10.0 / 60.0));
+        assert_eq!(
+            cron_runs_per_minute("CRON_TZ=UTC */2 * * * *"),
+            Some(30.0 / 60.0)
+        );
+        assert_eq!(cron_runs_per_minute("@hourly"), Some(1.0 / 60.0));
+        assert_eq!(cron_runs_per_minute("61 * * * *"), None);
+        assert_eq!(cron_runs_per_minute("nonsense"), None);
+    }
+
     #[test]
     fn globbing() {
         assert!(glob("prod-*", "prod-web"));

@@ -253,6 +253,11 @@ fn from_inventory(a: &PlanSubnetsArgs, input: &mut PlanInput) -> Result<()> {
     }
     azs.sort();
     input.azs = azs;
+    // Short-lived pods and Fargate pods from the manifests scanned with the cluster.
+    let settings = eksdoctor_rules::Settings::new(chrono::Utc::now().date_naive());
+    let (runs, fargate) = eksdoctor_rules::pod_demand(&inv, &settings, &c.id);
+    input.job_runs_per_minute = input.job_runs_per_minute.max(runs);
+    input.fargate_pods = fargate;
     if let Some(vpc) = c
         .vpc
         .as_ref()
