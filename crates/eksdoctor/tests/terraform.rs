@@ -336,3 +336,38 @@ fn json_syntax_is_read_with_lines_in_the_json_file() {
     assert_eq!(got, want);
     assert!(findings(&v)[0].2.contains("(10.0.0.0/24)"));
 }
+
+#[test]
+fn modelled_self_managed_node_groups_and_karpenter() {
+    let (_, v) = scan(&["crates/eksdoctor/tests/data/tf/selfmanaged"]);
+    assert!(
+        v["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        v["errors"]
+    );
+    let got = rule_resources(&v);
+    // The node role (reached through the launch template's instance profile) carries the extra
+    // AdministratorAccess and the CNI policy the submodule attaches by default.
+    assert!(
+        got.contains(&(
+            "node-role-too-broad".to_string(),
+            "iam-role module.eks.module.self_managed_node_group[\"workers\"].aws_iam_role.this[0]"
+                .to_string()
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "cni-policy-on-node-role".to_string(),
+            "iam-role module.eks.module.self_managed_node_group[\"workers\"].aws_iam_role.this[0]"
+                .to_string()
+        )),
+        "{got:?}"
+    );
+    // Karpenter capacity (NodePools unknown) keeps capacity rules silent.
+    assert!(
+        !got.iter()
+            .any(|(r, _)| r == "single-az" || r == "ip-exhaustion-risk"),
+        "{got:?}"
+    );
+}

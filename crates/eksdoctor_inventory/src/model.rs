@@ -23,6 +23,8 @@ pub struct Inventory {
     /// aws-auth `mapUsers` / `mapRoles` entries and eksctl `iamIdentityMappings`.
     pub auth_mappings: Vec<AuthMapping>,
     pub pod_identity_associations: Vec<PodIdentityAssociation>,
+    /// OIDC identity providers for authenticating users to a cluster.
+    pub identity_providers: Vec<IdentityProvider>,
     pub k8s: K8sObjects,
     /// Files read, by source kind.
     pub files: Vec<ScannedFile>,
@@ -530,6 +532,14 @@ pub struct AuthMapping {
     pub arn: String,
     pub username: Option<String>,
     pub groups: Vec<String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityProvider {
+    pub cluster: String,
+    pub name: Val<String>,
+    pub issuer_url: Val<String>,
     pub at: Prov,
 }
 

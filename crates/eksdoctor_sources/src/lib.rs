@@ -224,6 +224,7 @@ pub(crate) fn merge(into: &mut Inventory, mut from: Inventory) {
     into.auth_mappings.append(&mut from.auth_mappings);
     into.pod_identity_associations
         .append(&mut from.pod_identity_associations);
+    into.identity_providers.append(&mut from.identity_providers);
     let k = &mut into.k8s;
     let f = &mut from.k8s;
     k.objects.append(&mut f.objects);

@@ -263,6 +263,9 @@ pub fn map(
         p(&mut a.cluster);
         po(&mut a.role);
     }
+    for i in inv.identity_providers.iter_mut() {
+        p(&mut i.cluster);
+    }
 }
 
 fn map_raw(
@@ -836,14 +839,25 @@ fn map_raw(
                 "self-managed nodes run the kubelet of their AMI",
                 b.at.clone(),
             ),
-            node_role: Val::unknown(
-                "the instance profile's role is not followed yet",
-                b.at.clone(),
-            ),
+            node_role: lt
+                .as_ref()
+                .map(|l| role_of_instance_profile(&l.body, &idx, res))
+                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
             launch_template: lt.map(|l| l.addr.clone()),
             labels: BTreeMap::new(),
             at: b.at.clone(),
         });
+    }
+
+    // Karpenter set up by the eks module's karpenter submodule (modelled).
+    for r in idx.of_type(res, "eksdoctor_karpenter") {
+        if let Some(c) = cluster_of(&r.body) {
+            inv.node_groups.push(NodeGroup::karpenter(
+                &c,
+                &r.body.at,
+                "Karpenter provisions these nodes from NodePools that are not in the scanned code",
+            ));
+        }
     }
 
     // Karpenter installed by a Helm release: capacity whose NodePools are not known here. It
@@ -953,6 +967,24 @@ fn map_raw(
         });
     }
 
+    // OIDC identity providers for user authentication.
+    for r in idx.of_type(res, "aws_eks_identity_provider_config") {
+        let b = &r.body;
+        let Some(cluster) = cluster_of(b) else {
+            continue;
+        };
+        let oidc = b
+            .block("oidc")
+            .cloned()
+            .unwrap_or_else(|| RBody::new(b.at.clone()));
+        inv.identity_providers.push(IdentityProvider {
+            cluster,
+            name: val_str(&oidc, "identity_provider_config_name", None),
+            issuer_url: val_str(&oidc, "issuer_url", None),
+            at: b.at.clone(),
+        });
+    }
+
     // Subnets take the cluster that uses them.
     let mut used: HashMap<String, String> = HashMap::new();
     for c in &inv.clusters {
@@ -976,6 +1008,51 @@ fn map_raw(
 
     // Kubernetes objects held by Terraform resources.
     map_k8s(res, k8s);
+}
+
+/// The node role behind a launch template's instance profile (`iam_instance_profile { arn | name }`
+/// → `aws_iam_instance_profile.role` → `aws_iam_role`).
+fn role_of_instance_profile(lt: &RBody, idx: &Index, res: &[Res]) -> Val<Option<String>> {
+    let Some(ip) = lt.block("iam_instance_profile") else {
+        return Val::unknown(
+            "the launch template names no instance profile",
+            lt.at.clone(),
+        );
+    };
+    let Some(profile) = ip.get("arn").or(ip.get("name")).and_then(reference) else {
+        return Val::unknown("the instance profile is not known", ip.at.clone());
+    };
+    let Some(p) = idx.lookup(&profile).into_iter().next() else {
+        return Val::unknown(
+            format!("instance profile {profile} is not in the scanned code"),
+            ip.at.clone(),
+        );
+    };
+    match p.body.get("role") {
+        Some(V::Unknown(u)) if u.addr.is_some() => Val::set(u.addr.clone(), p.body.at_of("role")),
+        Some(v) => match v.to_template_string() {
+            // A role given by name: the role with that name, if defined here.
+            Some(name) => Val::set(
+                res.iter()
+                    .find(|r| {
+                        r.rtype == "aws_iam_role"
+                            && r.body
+                                .get("name")
+                                .and_then(V::to_template_string)
+                                .as_deref()
+                                == Some(name.as_str())
+                    })
+                    .map(|r| r.addr.clone())
+                    .or(Some(name)),
+                p.body.at_of("role"),
+            ),
+            None => Val::unknown(
+                "the instance profile's role is not known",
+                p.body.at_of("role"),
+            ),
+        },
+        None => Val::unknown("the instance profile names no role", p.body.at.clone()),
+    }
 }
 
 fn strip_addr_attr(a: &str) -> String {

@@ -293,6 +293,14 @@ pub fn model(
                 .unwrap_or(V::unknown("cluster_name is not set"));
             managed_node_group(&mut cx, addr, "", inputs, &BTreeMap::new(), &cluster, None)
         }
+        ("terraform-aws-modules/eks", "modules/self-managed-node-group") => {
+            let cluster = cx
+                .input("cluster_name")
+                .map(|(v, _)| v)
+                .unwrap_or(V::unknown("cluster_name is not set"));
+            self_managed_node_group(&mut cx, addr, "", inputs, &cluster, None)
+        }
+        ("terraform-aws-modules/eks", "modules/karpenter") => karpenter(&mut cx),
         ("terraform-aws-modules/eks", "modules/fargate-profile") => {
             let cluster = cx
                 .input("cluster_name")
@@ -820,13 +828,41 @@ fn eks(cx: &mut Ctx) -> V {
             }
         }
     }
-    if cx
-        .input("self_managed_node_groups")
-        .is_some_and(|(v, _)| v.as_obj().is_some_and(|m| !m.is_empty()))
-    {
-        cx.notes.push(format!(
-            "{addr}: self_managed_node_groups are not modelled yet; run `terraform init` so eksdoctor reads the module's code"
-        ));
+    let smng_defaults = cx
+        .input("self_managed_node_group_defaults")
+        .map(|(v, _)| v)
+        .unwrap_or(V::obj(BTreeMap::new()));
+    if let Some((groups, at)) = cx.input("self_managed_node_groups") {
+        match groups.as_obj() {
+            Some(m) => {
+                for (k, g) in crate::funcs::visible(m)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<Vec<_>>()
+                {
+                    let merged = merge_obj(&smng_defaults, &g);
+                    let inputs: Inputs = merged
+                        .as_obj()
+                        .map(|m| {
+                            crate::funcs::visible(m)
+                                .map(|(k, v)| (k.clone(), (v.clone(), at.clone())))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let gaddr = format!("{addr}.module.self_managed_node_group[{k:?}]");
+                    self_managed_node_group(
+                        cx,
+                        &gaddr,
+                        &k,
+                        &inputs,
+                        &cluster_name,
+                        Some((&subnets, &subnets_at)),
+                    );
+                }
+            }
+            None => cx.notes.push(format!(
+                "{addr}: `self_managed_node_groups` is not known; its node groups are not scanned"
+            )),
+        }
     }
 
     let mut known = BTreeMap::new();
@@ -931,139 +967,295 @@ fn managed_node_group(
         None => !v17,
     };
     if use_lt {
-        let ltaddr = format!("{addr}.aws_launch_template.this[0]");
-        let mut lb = RBody::new(at.clone());
-        let mut md = RBody::new(at.clone());
-        let given = get("metadata_options");
-        let tokens = given
-            .as_ref()
-            .and_then(|(v, _)| v.get("http_tokens").cloned())
-            .unwrap_or(s("required"));
-        let hop = given
-            .as_ref()
-            .and_then(|(v, _)| v.get("http_put_response_hop_limit").cloned())
-            .or_else(|| {
-                by_major(&cx.majors, |m| {
-                    Some(V::Num(if m >= 21 { 1.0 } else { 2.0 }))
-                })
-            });
-        let md_at = given.as_ref().map(|(_, p)| p.clone()).unwrap_or(at.clone());
-        let tokens_default = given
-            .as_ref()
-            .and_then(|(v, _)| v.get("http_tokens"))
-            .is_none();
-        let hop_default = given
-            .as_ref()
-            .and_then(|(v, _)| v.get("http_put_response_hop_limit"))
-            .is_none();
-        md.set("http_tokens", tokens, md_at.clone());
-        if tokens_default {
-            md.defaults.insert("http_tokens".into(), cx.why());
-        }
-        if hop_default {
-            md.defaults
-                .insert("http_put_response_hop_limit".into(), cx.why());
-        }
-        match hop {
-            Some(h) => md.set("http_put_response_hop_limit", h, md_at.clone()),
-            None => md.set(
-                "http_put_response_hop_limit",
-                V::unknown("the module's default hop limit changed from 2 to 1 in v21 and the version constraint allows both"),
-                md_at.clone(),
-            ),
-        }
-        lb.blocks.push(("metadata_options".into(), md));
-        if let Some((bdm, p)) = get("block_device_mappings") {
-            let first = match &bdm {
-                V::Obj(m) => crate::funcs::visible(m).next().map(|(_, v)| v.clone()),
-                V::List(l) => l.first().cloned(),
-                _ => None,
-            };
-            if let Some(ebs) = first.and_then(|f| f.get("ebs").cloned()) {
-                let mut bb = RBody::new(p.clone());
-                let mut eb = RBody::new(p.clone());
-                if let Some(e) = ebs.get("encrypted") {
-                    eb.set("encrypted", e.clone(), p.clone());
-                }
-                bb.blocks.push(("ebs".into(), eb));
-                lb.blocks.push(("block_device_mappings".into(), bb));
-            }
-        }
-        if let Some((v, p)) = get("ami_id") {
-            if v.as_str() != Some("") {
-                lb.set("image_id", v, p);
-            }
-        }
-        cx.res(ltaddr.clone(), "aws_launch_template", lb);
+        let ltaddr = node_launch_template(cx, addr, inputs, &at);
         let mut ltb = RBody::new(at.clone());
         ltb.set("id", V::computed(&ltaddr, "id"), at.clone());
         b.blocks.push(("launch_template".into(), ltb));
     }
-    // Node IAM role.
+    if let Some(role) = node_role(cx, addr, inputs, &at) {
+        b.set("node_role_arn", role.0, role.1);
+    }
+    cx.res(ngaddr.clone(), "aws_eks_node_group", b);
+    outputs(addr, BTreeMap::new())
+}
+
+/// The launch template the node group submodules create: IMDS options (required tokens; hop
+/// limit 2 until v20, 1 since v21), EBS encryption and AMI when given. Returns its address.
+fn node_launch_template(cx: &mut Ctx, addr: &str, inputs: &Inputs, at: &Prov) -> String {
+    let get = |k: &str| inputs.get(k).filter(|(v, _)| !v.is_null()).cloned();
+    let ltaddr = format!("{addr}.aws_launch_template.this[0]");
+    let mut lb = RBody::new(at.clone());
+    let mut md = RBody::new(at.clone());
+    let given = get("metadata_options");
+    let tokens = given
+        .as_ref()
+        .and_then(|(v, _)| v.get("http_tokens").cloned())
+        .unwrap_or(s("required"));
+    let hop = given
+        .as_ref()
+        .and_then(|(v, _)| v.get("http_put_response_hop_limit").cloned())
+        .or_else(|| {
+            by_major(&cx.majors, |m| {
+                Some(V::Num(if m >= 21 { 1.0 } else { 2.0 }))
+            })
+        });
+    let md_at = given.as_ref().map(|(_, p)| p.clone()).unwrap_or(at.clone());
+    if given
+        .as_ref()
+        .and_then(|(v, _)| v.get("http_tokens"))
+        .is_none()
+    {
+        md.defaults.insert("http_tokens".into(), cx.why());
+    }
+    if given
+        .as_ref()
+        .and_then(|(v, _)| v.get("http_put_response_hop_limit"))
+        .is_none()
+    {
+        md.defaults
+            .insert("http_put_response_hop_limit".into(), cx.why());
+    }
+    md.set("http_tokens", tokens, md_at.clone());
+    match hop {
+        Some(h) => md.set("http_put_response_hop_limit", h, md_at.clone()),
+        None => md.set(
+            "http_put_response_hop_limit",
+            V::unknown("the module's default hop limit changed from 2 to 1 in v21 and the version constraint allows both"),
+            md_at.clone(),
+        ),
+    }
+    lb.blocks.push(("metadata_options".into(), md));
+    if let Some((bdm, p)) = get("block_device_mappings") {
+        let first = match &bdm {
+            V::Obj(m) => crate::funcs::visible(m).next().map(|(_, v)| v.clone()),
+            V::List(l) => l.first().cloned(),
+            _ => None,
+        };
+        if let Some(ebs) = first.and_then(|f| f.get("ebs").cloned()) {
+            let mut bb = RBody::new(p.clone());
+            let mut eb = RBody::new(p.clone());
+            if let Some(e) = ebs.get("encrypted") {
+                eb.set("encrypted", e.clone(), p.clone());
+            }
+            bb.blocks.push(("ebs".into(), eb));
+            lb.blocks.push(("block_device_mappings".into(), bb));
+        }
+    }
+    if let Some((v, p)) = get("ami_id") {
+        if v.as_str() != Some("") {
+            lb.set("image_id", v, p);
+        }
+    }
+    if let Some((v, p)) = get("instance_type") {
+        lb.set("instance_type", v, p);
+    }
+    cx.res(ltaddr.clone(), "aws_launch_template", lb);
+    ltaddr
+}
+
+/// The node IAM role the node group submodules create (worker, ECR read-only and, unless
+/// `iam_role_attach_cni_policy = false`, the CNI policy), or the role given. Returns the value for
+/// `node_role_arn` and where it was set.
+fn node_role(cx: &mut Ctx, addr: &str, inputs: &Inputs, at: &Prov) -> Option<(V, Prov)> {
+    let get = |k: &str| inputs.get(k).filter(|(v, _)| !v.is_null()).cloned();
     let create_role = get("create_iam_role")
         .map(|(v, _)| v.as_bool() != Some(false))
         .unwrap_or(true);
-    if create_role {
-        let raddr = format!("{addr}.aws_iam_role.this[0]");
-        let mut rb = RBody::new(at.clone());
-        let mut trust = BTreeMap::new();
-        trust.insert("Version".to_string(), s("2012-10-17"));
-        trust.insert(
-            "Statement".to_string(),
+    if !create_role {
+        return get("iam_role_arn");
+    }
+    let raddr = format!("{addr}.aws_iam_role.this[0]");
+    let mut rb = RBody::new(at.clone());
+    let trust = obj(vec![
+        ("Version", s("2012-10-17")),
+        (
+            "Statement",
             V::list(vec![obj(vec![
                 ("Effect", s("Allow")),
                 ("Action", s("sts:AssumeRole")),
                 ("Principal", obj(vec![("Service", s("ec2.amazonaws.com"))])),
             ])]),
-        );
-        rb.set(
-            "assume_role_policy",
-            V::str(
-                V::obj(trust)
-                    .to_json()
-                    .map(|j| j.to_string())
-                    .unwrap_or_default(),
-            ),
+        ),
+    ]);
+    rb.set(
+        "assume_role_policy",
+        V::str(trust.to_json().map(|j| j.to_string()).unwrap_or_default()),
+        at.clone(),
+    );
+    let mut policies = vec![
+        s("arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"),
+        s("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"),
+    ];
+    match get("iam_role_attach_cni_policy")
+        .map(|(v, _)| v.as_bool())
+        .unwrap_or(Some(true))
+    {
+        Some(true) => policies.push(s("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")),
+        Some(false) => {}
+        None => rb.set(
+            "managed_policy_arns",
+            V::unknown("iam_role_attach_cni_policy is not known"),
+            at.clone(),
+        ),
+    }
+    if let Some((extra, _)) = get("iam_role_additional_policies") {
+        match &extra {
+            V::Obj(m) => policies.extend(crate::funcs::visible(m).map(|(_, v)| v.clone())),
+            V::List(l) => policies.extend(l.iter().cloned()),
+            _ => {}
+        }
+    }
+    if !rb.attrs.contains_key("managed_policy_arns") {
+        rb.set("managed_policy_arns", V::list(policies), at.clone());
+        if get("iam_role_attach_cni_policy").is_none() {
+            rb.defaults.insert("managed_policy_arns".into(), cx.why());
+        }
+    }
+    cx.res(raddr.clone(), "aws_iam_role", rb);
+    Some((V::computed(&raddr, "arn"), at.clone()))
+}
+
+/// A self-managed node group: an Auto Scaling group tagged for the cluster, launched from the
+/// submodule's launch template with the instance profile of its node role.
+#[allow(clippy::too_many_arguments)]
+fn self_managed_node_group(
+    cx: &mut Ctx,
+    addr: &str,
+    key: &str,
+    inputs: &Inputs,
+    cluster_name: &V,
+    parent_subnets: Option<(&V, &Prov)>,
+) -> V {
+    let get = |k: &str| inputs.get(k).filter(|(v, _)| !v.is_null()).cloned();
+    let at = inputs
+        .values()
+        .next()
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| cx.call_at.clone());
+    let ltaddr = node_launch_template(cx, addr, inputs, &at);
+    if let Some((role, rat)) = node_role(cx, addr, inputs, &at) {
+        // The instance profile of the node role, referenced from the launch template.
+        let paddr = format!("{addr}.aws_iam_instance_profile.this[0]");
+        let mut pb = RBody::new(rat.clone());
+        let role_ref = match role.unk().and_then(|u| u.addr.clone()) {
+            Some(r) => V::computed(&r, "name"),
+            None => role,
+        };
+        pb.set("role", role_ref, rat.clone());
+        cx.res(paddr.clone(), "aws_iam_instance_profile", pb);
+        if let Some(lt) = cx.out.iter_mut().find(|r| r.addr == ltaddr) {
+            let mut ip = RBody::new(rat.clone());
+            ip.set("arn", V::computed(&paddr, "arn"), rat.clone());
+            lt.body.blocks.push(("iam_instance_profile".into(), ip));
+        }
+    }
+    let mut b = RBody::new(at.clone());
+    b.set(
+        "name",
+        get("name").map(|(v, _)| v).unwrap_or(s(key)),
+        at.clone(),
+    );
+    for (k, out, d) in [
+        ("min_size", "min_size", 0.0),
+        ("max_size", "max_size", 3.0),
+        ("desired_size", "desired_capacity", 1.0),
+    ] {
+        match get(k) {
+            Some((v, p)) => b.set(out, v, p),
+            None => {
+                b.set(out, V::Num(d), at.clone());
+                b.defaults.insert(out.into(), cx.why());
+            }
+        }
+    }
+    match get("subnet_ids") {
+        Some((v, p)) => b.set("vpc_zone_identifier", v, p),
+        None => {
+            if let Some((v, p)) = parent_subnets {
+                b.set("vpc_zone_identifier", v.clone(), p.clone());
+            }
+        }
+    }
+    let mut ltb = RBody::new(at.clone());
+    ltb.set("id", V::computed(&ltaddr, "id"), at.clone());
+    b.blocks.push(("launch_template".into(), ltb));
+    let tag_key = match cluster_name.to_template_string() {
+        Some(n) => format!("kubernetes.io/cluster/{n}"),
+        None => "kubernetes.io/cluster/(unknown)".into(),
+    };
+    let mut tb = RBody::new(at.clone());
+    tb.set("key", V::str(tag_key), at.clone());
+    tb.set("value", s("owned"), at.clone());
+    b.blocks.push(("tag".into(), tb));
+    cx.res(
+        format!("{addr}.aws_autoscaling_group.this[0]"),
+        "aws_autoscaling_group",
+        b,
+    );
+    outputs(addr, BTreeMap::new())
+}
+
+/// The karpenter submodule: no nodes of its own, but Karpenter will provision capacity for the
+/// cluster, and its node role and Pod Identity association are created here.
+fn karpenter(cx: &mut Ctx) -> V {
+    let addr = cx.addr.to_string();
+    let at = cx.call_at.clone();
+    let cluster = cx
+        .input("cluster_name")
+        .map(|(v, _)| v)
+        .unwrap_or(V::unknown("cluster_name is not set"));
+    let inputs: Inputs = [
+        "node_iam_role_attach_cni_policy",
+        "node_iam_role_additional_policies",
+        "create_node_iam_role",
+        "node_iam_role_arn",
+    ]
+    .iter()
+    .filter_map(|k| {
+        // The submodule's `node_iam_role_*` inputs are the node group's `iam_role_*`.
+        let short = match *k {
+            "create_node_iam_role" => "create_iam_role".to_string(),
+            k => k.trim_start_matches("node_").to_string(),
+        };
+        cx.input(k).map(|v| (short, v))
+    })
+    .collect();
+    node_role(cx, &addr, &inputs, &at);
+    let (pia, _) = cx.input_or("create_pod_identity_association", |m| {
+        Some(V::Bool(m >= 21))
+    });
+    if pia.as_bool() == Some(true) {
+        let mut b = RBody::new(at.clone());
+        b.set("cluster_name", cluster.clone(), at.clone());
+        let ns = cx
+            .input("namespace")
+            .map(|(v, _)| v)
+            .unwrap_or(s("kube-system"));
+        let sa = cx
+            .input("service_account")
+            .map(|(v, _)| v)
+            .unwrap_or(s("karpenter"));
+        b.set("namespace", ns, at.clone());
+        b.set("service_account", sa, at.clone());
+        b.set(
+            "role_arn",
+            V::computed(&format!("{addr}.aws_iam_role.controller[0]"), "arn"),
             at.clone(),
         );
-        let mut policies = vec![
-            s("arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"),
-            s("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"),
-        ];
-        let attach_cni = get("iam_role_attach_cni_policy")
-            .map(|(v, _)| v.as_bool())
-            .unwrap_or(Some(true));
-        match attach_cni {
-            Some(true) => policies.push(s("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")),
-            Some(false) => {}
-            None => {
-                rb.set(
-                    "managed_policy_arns",
-                    V::unknown("iam_role_attach_cni_policy is not known"),
-                    at.clone(),
-                );
-            }
-        }
-        if let Some((extra, _)) = get("iam_role_additional_policies") {
-            match &extra {
-                V::Obj(m) => policies.extend(crate::funcs::visible(m).map(|(_, v)| v.clone())),
-                V::List(l) => policies.extend(l.iter().cloned()),
-                _ => {}
-            }
-        }
-        if !rb.attrs.contains_key("managed_policy_arns") {
-            rb.set("managed_policy_arns", V::list(policies), at.clone());
-            if get("iam_role_attach_cni_policy").is_none() {
-                rb.defaults.insert("managed_policy_arns".into(), cx.why());
-            }
-        }
-        cx.res(raddr.clone(), "aws_iam_role", rb);
-        b.set("node_role_arn", V::computed(&raddr, "arn"), at.clone());
-    } else if let Some((v, p)) = get("iam_role_arn") {
-        b.set("node_role_arn", v, p);
+        cx.res(
+            format!("{addr}.aws_eks_pod_identity_association.karpenter[0]"),
+            "aws_eks_pod_identity_association",
+            b,
+        );
     }
-    cx.res(ngaddr.clone(), "aws_eks_node_group", b);
-    outputs(addr, BTreeMap::new())
+    let mut kb = RBody::new(at.clone());
+    kb.set("cluster_name", cluster, at.clone());
+    cx.res(
+        format!("{addr}.karpenter_capacity"),
+        "eksdoctor_karpenter",
+        kb,
+    );
+    outputs(&addr, BTreeMap::new())
 }
 
 #[allow(clippy::too_many_arguments)]
