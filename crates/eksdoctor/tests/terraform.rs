@@ -71,7 +71,6 @@ fn community_example_gives_exactly_the_expected_findings() {
         ("subnet-too-small", 35),
         ("version-out-of-standard-support", 58),
         ("endpoint-public-unrestricted", 60),
-        ("ami-type-deprecated", 76),
         ("cni-policy-on-node-role", 76),
         ("imds-reachable-from-pods", 76),
     ]
@@ -103,12 +102,13 @@ fn community_example_gives_exactly_the_expected_findings() {
         "{}",
         msgs[4]
     );
+    // v20 leaves the AMI type to EKS, which picks Amazon Linux 2023 for 1.33: no AL2 finding.
     assert!(
-        msgs[5].contains("AL2_x86_64 (terraform-aws-modules/eks v20 default)"),
+        msgs[5].contains("AmazonEKS_CNI_Policy (terraform-aws-modules/eks v20 default)"),
         "{}",
         msgs[5]
     );
-    assert!(msgs[7].contains("hop limit is 2"), "{}", msgs[7]);
+    assert!(msgs[6].contains("hop limit is 2"), "{}", msgs[6]);
     assert_eq!(v["summary"]["by_severity"]["high"], 5);
 }
 

@@ -625,10 +625,34 @@ fn map_raw(
             None if image_id => {
                 Val::set("CUSTOM".into(), lt_body.expect("checked").at_of("image_id"))
             }
-            None => Val::unknown(
-                "ami_type is not set: EKS picks AL2023 for Kubernetes 1.30+ and AL2 before",
-                b.at.clone(),
-            ),
+            // Not set: EKS picks by the node group's Kubernetes version (its own, or the
+            // cluster's): Amazon Linux 2023 from 1.30, Amazon Linux 2 before.
+            None => {
+                let version = b.get("version").cloned().or_else(|| {
+                    res.iter()
+                        .find(|c| c.rtype == "aws_eks_cluster" && c.addr == cluster)
+                        .and_then(|c| c.body.get("version").cloned())
+                });
+                let minor = version
+                    .and_then(|v| v.to_template_string())
+                    .and_then(|v| v.split('.').nth(1).and_then(|m| m.parse::<u32>().ok()));
+                match minor {
+                    Some(m) if m >= 30 => Val::defaulted(
+                        "AL2023".into(),
+                        b.at.clone(),
+                        "EKS default from Kubernetes 1.30",
+                    ),
+                    Some(_) => Val::defaulted(
+                        "AL2_x86_64".into(),
+                        b.at.clone(),
+                        "EKS default before Kubernetes 1.30",
+                    ),
+                    None => Val::unknown(
+                        "ami_type is not set and the Kubernetes version is not known: EKS picks AL2023 from 1.30, AL2 before",
+                        b.at.clone(),
+                    ),
+                }
+            }
         };
         let ami_family = ami_label.clone().map(|l| ami_family(&l));
         let ami_family = match ami_family {

@@ -935,7 +935,7 @@ fn managed_node_group(
         Some((v, p)) => b.set("ami_type", v, p),
         None => {
             let d = by_major(&cx.majors, |m| match m {
-                20 => Some("AL2_x86_64"),
+                // Before v21 the module leaves it to EKS (which picks by Kubernetes version).
                 21 => Some("AL2023_x86_64_STANDARD"),
                 _ => None,
             });
