@@ -27,6 +27,33 @@ pub enum Command {
     /// Plans: `plan subnets` sizes node and pod subnets per AZ.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Every rule: id, severity, category, what it catches and which sources feed it.
+    Rules(RulesArgs),
+    /// One rule in full: what, why, how to fix, when it stays silent, an example, references.
+    Explain(ExplainArgs),
+    /// Shell completions (bash, zsh, fish, powershell, elvish) on standard output.
+    Completions(CompletionsArgs),
+    /// The man page (roff) on standard output.
+    Man,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// Rule id, e.g. subnet-too-small.
+    pub rule: String,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,8 +150,14 @@ pub struct PlanSubnetsArgs {
     /// Prefix length of the public subnets in the layout.
     #[arg(long, value_name = "LEN", default_value_t = 24)]
     pub public_prefix: u8,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanFormat {
+    Human,
+    Json,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,6 +204,12 @@ pub struct MaxPodsArgs {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// JUnit XML: one test case per rule and resource.
+    Junit,
+    /// Markdown for a pull-request comment.
+    Markdown,
 }
 
 #[derive(clap::Args, Debug)]
@@ -198,6 +237,18 @@ pub struct ScanArgs {
     /// Also list what rules could not decide, and why.
     #[arg(long)]
     pub show_unknown: bool,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Findings recorded in this baseline file do not count (only new findings fail).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the fingerprints of this scan's findings in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 
     /// A Terraform variables file applied to every root module (after terraform.tfvars and
     /// *.auto.tfvars, as Terraform orders them); repeatable.

@@ -2,6 +2,7 @@
 
 pub mod max_pods;
 pub mod plan;
+pub mod rules;
 pub mod scan;
 pub mod upgrade;
 pub mod versions;

@@ -1,7 +1,7 @@
 //! The `eksdoctor` binary: parse arguments, run the subcommand, map the outcome to an exit status
 //! (0 nothing at or above `--fail-on`, 1 findings, 2 the tool could not do its job).
 
-mod args;
+pub mod args;
 mod commands;
 
 use clap::Parser;
@@ -22,6 +22,10 @@ fn main() -> ExitCode {
         args::Command::Versions(a) => commands::versions::run(a),
         args::Command::Upgrade(a) => commands::upgrade::run(a),
         args::Command::Plan(args::PlanCommand::Subnets(a)) => commands::plan::run(a),
+        args::Command::Rules(a) => commands::rules::list(a),
+        args::Command::Explain(a) => commands::rules::explain(a),
+        args::Command::Completions(a) => commands::rules::completions(a),
+        args::Command::Man => commands::rules::man(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -109,6 +109,26 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A fingerprint that stays the same when the finding moves to another line and when the
+    /// numbers in its message change (days left, counts): rule, file, resource and the message
+    /// without digits, hashed (FNV-1a, 64 bits, hex).
+    pub fn fingerprint(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |s: &str| {
+            for b in s.bytes().filter(|b| !b.is_ascii_digit()) {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            h ^= 0xff;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        };
+        feed(self.rule);
+        feed(&self.location.file);
+        feed(&self.resource);
+        feed(&self.message);
+        format!("{h:016x}")
+    }
+
     pub fn new(meta: &RuleMeta, at: &Prov, resource: impl Into<String>, message: String) -> Self {
         Finding {
             rule: meta.id,
@@ -148,11 +168,23 @@ impl Unknown {
     }
 }
 
+/// A finding an inline suppression with a reason silenced.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suppressed {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub reason: String,
+    /// Where the suppression comment is.
+    pub suppressed_at: Location,
+}
+
 /// Where rules put what they find.
 #[derive(Debug, Default)]
 pub struct Sink {
     pub findings: Vec<Finding>,
     pub unknowns: Vec<Unknown>,
+    /// Findings silenced by an inline suppression with a reason.
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Sink {

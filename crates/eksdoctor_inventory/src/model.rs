@@ -25,6 +25,8 @@ pub struct Inventory {
     pub pod_identity_associations: Vec<PodIdentityAssociation>,
     /// OIDC identity providers for authenticating users to a cluster.
     pub identity_providers: Vec<IdentityProvider>,
+    /// Inline suppressions (`# eksdoctor:ignore RULE -- reason`) in the scanned files.
+    pub suppressions: Vec<Suppression>,
     pub k8s: K8sObjects,
     /// Files read, by source kind.
     pub files: Vec<ScannedFile>,
@@ -533,6 +535,51 @@ pub struct AuthMapping {
     pub username: Option<String>,
     pub groups: Vec<String>,
     pub at: Prov,
+}
+
+/// `# eksdoctor:ignore RULE[,RULE…] -- reason` (or `//`): silences those rules' findings on its own
+/// line or the line below it, when it gives a reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suppression {
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    pub at: Prov,
+}
+
+impl Suppression {
+    /// Every suppression comment in a file's text.
+    pub fn scan(file: &Arc<str>, text: &str, source: crate::SourceKind) -> Vec<Suppression> {
+        const MARK: &str = "eksdoctor:ignore";
+        let mut out = Vec::new();
+        if !text.contains(MARK) {
+            return out;
+        }
+        for (i, line) in text.lines().enumerate() {
+            let Some(pos) = line.find(MARK) else { continue };
+            // Only inside a comment: `#` or `//` before the marker.
+            let before = &line[..pos];
+            if !(before.contains('#') || before.contains("//")) {
+                continue;
+            }
+            let rest = &line[pos + MARK.len()..];
+            let (ids, reason) = match rest.split_once("--") {
+                Some((ids, r)) => (ids, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
+                None => (rest, None),
+            };
+            let rules: Vec<String> = ids
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            out.push(Suppression {
+                rules,
+                reason,
+                at: Prov::new(file, i as u32 + 1, source),
+            });
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

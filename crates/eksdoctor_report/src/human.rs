@@ -41,6 +41,24 @@ pub fn render(r: &ScanReport) -> String {
         let _ = writeln!(out, "        {}", f.message);
         let _ = writeln!(out, "        {dim}fix: {}{dim:#}", f.fix);
     }
+    if !r.suppressed.is_empty() {
+        let _ = writeln!(out, "\n{bold}Suppressed{bold:#}");
+        for s in r.suppressed {
+            let f = &s.finding;
+            let _ = writeln!(
+                out,
+                "  {}:{}  {}  {dim}({}){dim:#}",
+                f.location.file, f.location.line, f.rule, s.reason
+            );
+        }
+    }
+    if !r.baselined.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{dim}{} finding(s) already in the baseline are not shown{dim:#}",
+            r.baselined.len()
+        );
+    }
     if r.show_unknown && (!r.unknowns.is_empty() || !r.notes.is_empty()) {
         let _ = writeln!(out, "\n{bold}Not decided{bold:#}");
         for u in r.unknowns {

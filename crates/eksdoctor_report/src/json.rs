@@ -17,9 +17,20 @@ pub fn render(r: &ScanReport) -> String {
             "by_severity": by_sev,
             "files_scanned": r.files_scanned,
             "errors": r.errors.len(),
+            "suppressed": r.suppressed.len(),
+            "baselined": r.baselined.len(),
         },
         "errors": r.errors,
     });
+    {
+        let obj = out.as_object_mut().expect("object");
+        if !r.suppressed.is_empty() {
+            obj.insert("suppressed".into(), json!(r.suppressed));
+        }
+        if !r.baselined.is_empty() {
+            obj.insert("baselined".into(), json!(r.baselined));
+        }
+    }
     if r.show_unknown {
         let obj = out.as_object_mut().expect("object");
         obj.insert("unknowns".into(), json!(r.unknowns));

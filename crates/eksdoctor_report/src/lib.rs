@@ -2,18 +2,29 @@
 
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
-use eksdoctor_findings::{Finding, Severity, Unknown};
+use eksdoctor_findings::{Finding, RuleMeta, Severity, Suppressed, Unknown};
 use eksdoctor_inventory::{InputError, Note};
 
 /// Everything a scan produced, ready to render.
 pub struct ScanReport<'a> {
+    /// Findings that count (not suppressed, not in the baseline).
     pub findings: &'a [Finding],
     pub unknowns: &'a [Unknown],
     pub errors: &'a [InputError],
     pub notes: &'a [Note],
+    /// Findings silenced by an inline suppression with a reason.
+    pub suppressed: &'a [Suppressed],
+    /// Findings already in the `--baseline` file.
+    pub baselined: &'a [Finding],
+    /// Every rule, for formats that describe them (SARIF, JUnit).
+    pub rules: &'a [&'static RuleMeta],
     pub files_scanned: usize,
     pub show_unknown: bool,
+    pub tool_version: &'a str,
 }
 
 impl ScanReport<'_> {

@@ -6,7 +6,7 @@ mod helpers;
 pub mod registry;
 mod rules;
 
-pub use registry::{find_rule, rules_markdown, Rule, RULES};
+pub use registry::{example, find_rule, rules_markdown, Rule, RULES};
 
 use chrono::NaiveDate;
 use eksdoctor_findings::Sink;
@@ -38,6 +38,35 @@ impl Settings {
             calendar: eksdoctor_knowledge::calendar().clone(),
         }
     }
+}
+
+/// Move findings an inline suppression with a reason covers (same file, the comment on the
+/// finding's line or the line above) to `sink.suppressed`.
+fn apply_suppressions(inv: &Inventory, sink: &mut Sink) {
+    if inv.suppressions.is_empty() {
+        return;
+    }
+    let mut kept = Vec::with_capacity(sink.findings.len());
+    for f in std::mem::take(&mut sink.findings) {
+        let hit = inv.suppressions.iter().find(|s| {
+            s.reason.is_some()
+                && s.at.file == f.location.file
+                && (s.at.line == f.location.line || s.at.line + 1 == f.location.line)
+                && s.rules.iter().any(|r| r == f.rule)
+        });
+        match hit {
+            Some(s) => sink.suppressed.push(eksdoctor_findings::Suppressed {
+                reason: s.reason.clone().unwrap_or_default(),
+                suppressed_at: eksdoctor_findings::Location {
+                    file: s.at.file.clone(),
+                    line: s.at.line,
+                },
+                finding: f,
+            }),
+            None => kept.push(f),
+        }
+    }
+    sink.findings = kept;
 }
 
 /// Short-lived and Fargate pods of a cluster's manifests, for `plan subnets`: (CronJob runs per
@@ -86,6 +115,7 @@ pub fn run(inv: &Inventory, settings: &Settings) -> Sink {
         .sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
     sink.findings
         .dedup_by(|a, b| a.location == b.location && a.rule == b.rule && a.message == b.message);
+    apply_suppressions(inv, &mut sink);
     sink.unknowns
         .sort_by(|a, b| (&a.location, a.rule).cmp(&(&b.location, b.rule)));
     sink

@@ -58,7 +58,18 @@ rules![
     fargate_public_subnet,
     hpa_without_metrics_server,
     cronjob_ip_churn,
+    suppression_without_reason,
 ];
+
+include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+
+/// An example input the rule fires on (its first positive fixture): file name and content.
+pub fn example(id: &str) -> Option<(&'static str, &'static str)> {
+    EXAMPLES
+        .iter()
+        .find(|(r, _, _)| *r == id)
+        .map(|(_, f, c)| (*f, *c))
+}
 
 pub fn find_rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.meta.id == id)

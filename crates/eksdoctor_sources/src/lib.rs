@@ -161,6 +161,7 @@ fn load_one(input: &Input) -> Inventory {
 /// Read one file's text: every YAML/JSON document goes to the source it belongs to.
 pub fn read_text(name: &Arc<str>, text: &str, named: bool, inv: &mut Inventory) {
     let (docs, err) = yaml::parse(text);
+    let suppressions = eksdoctor_inventory::Suppression::scan(name, text, SourceKind::K8s);
     let mut kind: Option<SourceKind> = None;
     let mut ctx_k8s = FileCtx::new(name, SourceKind::K8s);
     let mut ctx_eksctl = FileCtx::new(name, SourceKind::Eksctl);
@@ -204,6 +205,13 @@ pub fn read_text(name: &Arc<str>, text: &str, named: bool, inv: &mut Inventory) 
     }
     inv.errors.append(&mut ctx_eksctl.errors);
     inv.errors.append(&mut ctx_k8s.errors);
+    if kind.is_some() {
+        inv.suppressions
+            .extend(suppressions.into_iter().map(|mut s| {
+                s.at.source = kind.expect("checked");
+                s
+            }));
+    }
     inv.files.push(ScannedFile {
         file: name.clone(),
         source: kind,
@@ -225,6 +233,7 @@ pub(crate) fn merge(into: &mut Inventory, mut from: Inventory) {
     into.pod_identity_associations
         .append(&mut from.pod_identity_associations);
     into.identity_providers.append(&mut from.identity_providers);
+    into.suppressions.append(&mut from.suppressions);
     let k = &mut into.k8s;
     let f = &mut from.k8s;
     k.objects.append(&mut f.objects);

@@ -86,6 +86,7 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
                 });
             }
             part.errors.extend(root.errors.iter().cloned());
+            part.suppressions.extend(root.suppressions.iter().cloned());
             for (f, why) in &root.skipped {
                 part.notes.push(Note {
                     at: eksdoctor_inventory::Prov::new(f, 1, SourceKind::Tf),
@@ -105,6 +106,7 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
     for o in outs {
         crate::merge(&mut inv, o);
     }
+    inv.suppressions.extend(loader.suppressions());
     // Files of the modules the roots called.
     for f in loader.files() {
         if !inv.files.iter().any(|x| x.file == f) {

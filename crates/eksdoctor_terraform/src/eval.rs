@@ -41,6 +41,15 @@ impl Loader {
         def
     }
 
+    /// Inline suppressions in every module parsed so far.
+    pub fn suppressions(&self) -> Vec<eksdoctor_inventory::Suppression> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .values()
+            .flat_map(|d| d.suppressions.iter().cloned())
+            .collect()
+    }
+
     /// Files of every module parsed so far.
     pub fn files(&self) -> Vec<Arc<str>> {
         let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());

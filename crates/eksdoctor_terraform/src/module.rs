@@ -99,8 +99,10 @@ pub struct ModuleDef {
     /// `.tfvars` files found in the directory (`terraform.tfvars`, `*.auto.tfvars`), in load order.
     pub tfvars: Vec<(Arc<SrcFile>, Body)>,
     pub errors: Vec<InputError>,
-    /// Files Terraform reads that this version skips (`.tf.json`), with why.
+    /// Files Terraform reads that this version skips, with why.
     pub skipped: Vec<(Arc<str>, String)>,
+    /// Inline suppressions in the module's `.tf` files.
+    pub suppressions: Vec<eksdoctor_inventory::Suppression>,
 }
 
 impl ModuleDef {
@@ -186,6 +188,12 @@ pub fn load_dir(dir: &Path, files: &[PathBuf]) -> ModuleDef {
                 continue;
             }
         };
+        m.suppressions
+            .extend(eksdoctor_inventory::Suppression::scan(
+                &name,
+                &text,
+                SourceKind::Tf,
+            ));
         match parse_hcl(name, &text) {
             Ok((src, body)) => add_body(&mut m, &src, body),
             Err(e) => m.errors.push(e),

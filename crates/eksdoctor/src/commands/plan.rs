@@ -1,6 +1,6 @@
 //! `eksdoctor plan subnets`: IP demand per AZ against subnet capacity, with every assumption.
 
-use crate::args::{CniModeArg, Format, PlanSubnetsArgs};
+use crate::args::{CniModeArg, PlanFormat as Format, PlanSubnetsArgs};
 use crate::commands::scan::load_paths;
 use anyhow::{anyhow, bail, Result};
 use eksdoctor_calc::ipdemand::{usable, Cni, CniMode};

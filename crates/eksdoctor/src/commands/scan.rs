@@ -99,22 +99,52 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     let files_scanned = inv.files.iter().filter(|f| f.source.is_some()).count();
     let sink = eksdoctor_rules::run(&inv, &settings);
     phase("rules", &mut since);
+
+    // Baseline: findings already recorded do not count.
+    let (findings, baselined) = match &a.baseline {
+        Some(path) => {
+            let known = read_baseline(path)?;
+            sink.findings
+                .iter()
+                .cloned()
+                .partition(|f| !known.contains(&f.fingerprint()))
+        }
+        None => (sink.findings.clone(), Vec::new()),
+    };
+    if let Some(path) = &a.write_baseline {
+        write_baseline(path, &sink.findings)?;
+    }
+    let rules: Vec<&'static eksdoctor_findings::RuleMeta> =
+        eksdoctor_rules::RULES.iter().map(|r| r.meta).collect();
     let report = ScanReport {
-        findings: &sink.findings,
+        findings: &findings,
         unknowns: &sink.unknowns,
         errors: &inv.errors,
         notes: &inv.notes,
+        suppressed: &sink.suppressed,
+        baselined: &baselined,
+        rules: &rules,
         files_scanned,
         show_unknown: a.show_unknown,
+        tool_version: env!("CARGO_PKG_VERSION"),
     };
     let text = match a.format {
         Format::Json => eksdoctor_report::json::render(&report),
         Format::Human => eksdoctor_report::human::render(&report),
+        Format::Sarif => eksdoctor_report::sarif::render(&report),
+        Format::Junit => eksdoctor_report::junit::render(&report),
+        Format::Markdown => eksdoctor_report::markdown::render(&report),
     };
-    let mut out = anstream::stdout();
-    out.write_all(text.as_bytes())
-        .context("writing the report")?;
-    out.flush().context("writing the report")?;
+    match &a.output {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .with_context(|| format!("--output {}: cannot write", path.display()))?,
+        None => {
+            let mut out = anstream::stdout();
+            out.write_all(text.as_bytes())
+                .context("writing the report")?;
+            out.flush().context("writing the report")?;
+        }
+    }
     phase("report", &mut since);
 
     if files_scanned == 0 && inv.errors.is_empty() {
@@ -130,6 +160,39 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     if !inv.errors.is_empty() {
         return Ok(2);
     }
-    let failing = fail_on.is_some_and(|t| sink.findings.iter().any(|f| f.severity >= t));
+    let failing = fail_on.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     Ok(u8::from(failing))
+}
+
+/// A baseline file: `{"version": 1, "findings": [{"fingerprint", "rule", "file", "resource"}]}`.
+fn read_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<String>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--baseline {}: cannot read", path.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| anyhow!("--baseline {}: not a baseline file: {e}", path.display()))?;
+    let list = v["findings"]
+        .as_array()
+        .ok_or_else(|| anyhow!("--baseline {}: no `findings` list", path.display()))?;
+    Ok(list
+        .iter()
+        .filter_map(|f| f["fingerprint"].as_str().map(str::to_string))
+        .collect())
+}
+
+fn write_baseline(path: &std::path::Path, findings: &[eksdoctor_findings::Finding]) -> Result<()> {
+    let list: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "fingerprint": f.fingerprint(),
+                "rule": f.rule,
+                "file": f.location.file,
+                "resource": f.resource,
+            })
+        })
+        .collect();
+    let text =
+        serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "findings": list }))?;
+    std::fs::write(path, text + "\n")
+        .with_context(|| format!("--write-baseline {}: cannot write", path.display()))
 }

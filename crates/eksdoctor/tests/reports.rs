@@ -1,0 +1,340 @@
+//! Report formats, baselines and inline suppressions, end to end.
+
+use assert_cmd::Command;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn eksdoctor() -> Command {
+    let mut c = Command::cargo_bin("eksdoctor").unwrap();
+    c.current_dir(root()).env("NO_COLOR", "1");
+    c
+}
+
+fn scan_out(args: &[&str]) -> (i32, String) {
+    let out = eksdoctor()
+        .arg("scan")
+        .args(args)
+        .args(["--as-of", "2026-11-22"])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let (code, text) = scan_out(&["examples/demo", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    // The same findings as the JSON report, with levels, fingerprints and locations.
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 21);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+        assert!(
+            r["partialFingerprints"]["eksdoctor/v1"]
+                .as_str()
+                .unwrap()
+                .len()
+                == 16
+        );
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(loc["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("examples/demo/"));
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+    }
+    let high = results.iter().filter(|r| r["level"] == "error").count();
+    assert_eq!(high, 13, "critical and high map to error");
+    for r in rules {
+        let sev: f64 = r["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&sev));
+        assert!(!r["shortDescription"]["text"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn junit_parses_and_counts_match() {
+    let (_, json) = scan_out(&["examples/demo", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let failing: BTreeSet<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let rules_with_findings: BTreeSet<&str> = failing.iter().map(|(r, _)| r.as_str()).collect();
+    let (code, xml) = scan_out(&["examples/demo", "--format", "junit"]);
+    assert_eq!(code, 1);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    let failures = cases
+        .iter()
+        .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+        .count();
+    assert_eq!(failures, failing.len());
+    assert_eq!(
+        suite
+            .attribute("failures")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap(),
+        failures
+    );
+    assert_eq!(
+        suite.attribute("tests").unwrap().parse::<usize>().unwrap(),
+        cases.len()
+    );
+    let rules_total = eksdoctor_rule_count();
+    assert_eq!(
+        cases.len(),
+        failing.len() + rules_total - rules_with_findings.len()
+    );
+}
+
+fn eksdoctor_rule_count() -> usize {
+    let out = eksdoctor()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v.as_array().unwrap().len()
+}
+
+#[test]
+fn markdown_lists_every_finding() {
+    let (_, md) = scan_out(&["examples/demo", "--format", "markdown"]);
+    assert!(md.starts_with("## eksdoctor"));
+    assert!(
+        md.contains("**21 finding(s)** (13 high, 5 medium, 3 low)"),
+        "{md}"
+    );
+    let rows = md
+        .lines()
+        .filter(|l| l.starts_with("| high") || l.starts_with("| medium") || l.starts_with("| low"))
+        .count();
+    assert_eq!(rows, 21);
+}
+
+#[test]
+fn output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.sarif");
+    let (code, stdout) = scan_out(&[
+        "examples/demo",
+        "--format",
+        "sarif",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn baseline_only_new_findings_fail_and_fingerprints_survive_line_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    copy_dir(&root().join("examples/demo"), &demo);
+    let base = dir.path().join("baseline.json");
+    let d = demo.to_str().unwrap();
+    let b = base.to_str().unwrap();
+    let (code, _) = scan_out(&[d, "--write-baseline", b, "--format", "json"]);
+    assert_eq!(code, 1);
+    // Everything is in the baseline: nothing fails.
+    let (code, json) = scan_out(&[d, "--baseline", b, "--format", "json"]);
+    assert_eq!(code, 0, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["summary"]["findings"], 0);
+    assert_eq!(v["summary"]["baselined"], 21);
+    // Lines move (comments inserted on top): still known.
+    let storage = demo.join("manifests/storage.yaml");
+    let text = std::fs::read_to_string(&storage).unwrap();
+    std::fs::write(&storage, format!("# moved\n# down\n{text}")).unwrap();
+    let (code, _) = scan_out(&[d, "--baseline", b, "--format", "json"]);
+    assert_eq!(code, 0);
+    // A new problem is new.
+    std::fs::write(
+        demo.join("manifests/new.yaml"),
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: { name: old }\nprovisioner: kubernetes.io/aws-ebs\nvolumeBindingMode: WaitForFirstConsumer\n",
+    )
+    .unwrap();
+    let (code, json) = scan_out(&[d, "--baseline", b, "--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["in-tree-ebs-provisioner"]);
+}
+
+#[test]
+fn inline_suppressions_need_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("sc.yaml");
+    std::fs::write(
+        &f,
+        "# eksdoctor:ignore storageclass-immediate-binding -- single-AZ test cluster\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: { name: gp3 }\nprovisioner: ebs.csi.aws.com\nvolumeBindingMode: Immediate\n",
+    )
+    .unwrap();
+    let p = f.to_str().unwrap();
+    let (code, json) = scan_out(&[p, "--format", "json", "--fail-on", "low"]);
+    assert_eq!(code, 0, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["summary"]["findings"], 0);
+    assert_eq!(v["suppressed"][0]["rule"], "storageclass-immediate-binding");
+    assert_eq!(v["suppressed"][0]["reason"], "single-AZ test cluster");
+    assert_eq!(v["suppressed"][0]["suppressed_at"]["line"], 1);
+    // The human report lists it; SARIF carries the justification.
+    let (_, human) = scan_out(&[p]);
+    assert!(
+        human.contains("Suppressed") && human.contains("single-AZ test cluster"),
+        "{human}"
+    );
+    let (_, sarif) = scan_out(&[p, "--format", "sarif"]);
+    let s: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(
+        s["runs"][0]["results"][0]["suppressions"][0]["justification"],
+        "single-AZ test cluster"
+    );
+    // Without a reason: not applied, and a finding of its own.
+    std::fs::write(
+        &f,
+        std::fs::read_to_string(&f)
+            .unwrap()
+            .replace(" -- single-AZ test cluster", ""),
+    )
+    .unwrap();
+    let (code, json) = scan_out(&[p, "--format", "json", "--fail-on", "low"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let got: Vec<(String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("suppression-without-reason".to_string(), 1),
+            ("storageclass-immediate-binding".to_string(), 2)
+        ]
+    );
+}
+
+#[test]
+fn rules_explain_completions_and_man() {
+    let out = eksdoctor()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"subnet-too-small") && ids.contains(&"suppression-without-reason"));
+    // The Markdown form is the rule reference in docs/ (kept from drifting by a test).
+    let out = eksdoctor()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let docs = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), docs);
+    let out = eksdoctor()
+        .args(["explain", "ip-exhaustion-risk"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for part in [
+        "Why it matters",
+        "How to fix",
+        "When it stays silent",
+        "Example (pos-tf)",
+        "cidrsubnet",
+        "References",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    let out = eksdoctor()
+        .args(["explain", "subnet-to-small"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `subnet-too-small`"));
+    for shell in ["bash", "zsh", "fish"] {
+        let out = eksdoctor().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("max-pods"));
+    }
+    let out = eksdoctor().arg("man").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(".ie"));
+}
