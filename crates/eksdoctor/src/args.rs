@@ -134,9 +134,10 @@ pub struct PlanSubnetsArgs {
     /// CronJob/Job runs per minute across the cluster.
     #[arg(long, value_name = "RATE", default_value_t = 0.0)]
     pub cronjobs: f64,
-    /// Seconds each job run holds its address (before the CNI's 30 s cooldown).
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub job_seconds: u64,
+    /// Seconds each job run holds its address, before the CNI's 30 s cooldown (default 60, or the
+    /// configuration's `ip_model.job_seconds`).
+    #[arg(long, value_name = "SECONDS")]
+    pub job_seconds: Option<u64>,
     #[arg(long, value_name = "N")]
     pub fargate_pods: Option<u64>,
     /// Internal load balancers in the node subnets.
@@ -144,9 +145,13 @@ pub struct PlanSubnetsArgs {
     pub load_balancers: u64,
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub interface_endpoints: u64,
-    /// Headroom on top of the projected peak, in percent.
-    #[arg(long, value_name = "PCT", default_value_t = 100)]
-    pub headroom: u64,
+    /// Headroom on top of the projected peak, in percent (default 100, or the configuration's
+    /// `ip_model.headroom_pct`).
+    #[arg(long, value_name = "PCT")]
+    pub headroom: Option<u64>,
+    /// Configuration file (default: `.eksdoctor.toml` in the first path's directory or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Prefix length of the public subnets in the layout.
     #[arg(long, value_name = "LEN", default_value_t = 24)]
     pub public_prefix: u8,
@@ -237,6 +242,10 @@ pub struct ScanArgs {
     /// Also list what rules could not decide, and why.
     #[arg(long)]
     pub show_unknown: bool,
+
+    /// Configuration file (default: `.eksdoctor.toml` in the first path's directory or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod commands;
+mod config;
 
 use clap::Parser;
 use std::process::ExitCode;

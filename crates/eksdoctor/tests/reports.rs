@@ -338,3 +338,115 @@ fn rules_explain_completions_and_man() {
     let out = eksdoctor().arg("man").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with(".ie"));
 }
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn config_file_rules_thresholds_excludes_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    copy_dir(&root().join("examples/demo"), &demo);
+    let d = demo.to_str().unwrap();
+    // Found upward from the scanned path.
+    write(
+        &dir.path().join(".eksdoctor.toml"),
+        r#"
+[rules]
+disable = ["cronjob-ip-churn"]
+severity = { "ebs-volume-az-bound" = "low" }
+
+[thresholds]
+min_subnet_prefix = 24
+
+[paths]
+exclude = ["**/aws-auth.yaml"]
+"#,
+    );
+    let (_, json) = scan_out(&[d, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    let rules: Vec<&str> = f.iter().map(|x| x["rule"].as_str().unwrap()).collect();
+    assert!(!rules.contains(&"cronjob-ip-churn"), "disabled");
+    assert!(
+        !rules.contains(&"subnet-too-small"),
+        "a /24 meets a /24 threshold"
+    );
+    assert!(
+        !rules.contains(&"aws-auth-user-system-masters"),
+        "excluded file"
+    );
+    let ebs = f
+        .iter()
+        .find(|x| x["rule"] == "ebs-volume-az-bound")
+        .unwrap();
+    assert_eq!(ebs["severity"], "low");
+    // Unknown keys and rule ids are errors naming them (exit 2).
+    let cfg = dir.path().join("bad.toml");
+    write(&cfg, "[thresholds]\nmin_subnet_prefixx = 22\n");
+    let out = eksdoctor()
+        .args(["scan", d, "--config", cfg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("min_subnet_prefixx"),
+        "{err}"
+    );
+    write(&cfg, "[rules]\ndisable = [\"subnet-to-small\"]\n");
+    let out = eksdoctor()
+        .args(["scan", d, "--config", cfg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule `subnet-to-small`"));
+}
+
+#[test]
+fn config_maps_manifests_to_clusters() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = |name: &str, v: &str| {
+        format!("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {{ name: {name}, region: eu-west-1, version: \"{v}\" }}\n")
+    };
+    write(
+        &dir.path().join("clusters/old.yaml"),
+        &cluster("old", "1.31"),
+    );
+    write(
+        &dir.path().join("clusters/new.yaml"),
+        &cluster("new", "1.33"),
+    );
+    // flowcontrol v1beta3 was removed in 1.32: broken on `new`, still served on `old`.
+    write(
+        &dir.path().join("apps/flow.yaml"),
+        "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata: { name: f }\nspec: {}\n",
+    );
+    let d = dir.path().to_str().unwrap();
+    let deprecated = |args: &[&str]| -> Vec<String> {
+        let mut all = vec![d, "--format", "json", "--fail-on", "never"];
+        all.extend_from_slice(args);
+        let (_, json) = scan_out(&all);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "deprecated-api")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Two clusters, neither beside the manifest: judged against the oldest version EKS still
+    // offers on 2026-11-22 (1.31), where v1beta3 still exists.
+    assert!(deprecated(&[]).is_empty());
+    let cfg = dir.path().join("map.toml");
+    write(
+        &cfg,
+        "[[clusters]]\ncluster = \"new\"\npaths = [\"apps/**\"]\n",
+    );
+    let found = deprecated(&["--config", cfg.to_str().unwrap()]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("cluster `new` runs 1.33"), "{}", found[0]);
+}

@@ -37,6 +37,10 @@ pub struct Inventory {
     /// Lookup tables, built on the first query (after the sources have filled the inventory).
     #[serde(skip)]
     index: std::sync::OnceLock<Index>,
+    /// Files matching a pattern belong to the named cluster (configuration `[[clusters]]`);
+    /// consulted before the directory layout.
+    #[serde(skip)]
+    pub cluster_mapping: Vec<(globset::GlobMatcher, String)>,
 }
 
 /// Positions of objects by the names other objects use for them, so that joins are lookups.
@@ -97,6 +101,19 @@ impl Inventory {
     /// (`envs/prod/cluster.yaml` owns `envs/prod/apps/*.yaml`) when exactly one is defined there.
     /// `None` when that does not decide it.
     pub fn cluster_for(&self, at: &Prov) -> Option<&Cluster> {
+        let mapped = if self.cluster_mapping.is_empty() {
+            None
+        } else {
+            let abs = std::path::absolute(&*at.file).unwrap_or_else(|_| (&*at.file).into());
+            self.cluster_mapping.iter().find(|(m, _)| m.is_match(&abs))
+        };
+        if let Some((_, name)) = mapped {
+            return self.clusters.iter().find(|c| {
+                c.name.known() == Some(name)
+                    || &c.id == name
+                    || crate::strip_namespaces(&c.id) == *name
+            });
+        }
         if let Some(c) = self.sole_cluster() {
             return Some(c);
         }

@@ -26,6 +26,12 @@ pub struct Settings {
     pub eos_warning_days: i64,
     /// The EKS version calendar (embedded, or `--calendar FILE`).
     pub calendar: Calendar,
+    /// `cronjob-ip-churn` fires for CronJobs that run at least every this many minutes.
+    pub cronjob_interval_minutes: u32,
+    /// Rules not run (configuration `[rules] disable`).
+    pub disabled: std::collections::BTreeSet<String>,
+    /// Severities set by the configuration (`[rules.severity]`).
+    pub severity: std::collections::BTreeMap<String, eksdoctor_findings::Severity>,
 }
 
 impl Settings {
@@ -36,6 +42,9 @@ impl Settings {
             min_subnet_prefix: 21,
             eos_warning_days: 90,
             calendar: eksdoctor_knowledge::calendar().clone(),
+            cronjob_interval_minutes: 1,
+            disabled: Default::default(),
+            severity: Default::default(),
         }
     }
 }
@@ -100,7 +109,15 @@ pub fn run(inv: &Inventory, settings: &Settings) -> Sink {
     let ctx = Ctx { inv, settings };
     let mut sink = Sink::default();
     for rule in RULES {
+        if settings.disabled.contains(rule.meta.id) {
+            continue;
+        }
         (rule.check)(&ctx, &mut sink);
+    }
+    for f in sink.findings.iter_mut() {
+        if let Some(s) = settings.severity.get(f.rule) {
+            f.severity = *s;
+        }
     }
     // Identifiers from Terraform carry their root module as a namespace; users know them by
     // their address, and the location already names the file.

@@ -10,16 +10,26 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
+    let cfg = crate::config::load(a.config.as_deref(), &a.paths)?.map(|(_, c)| c);
+    let model = cfg.as_ref().map(|c| &c.ip_model);
+    let headroom = a
+        .headroom
+        .or(model.and_then(|m| m.headroom_pct))
+        .unwrap_or(100);
+    let job_seconds = a
+        .job_seconds
+        .or(model.and_then(|m| m.job_seconds))
+        .unwrap_or(60);
     let mut input = PlanInput {
         azs: Vec::new(),
         node_groups: Vec::new(),
         cni: Cni::default(),
         job_runs_per_minute: a.cronjobs,
-        job_seconds: a.job_seconds,
+        job_seconds,
         fargate_pods: 0,
         load_balancers: a.load_balancers,
         interface_endpoints: a.interface_endpoints,
-        headroom_pct: a.headroom,
+        headroom_pct: headroom,
         vpc_cidr: None,
         existing: BTreeMap::new(),
         public_prefix: a.public_prefix,

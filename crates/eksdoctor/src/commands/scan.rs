@@ -86,12 +86,62 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).map(|_| s)
     });
-    let tf = eksdoctor_sources::TfOptions {
-        var_files: a.var_files.clone(),
-        vars: a.vars.clone(),
-    };
+    // Configuration: thresholds, rules, excludes, cluster mapping, Terraform variables.
+    let config = crate::config::load(a.config.as_deref(), &paths)?;
+    let mut tf = eksdoctor_sources::TfOptions::default();
+    let mut inputs = inputs;
+    let mut mapping = Vec::new();
+    if let Some((cfg_file, cfg)) = &config {
+        let base = cfg_file.parent().unwrap_or(std::path::Path::new("."));
+        let t = &cfg.thresholds;
+        if let Some(v) = t.min_subnet_prefix {
+            settings.min_subnet_prefix = v;
+        }
+        if let Some(v) = t.eos_warning_days {
+            settings.eos_warning_days = v;
+        }
+        if let Some(v) = t.cronjob_interval_minutes {
+            settings.cronjob_interval_minutes = v;
+        }
+        settings.disabled = cfg.rules.disable.iter().cloned().collect();
+        for (id, sev) in &cfg.rules.severity {
+            settings
+                .severity
+                .insert(id.clone(), sev.parse().map_err(|e: String| anyhow!(e))?);
+        }
+        tf.var_files = cfg.terraform.var_files.clone();
+        tf.vars = cfg
+            .terraform
+            .vars
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let excludes: Vec<globset::GlobMatcher> = cfg
+            .paths
+            .exclude
+            .iter()
+            .map(|p| crate::config::matcher(base, p))
+            .collect();
+        if !excludes.is_empty() {
+            inputs.retain(|i| match i {
+                eksdoctor_sources::Input::Walked(p) | eksdoctor_sources::Input::Named(p) => {
+                    let abs = crate::config::absolute(p);
+                    !excludes.iter().any(|m| m.is_match(&abs))
+                }
+                eksdoctor_sources::Input::Stdin(_) => true,
+            });
+        }
+        for c in &cfg.clusters {
+            for p in &c.paths {
+                mapping.push((crate::config::matcher(base, p), c.cluster.clone()));
+            }
+        }
+    }
+    tf.var_files.extend(a.var_files.iter().cloned());
+    tf.vars.extend(a.vars.iter().cloned());
     phase("discover", &mut since);
     let mut inv = eksdoctor_sources::load(&inputs, &tf);
+    inv.cluster_mapping = mapping;
     phase("load", &mut since);
     path_errors.append(&mut inv.errors);
     inv.errors = path_errors;

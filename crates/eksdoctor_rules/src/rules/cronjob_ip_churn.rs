@@ -44,14 +44,27 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some((schedule, at)) = &w.schedule else {
             continue;
         };
-        if every_minute(schedule) {
+        let threshold = ctx.settings.cronjob_interval_minutes.max(1) as f64;
+        let often = match crate::helpers::cron_runs_per_minute(schedule) {
+            // Every `threshold` minutes or more often (the configuration's interval; 1 by default).
+            Some(rate) => {
+                rate >= 1.0 / threshold - 1e-9 && (threshold > 1.0 || every_minute(schedule))
+            }
+            None => every_minute(schedule),
+        };
+        if often {
             sink.finding(
                 &META,
                 at,
                 w.obj.display(),
                 format!(
-                    "{} runs every minute (`{schedule}`): each run takes a new pod IP that the VPC CNI keeps for 30 s after the pod ends",
-                    w.obj.display()
+                    "{} runs {} (`{schedule}`): each run takes a new pod IP that the VPC CNI keeps for 30 s after the pod ends",
+                    w.obj.display(),
+                    if threshold > 1.0 {
+                        format!("at least every {threshold} minutes")
+                    } else {
+                        "every minute".to_string()
+                    }
                 ),
             );
         }

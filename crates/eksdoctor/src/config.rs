@@ -1,0 +1,175 @@
+//! `.eksdoctor.toml`: found upward from the first scanned path, or given with `--config`.
+//! Unknown keys, rule ids and severities are errors that name them.
+
+use anyhow::{anyhow, bail, Context, Result};
+use eksdoctor_findings::Severity;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = ".eksdoctor.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub rules: RulesConfig,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    #[serde(default)]
+    pub ip_model: IpModel,
+    #[serde(default)]
+    pub paths: Paths,
+    /// Which files' Kubernetes objects belong to which cluster.
+    #[serde(default)]
+    pub clusters: Vec<ClusterFiles>,
+    #[serde(default)]
+    pub terraform: Terraform,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Rules not run.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Rule id → severity (low, medium, high, critical).
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Smallest acceptable node/pod subnet prefix length (`subnet-too-small`; default 21).
+    pub min_subnet_prefix: Option<u8>,
+    /// Days before the end of standard support to warn (`version-out-of-standard-support`; 90).
+    pub eos_warning_days: Option<i64>,
+    /// `cronjob-ip-churn` fires for CronJobs running at least every this many minutes (1).
+    pub cronjob_interval_minutes: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IpModel {
+    /// `plan subnets`: headroom in percent (100).
+    pub headroom_pct: Option<u64>,
+    /// `plan subnets`: seconds a job run holds its address (60).
+    pub job_seconds: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paths {
+    /// Glob patterns of files not to scan (`**/examples/**`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterFiles {
+    /// The cluster's name (or address, for Terraform).
+    pub cluster: String,
+    /// Glob patterns of the files whose Kubernetes objects run on it.
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Terraform {
+    #[serde(default)]
+    pub var_files: Vec<PathBuf>,
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+}
+
+/// The configuration for a scan: `--config FILE`, else `.eksdoctor.toml` in the first scanned
+/// path's directory or above it, else none.
+pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Option<(PathBuf, Config)>> {
+    let file = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => find(
+            paths
+                .first()
+                .map(PathBuf::as_path)
+                .unwrap_or(Path::new(".")),
+        ),
+    };
+    let Some(file) = file else { return Ok(None) };
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("{}: cannot read", file.display()))?;
+    let cfg: Config = toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    validate(&cfg).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    Ok(Some((file, cfg)))
+}
+
+fn find(start: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(start).ok()?;
+    let mut dir = if abs.is_file() {
+        abs.parent()?.to_path_buf()
+    } else {
+        abs
+    };
+    loop {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = dir.parent()?.to_path_buf();
+    }
+}
+
+fn validate(cfg: &Config) -> Result<()> {
+    let known = |id: &str| eksdoctor_rules::find_rule(id).is_some();
+    for id in cfg.rules.disable.iter().chain(cfg.rules.severity.keys()) {
+        if !known(id) {
+            bail!("unknown rule `{id}` (`eksdoctor rules` lists them)");
+        }
+    }
+    for (id, s) in &cfg.rules.severity {
+        s.parse::<Severity>()
+            .map_err(|e| anyhow!("rules.severity.{id}: {e}"))?;
+    }
+    for p in cfg
+        .paths
+        .exclude
+        .iter()
+        .chain(cfg.clusters.iter().flat_map(|c| c.paths.iter()))
+    {
+        globset::Glob::new(p).map_err(|e| anyhow!("pattern `{p}`: {e}"))?;
+    }
+    if let Some(p) = cfg.thresholds.min_subnet_prefix {
+        if !(16..=28).contains(&p) {
+            bail!("thresholds.min_subnet_prefix must be between 16 and 28, got {p}");
+        }
+    }
+    Ok(())
+}
+
+/// A matcher for a glob pattern of the configuration file in `base` (its directory): patterns are
+/// relative to it; one without `/` matches file names anywhere below it. It matches absolute
+/// paths (see [`absolute`]).
+pub fn matcher(base: &Path, pattern: &str) -> globset::GlobMatcher {
+    let rel = if pattern.contains('/') || pattern.starts_with("**") {
+        pattern.to_string()
+    } else {
+        format!("**/{pattern}")
+    };
+    let p = if rel.starts_with('/') || rel.starts_with("**") {
+        rel
+    } else {
+        let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
+        format!("{}/{rel}", globset::escape(&base.display().to_string()))
+    };
+    globset::GlobBuilder::new(&p)
+        .literal_separator(false)
+        .build()
+        .expect("validated")
+        .compile_matcher()
+}
+
+/// A path made absolute (against the current directory), for matching configuration patterns.
+pub fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
