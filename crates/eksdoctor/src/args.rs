@@ -215,6 +215,8 @@ pub enum Format {
     Junit,
     /// Markdown for a pull-request comment.
     Markdown,
+    /// One self-contained HTML file with filters and charts.
+    Html,
 }
 
 #[derive(clap::Args, Debug)]

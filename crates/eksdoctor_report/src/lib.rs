@@ -1,5 +1,6 @@
 //! Reports: one module per format. Reports see findings and rule metadata, never rule internals.
 
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -25,6 +26,19 @@ pub struct ScanReport<'a> {
     pub files_scanned: usize,
     pub show_unknown: bool,
     pub tool_version: &'a str,
+    /// What the HTML report draws besides the findings.
+    pub context: Option<&'a ReportContext>,
+}
+
+/// Data for the HTML report's charts: the calendar, the clusters' versions and their IP capacity.
+#[derive(Debug, Default)]
+pub struct ReportContext {
+    pub as_of: Option<chrono::NaiveDate>,
+    pub calendar: Vec<eksdoctor_calc::versions::VersionRow>,
+    /// Cluster name and Kubernetes version (when known).
+    pub clusters: Vec<(String, Option<String>)>,
+    /// Per cluster: IP demand and capacity per AZ (and the smallest prefix that fits).
+    pub plans: Vec<(String, eksdoctor_calc::subnets::SubnetPlan)>,
 }
 
 impl ScanReport<'_> {

@@ -9,6 +9,41 @@ use ipnet::{IpNet, Ipv4Net};
 use std::collections::BTreeMap;
 use std::io::Write;
 
+/// A plan for each cluster of a scan whose node groups are all known (for the HTML report).
+pub fn plans(
+    inv: &eksdoctor_inventory::Inventory,
+) -> Vec<(String, eksdoctor_calc::subnets::SubnetPlan)> {
+    let mut out = Vec::new();
+    for c in &inv.clusters {
+        let mut input = PlanInput {
+            azs: Vec::new(),
+            node_groups: Vec::new(),
+            cni: Cni::default(),
+            job_runs_per_minute: 0.0,
+            job_seconds: 60,
+            fargate_pods: 0,
+            load_balancers: 0,
+            interface_endpoints: 0,
+            headroom_pct: 0,
+            vpc_cidr: None,
+            existing: BTreeMap::new(),
+            public_prefix: 24,
+        };
+        if cluster_input(inv, c, &mut input).is_err() || input.azs.is_empty() {
+            continue;
+        }
+        if let Ok(p) = plan(&input) {
+            let name = c
+                .name
+                .known()
+                .cloned()
+                .unwrap_or_else(|| eksdoctor_inventory::strip_namespaces(&c.id));
+            out.push((name, p));
+        }
+    }
+    out
+}
+
 pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
     let cfg = crate::config::load(a.config.as_deref(), &a.paths)?.map(|(_, c)| c);
     let model = cfg.as_ref().map(|c| &c.ip_model);
@@ -207,6 +242,16 @@ fn from_inventory(a: &PlanSubnetsArgs, input: &mut PlanInput) -> Result<()> {
         [] => bail!("no cluster in the scanned paths"),
         _ => bail!("several clusters in the scanned paths: scan one"),
     };
+    cluster_input(&inv, c, input)
+}
+
+/// What the inventory says about one cluster's IP demand: node groups, AZs, VPC CIDR, existing
+/// node subnets, CNI settings, CronJob runs and Fargate pods of its manifests.
+pub fn cluster_input(
+    inv: &eksdoctor_inventory::Inventory,
+    c: &eksdoctor_inventory::Cluster,
+    input: &mut PlanInput,
+) -> Result<()> {
     let s = &c.cni;
     if s.custom_networking.known() == Some(&true) {
         input.cni.mode = CniMode::CustomNetworking;
@@ -265,7 +310,7 @@ fn from_inventory(a: &PlanSubnetsArgs, input: &mut PlanInput) -> Result<()> {
     input.azs = azs;
     // Short-lived pods and Fargate pods from the manifests scanned with the cluster.
     let settings = eksdoctor_rules::Settings::new(chrono::Utc::now().date_naive());
-    let (runs, fargate) = eksdoctor_rules::pod_demand(&inv, &settings, &c.id);
+    let (runs, fargate) = eksdoctor_rules::pod_demand(inv, &settings, &c.id);
     input.job_runs_per_minute = input.job_runs_per_minute.max(runs);
     input.fargate_pods = fargate;
     if let Some(vpc) = c

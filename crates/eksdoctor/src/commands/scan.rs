@@ -166,6 +166,29 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     }
     let rules: Vec<&'static eksdoctor_findings::RuleMeta> =
         eksdoctor_rules::RULES.iter().map(|r| r.meta).collect();
+    // What the HTML report draws: the calendar, the clusters' versions, their IP capacity.
+    let context = if a.format == Format::Html {
+        Some(eksdoctor_report::ReportContext {
+            as_of: Some(as_of),
+            calendar: eksdoctor_calc::versions::table(&settings.calendar, as_of),
+            clusters: inv
+                .clusters
+                .iter()
+                .map(|c| {
+                    (
+                        c.name
+                            .known()
+                            .cloned()
+                            .unwrap_or_else(|| eksdoctor_inventory::strip_namespaces(&c.id)),
+                        c.version.known().cloned(),
+                    )
+                })
+                .collect(),
+            plans: crate::commands::plan::plans(&inv),
+        })
+    } else {
+        None
+    };
     let report = ScanReport {
         findings: &findings,
         unknowns: &sink.unknowns,
@@ -177,6 +200,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         files_scanned,
         show_unknown: a.show_unknown,
         tool_version: env!("CARGO_PKG_VERSION"),
+        context: context.as_ref(),
     };
     let text = match a.format {
         Format::Json => eksdoctor_report::json::render(&report),
@@ -184,6 +208,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         Format::Sarif => eksdoctor_report::sarif::render(&report),
         Format::Junit => eksdoctor_report::junit::render(&report),
         Format::Markdown => eksdoctor_report::markdown::render(&report),
+        Format::Html => eksdoctor_report::html::render(&report),
     };
     match &a.output {
         Some(path) => std::fs::write(path, text.as_bytes())
