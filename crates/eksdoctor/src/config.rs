@@ -30,6 +30,9 @@ pub struct Config {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RulesConfig {
+    /// When given, only these rules run.
+    #[serde(default)]
+    pub enable: Vec<String>,
     /// Rules not run.
     #[serde(default)]
     pub disable: Vec<String>,
@@ -122,7 +125,13 @@ fn find(start: &Path) -> Option<PathBuf> {
 
 fn validate(cfg: &Config) -> Result<()> {
     let known = |id: &str| eksdoctor_rules::find_rule(id).is_some();
-    for id in cfg.rules.disable.iter().chain(cfg.rules.severity.keys()) {
+    for id in cfg
+        .rules
+        .enable
+        .iter()
+        .chain(cfg.rules.disable.iter())
+        .chain(cfg.rules.severity.keys())
+    {
         if !known(id) {
             bail!("unknown rule `{id}` (`eksdoctor rules` lists them)");
         }

@@ -383,6 +383,24 @@ exclude = ["**/aws-auth.yaml"]
         .find(|x| x["rule"] == "ebs-volume-az-bound")
         .unwrap();
     assert_eq!(ebs["severity"], "low");
+    // `enable` runs only the rules it names.
+    let cfg_only = dir.path().join("only.toml");
+    write(&cfg_only, "[rules]\nenable = [\"single-az\"]\n");
+    let (_, json) = scan_out(&[
+        d,
+        "--format",
+        "json",
+        "--config",
+        cfg_only.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let only: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(only, vec!["single-az"]);
     // Unknown keys and rule ids are errors naming them (exit 2).
     let cfg = dir.path().join("bad.toml");
     write(&cfg, "[thresholds]\nmin_subnet_prefixx = 22\n");

@@ -104,6 +104,14 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             settings.cronjob_interval_minutes = v;
         }
         settings.disabled = cfg.rules.disable.iter().cloned().collect();
+        if !cfg.rules.enable.is_empty() {
+            // Only the enabled rules run.
+            for r in eksdoctor_rules::RULES {
+                if !cfg.rules.enable.iter().any(|e| e == r.meta.id) {
+                    settings.disabled.insert(r.meta.id.to_string());
+                }
+            }
+        }
         for (id, sev) in &cfg.rules.severity {
             settings
                 .severity
