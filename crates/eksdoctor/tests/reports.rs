@@ -335,6 +335,21 @@ fn rules_explain_completions_and_man() {
         assert!(out.status.success());
         assert!(String::from_utf8_lossy(&out.stdout).contains("max-pods"));
     }
+    // The bash completion script is valid bash.
+    let out = eksdoctor().args(["completions", "bash"]).output().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("eksdoctor.bash");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     let out = eksdoctor().arg("man").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with(".ie"));
 }
@@ -467,4 +482,86 @@ fn config_maps_manifests_to_clusters() {
     let found = deprecated(&["--config", cfg.to_str().unwrap()]);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("cluster `new` runs 1.33"), "{}", found[0]);
+}
+
+/// The GitHub Action's scan step, run as the runner would run it: inputs through the environment,
+/// `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` as files. (The build and upload steps need GitHub.)
+#[test]
+fn github_action_scan_step_writes_sarif_summary_and_exit_code() {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let (docs, err) = eksdoctor_sources::yaml::parse(&text);
+    assert!(err.is_none(), "{err:?}");
+    let action = &docs[0].root;
+    let steps = match &action.path(&["runs", "steps"]).unwrap().kind {
+        eksdoctor_inventory::NodeKind::Seq(s) => s,
+        other => panic!("{other:?}"),
+    };
+    // No input is pasted into a script (script injection): they go through `env:`.
+    for step in steps {
+        if let Some(run) = step.get("run").and_then(|r| r.as_str()) {
+            assert!(!run.contains("${{"), "expression in a run script: {run}");
+        }
+    }
+    let scan = steps
+        .iter()
+        .find(|s| s.get("id").and_then(|i| i.as_str()) == Some("scan"))
+        .unwrap();
+    let script = scan.get("run").unwrap().as_str().unwrap();
+    let env_keys: Vec<String> = match &scan.get("env").unwrap().kind {
+        eksdoctor_inventory::NodeKind::Map(m) => m.iter().map(|(k, _)| k.clone()).collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        env_keys,
+        [
+            "EKSDOCTOR",
+            "INPUT_PATHS",
+            "INPUT_FAIL_ON",
+            "INPUT_BASELINE",
+            "INPUT_ARGS"
+        ]
+    );
+    let work = tempfile::tempdir().unwrap();
+    let output = work.path().join("github_output");
+    let summary = work.path().join("step_summary");
+    let run = |paths: &str, fail_on: &str, args: &str| {
+        std::fs::write(&output, "").unwrap();
+        std::fs::write(&summary, "").unwrap();
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .current_dir(work.path())
+            .env("EKSDOCTOR", assert_cmd::cargo::cargo_bin("eksdoctor"))
+            .env("INPUT_PATHS", paths)
+            .env("INPUT_FAIL_ON", fail_on)
+            .env("INPUT_BASELINE", "")
+            .env("INPUT_ARGS", args)
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            std::fs::read_to_string(&output).unwrap(),
+            std::fs::read_to_string(&summary).unwrap(),
+        )
+    };
+    let example = root().join("examples/terraform-eks");
+    let (code, md) = run(example.to_str().unwrap(), "high", "--as-of 2026-11-22");
+    assert_eq!(code, "code=1\n");
+    assert!(
+        md.contains("**7 finding(s)** (5 high, 1 medium, 1 low)"),
+        "{md}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(work.path().join("eksdoctor.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 7);
+    // Nothing critical: with fail-on critical the step reports 0 and the Result step passes.
+    let (code, _) = run(example.to_str().unwrap(), "critical", "--as-of 2026-11-22");
+    assert_eq!(code, "code=0\n");
 }

@@ -126,7 +126,7 @@ fn result(
     let mut r = json!({
         "ruleId": f.rule,
         "level": level(f.severity),
-        "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
+        "message": { "text": with_fix(&f.message, f.fix) },
         "partialFingerprints": { "eksdoctor/v1": f.fingerprint() },
         "properties": { "resource": f.resource, "source": f.source.as_str(), "severity": f.severity.as_str() },
     });
@@ -202,4 +202,14 @@ pub fn render(r: &ScanReport) -> String {
     let mut s = serde_json::to_string_pretty(&out).expect("serializable");
     s.push('\n');
     s
+}
+
+/// The finding's message followed by its fix, as one sentence sequence.
+fn with_fix(message: &str, fix: &str) -> String {
+    let sep = if message.ends_with(['.', '!', '?']) {
+        " "
+    } else {
+        ". "
+    };
+    format!("{message}{sep}Fix: {fix}")
 }

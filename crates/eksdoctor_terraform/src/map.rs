@@ -1443,61 +1443,9 @@ fn map_iam(res: &[Res], idx: &Index, inv: &mut Inventory) {
     }
 }
 
-/// Convert a value to a document tree at one line.
+/// Convert a value to a document tree at one line; a partly known value becomes its JSON text.
 fn node_of(v: &V, line: u32) -> Node {
-    let kind = match v {
-        V::Null => NodeKind::Null,
-        V::Bool(b) => NodeKind::Scalar {
-            text: b.to_string(),
-            quoted: false,
-        },
-        V::Num(n) => NodeKind::Scalar {
-            text: crate::value::fmt_num(*n),
-            quoted: false,
-        },
-        V::Str(s) => NodeKind::Scalar {
-            text: s.to_string(),
-            quoted: true,
-        },
-        V::List(l) => NodeKind::Seq(l.iter().map(|x| node_of(x, line)).collect()),
-        V::Obj(m) => NodeKind::Map(
-            crate::funcs::visible(m)
-                .map(|(k, x)| (k.clone(), node_of(x, line)))
-                .collect(),
-        ),
-        // A value Terraform sees as unknown but whose shape is known (yamlencode of a list with a
-        // computed ARN): its text with the unknown parts marked.
-        V::Unknown(u) => match (&u.partial, &u.pattern) {
-            (Some(p), _) => NodeKind::Scalar {
-                text: lossy_json(p).to_string(),
-                quoted: true,
-            },
-            (None, Some(pat)) => NodeKind::Scalar {
-                text: pat.clone(),
-                quoted: true,
-            },
-            _ => NodeKind::Null,
-        },
-    };
-    Node { line, kind }
-}
-
-/// JSON of a partly known value, unknown parts as `(known after apply)` (or their pattern).
-fn lossy_json(v: &V) -> serde_json::Value {
-    match v {
-        V::Unknown(u) => match (&u.partial, &u.pattern) {
-            (Some(p), _) => lossy_json(p),
-            (None, Some(p)) => serde_json::Value::String(p.clone()),
-            _ => serde_json::Value::String("(known after apply)".into()),
-        },
-        V::List(l) => serde_json::Value::Array(l.iter().map(lossy_json).collect()),
-        V::Obj(m) => serde_json::Value::Object(
-            crate::funcs::visible(m)
-                .map(|(k, v)| (crate::value::display_key(k).to_string(), lossy_json(v)))
-                .collect(),
-        ),
-        other => other.to_json().unwrap_or(serde_json::Value::Null),
-    }
+    crate::value::to_node(v, line, crate::value::PartialAs::Text)
 }
 
 /// A Kubernetes object kind for a `kubernetes_*` resource type.

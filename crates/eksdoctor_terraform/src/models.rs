@@ -157,6 +157,39 @@ impl Ctx<'_> {
         ))
     }
 
+    /// The entries of a map input such as `eks_managed_node_groups`, each merged over the
+    /// defaults input and turned into the inputs of a submodule call. An unknown map gives a
+    /// note and nothing ("its `what` are not scanned").
+    fn map_entries(&mut self, key: &str, defaults_key: &str, what: &str) -> Vec<(String, Inputs)> {
+        let Some((entries, at)) = self.input(key) else {
+            return Vec::new();
+        };
+        let Some(m) = entries.as_obj() else {
+            self.notes.push(format!(
+                "{}: `{key}` is not known; its {what} are not scanned",
+                self.addr
+            ));
+            return Vec::new();
+        };
+        let defaults = self
+            .input(defaults_key)
+            .map(|(v, _)| v)
+            .unwrap_or(V::obj(BTreeMap::new()));
+        crate::funcs::visible(m)
+            .map(|(k, entry)| {
+                let inputs: Inputs = merge_obj(&defaults, entry)
+                    .as_obj()
+                    .map(|m| {
+                        crate::funcs::visible(m)
+                            .map(|(k, v)| (k.clone(), (v.clone(), at.clone())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (k.clone(), inputs)
+            })
+            .collect()
+    }
+
     /// An input's value and where it was set.
     fn input(&self, name: &str) -> Option<(V, Prov)> {
         self.inputs.get(name).filter(|(v, _)| !v.is_null()).cloned()
@@ -752,117 +785,56 @@ fn eks(cx: &mut Ctx) -> V {
     }
 
     // Node groups and Fargate profiles.
-    let mng_defaults = cx
-        .input("eks_managed_node_group_defaults")
-        .map(|(v, _)| v)
-        .unwrap_or(V::obj(BTreeMap::new()));
     let mut mng_out = BTreeMap::new();
     let groups_key = if cx.majors.set.iter().all(|m| *m < 18) {
         "node_groups"
     } else {
         "eks_managed_node_groups"
     };
-    if let Some((groups, at)) = cx.input(groups_key) {
-        match groups.as_obj() {
-            Some(m) => {
-                for (k, g) in crate::funcs::visible(m)
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect::<Vec<_>>()
-                {
-                    let merged = merge_obj(&mng_defaults, &g);
-                    let inputs: Inputs = merged
-                        .as_obj()
-                        .map(|m| {
-                            crate::funcs::visible(m)
-                                .map(|(k, v)| (k.clone(), (v.clone(), at.clone())))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let gaddr = format!("{addr}.module.eks_managed_node_group[{k:?}]");
-                    let o = managed_node_group(
-                        cx,
-                        &gaddr,
-                        &k,
-                        &inputs,
-                        &BTreeMap::new(),
-                        &cluster_name,
-                        Some((&subnets, &subnets_at)),
-                    );
-                    mng_out.insert(k, o);
-                }
-            }
-            None => cx.notes.push(format!(
-                "{addr}: `{groups_key}` is not known; its node groups are not scanned"
-            )),
-        }
+    for (k, inputs) in cx.map_entries(groups_key, "eks_managed_node_group_defaults", "node groups")
+    {
+        let gaddr = format!("{addr}.module.eks_managed_node_group[{k:?}]");
+        let o = managed_node_group(
+            cx,
+            &gaddr,
+            &k,
+            &inputs,
+            &BTreeMap::new(),
+            &cluster_name,
+            Some((&subnets, &subnets_at)),
+        );
+        mng_out.insert(k, o);
     }
-    let fp_defaults = cx
-        .input("fargate_profile_defaults")
-        .map(|(v, _)| v)
-        .unwrap_or(V::obj(BTreeMap::new()));
-    if let Some((profiles, at)) = cx.input("fargate_profiles") {
-        if let Some(m) = profiles.as_obj() {
-            for (k, p) in crate::funcs::visible(m)
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect::<Vec<_>>()
-            {
-                let merged = merge_obj(&fp_defaults, &p);
-                let inputs: Inputs = merged
-                    .as_obj()
-                    .map(|m| {
-                        crate::funcs::visible(m)
-                            .map(|(k, v)| (k.clone(), (v.clone(), at.clone())))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let paddr = format!("{addr}.module.fargate_profile[{k:?}]");
-                fargate_profile(
-                    cx,
-                    &paddr,
-                    &k,
-                    &inputs,
-                    &BTreeMap::new(),
-                    &cluster_name,
-                    Some((&subnets, &subnets_at)),
-                );
-            }
-        }
+    for (k, inputs) in cx.map_entries(
+        "fargate_profiles",
+        "fargate_profile_defaults",
+        "Fargate profiles",
+    ) {
+        let paddr = format!("{addr}.module.fargate_profile[{k:?}]");
+        fargate_profile(
+            cx,
+            &paddr,
+            &k,
+            &inputs,
+            &BTreeMap::new(),
+            &cluster_name,
+            Some((&subnets, &subnets_at)),
+        );
     }
-    let smng_defaults = cx
-        .input("self_managed_node_group_defaults")
-        .map(|(v, _)| v)
-        .unwrap_or(V::obj(BTreeMap::new()));
-    if let Some((groups, at)) = cx.input("self_managed_node_groups") {
-        match groups.as_obj() {
-            Some(m) => {
-                for (k, g) in crate::funcs::visible(m)
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect::<Vec<_>>()
-                {
-                    let merged = merge_obj(&smng_defaults, &g);
-                    let inputs: Inputs = merged
-                        .as_obj()
-                        .map(|m| {
-                            crate::funcs::visible(m)
-                                .map(|(k, v)| (k.clone(), (v.clone(), at.clone())))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let gaddr = format!("{addr}.module.self_managed_node_group[{k:?}]");
-                    self_managed_node_group(
-                        cx,
-                        &gaddr,
-                        &k,
-                        &inputs,
-                        &cluster_name,
-                        Some((&subnets, &subnets_at)),
-                    );
-                }
-            }
-            None => cx.notes.push(format!(
-                "{addr}: `self_managed_node_groups` is not known; its node groups are not scanned"
-            )),
-        }
+    for (k, inputs) in cx.map_entries(
+        "self_managed_node_groups",
+        "self_managed_node_group_defaults",
+        "node groups",
+    ) {
+        let gaddr = format!("{addr}.module.self_managed_node_group[{k:?}]");
+        self_managed_node_group(
+            cx,
+            &gaddr,
+            &k,
+            &inputs,
+            &cluster_name,
+            Some((&subnets, &subnets_at)),
+        );
     }
 
     let mut known = BTreeMap::new();

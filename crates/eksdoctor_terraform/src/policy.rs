@@ -3,7 +3,7 @@
 
 use crate::res::RBody;
 use crate::value::{Unk, V};
-use eksdoctor_inventory::{Node, NodeKind, Prov};
+use eksdoctor_inventory::{Node, Prov};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -167,36 +167,5 @@ pub fn policy_node(v: &V, at: &Prov) -> Option<Node> {
 }
 
 fn json_node(v: &V, line: u32) -> Node {
-    let kind = match v {
-        V::Null => NodeKind::Null,
-        V::Bool(b) => NodeKind::Scalar {
-            text: b.to_string(),
-            quoted: false,
-        },
-        V::Num(n) => NodeKind::Scalar {
-            text: crate::value::fmt_num(*n),
-            quoted: false,
-        },
-        V::Str(s) => NodeKind::Scalar {
-            text: s.to_string(),
-            quoted: true,
-        },
-        V::List(l) => NodeKind::Seq(l.iter().map(|x| json_node(x, line)).collect()),
-        V::Obj(m) => NodeKind::Map(
-            crate::funcs::visible(m)
-                .map(|(k, x)| (k.clone(), json_node(x, line)))
-                .collect(),
-        ),
-        V::Unknown(u) => match &u.partial {
-            Some(p) => return json_node(p, line),
-            None => NodeKind::Scalar {
-                text: u
-                    .pattern
-                    .clone()
-                    .unwrap_or_else(|| "(known after apply)".into()),
-                quoted: true,
-            },
-        },
-    };
-    Node { line, kind }
+    crate::value::to_node(v, line, crate::value::PartialAs::Tree)
 }

@@ -314,3 +314,61 @@ impl fmt::Display for V {
         }
     }
 }
+
+/// How [`to_node`] renders an unknown value whose shape is partly known.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PartialAs {
+    /// As a tree, unknown leaves as their pattern or `(known after apply)` (policy documents,
+    /// whose statements rules read one by one).
+    Tree,
+    /// As one scalar holding its JSON text (a `yamlencode` of a list with a computed ARN), or
+    /// its pattern; null when nothing is known.
+    Text,
+}
+
+/// Convert a value to a document tree whose nodes all carry `line`.
+pub fn to_node(v: &V, line: u32, partial: PartialAs) -> eksdoctor_inventory::Node {
+    use eksdoctor_inventory::NodeKind;
+    let scalar = |text: String, quoted: bool| NodeKind::Scalar { text, quoted };
+    let kind = match v {
+        V::Null => NodeKind::Null,
+        V::Bool(b) => scalar(b.to_string(), false),
+        V::Num(n) => scalar(fmt_num(*n), false),
+        V::Str(s) => scalar(s.to_string(), true),
+        V::List(l) => NodeKind::Seq(l.iter().map(|x| to_node(x, line, partial)).collect()),
+        V::Obj(m) => NodeKind::Map(
+            crate::funcs::visible(m)
+                .map(|(k, x)| (k.clone(), to_node(x, line, partial)))
+                .collect(),
+        ),
+        V::Unknown(u) => match (partial, &u.partial, &u.pattern) {
+            (PartialAs::Tree, Some(p), _) => return to_node(p, line, partial),
+            (PartialAs::Tree, None, pat) => scalar(
+                pat.clone().unwrap_or_else(|| "(known after apply)".into()),
+                true,
+            ),
+            (PartialAs::Text, Some(p), _) => scalar(lossy_json(p).to_string(), true),
+            (PartialAs::Text, None, Some(pat)) => scalar(pat.clone(), true),
+            (PartialAs::Text, None, None) => NodeKind::Null,
+        },
+    };
+    eksdoctor_inventory::Node { line, kind }
+}
+
+/// JSON of a partly known value, unknown parts as `(known after apply)` (or their pattern).
+pub fn lossy_json(v: &V) -> serde_json::Value {
+    match v {
+        V::Unknown(u) => match (&u.partial, &u.pattern) {
+            (Some(p), _) => lossy_json(p),
+            (None, Some(p)) => serde_json::Value::String(p.clone()),
+            _ => serde_json::Value::String("(known after apply)".into()),
+        },
+        V::List(l) => serde_json::Value::Array(l.iter().map(lossy_json).collect()),
+        V::Obj(m) => serde_json::Value::Object(
+            crate::funcs::visible(m)
+                .map(|(k, v)| (display_key(k).to_string(), lossy_json(v)))
+                .collect(),
+        ),
+        other => other.to_json().unwrap_or(serde_json::Value::Null),
+    }
+}
