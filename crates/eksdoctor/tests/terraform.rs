@@ -259,7 +259,15 @@ fn broken_modules_give_clear_errors_and_the_rest_is_scanned() {
         has("broken/hugecount/main.tf", 1, "count of 1000000 exceeds"),
         "{errors:?}"
     );
-    assert_eq!(errors.len(), 4, "{errors:?}");
+    assert!(
+        has(
+            "broken/missingmodule/main.tf",
+            2,
+            "module.net: source \"../../modules/network\""
+        ),
+        "{errors:?}"
+    );
+    assert_eq!(errors.len(), 5, "{errors:?}");
     // The good module is still scanned.
     let f = findings(&v);
     assert!(
@@ -369,5 +377,43 @@ fn modelled_self_managed_node_groups_and_karpenter() {
         !got.iter()
             .any(|(r, _)| r == "single-az" || r == "ip-exhaustion-risk"),
         "{got:?}"
+    );
+}
+
+#[test]
+fn versions_the_calendar_cannot_judge_are_listed_as_unknown_with_the_reason() {
+    let (code, v) = scan(&[
+        "crates/eksdoctor/tests/data/tf/unknown-version",
+        "--show-unknown",
+    ]);
+    assert_eq!(code, 1);
+    assert!(!findings(&v)
+        .iter()
+        .any(|(r, _, _)| r.starts_with("version-")));
+    let unknowns: Vec<(u64, String)> = v["unknowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["rule"] == "version-out-of-standard-support")
+        .map(|u| {
+            (
+                u["location"]["line"].as_u64().unwrap(),
+                u["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(unknowns.len(), 3, "{unknowns:?}");
+    assert!(
+        unknowns[0].0 == 9
+            && unknowns[0]
+                .1
+                .contains("`~> 2.23` is not a Kubernetes version")
+    );
+    assert!(unknowns[1].0 == 18 && unknowns[1].1.contains("var.cluster_version has no value"));
+    assert!(
+        unknowns[2].0 == 27
+            && unknowns[2]
+                .1
+                .contains("1.99, which the EKS calendar does not list")
     );
 }

@@ -1019,6 +1019,24 @@ impl<'a> Inst<'a> {
         } else {
             self.env.modules_json.get(&key).cloned()
         };
+        if let Some(d) = dir.as_deref().filter(|_| local) {
+            if self.env.loader.get(d).files.is_empty() {
+                // One error at the call; its outputs are unknown, not errors of their own.
+                self.env.error(
+                    &call.at,
+                    format!(
+                        "module.{name}: source \"{source}\" ({}) has no .tf files or cannot be read; its resources are not scanned",
+                        d.display()
+                    ),
+                );
+                let mut m = BTreeMap::new();
+                m.insert(
+                    "\0addr".to_string(),
+                    V::str(format!("{}module.{name}", self.prefix)),
+                );
+                return Ok(Child::Value(V::obj(m)));
+            }
+        }
         let mut made = Vec::new();
         let mut modelled: Vec<(V, V)> = Vec::new();
         for (k, addr, scope) in instances {
@@ -1371,7 +1389,12 @@ fn iter_pairs(v: &V) -> Option<Vec<(V, V)>> {
 fn get_attr(v: &V, name: &str) -> R<V> {
     match v {
         V::Obj(m) => match m.get(name) {
-            Some(x) => Ok(x.clone()),
+            // An attribute set to an unknown value (`name = "node-${random_id.x.hex}"`) is
+            // still that resource's attribute: mark it so references link to the resource.
+            Some(x) => Ok(match m.get("\0addr").and_then(V::as_str) {
+                Some(addr) => x.with_origin(addr, name),
+                None => x.clone(),
+            }),
             None => match m.get("\0addr").and_then(V::as_str) {
                 Some(addr) => Ok(computed(addr, name)),
                 None => Err(format!("object has no attribute \"{name}\"")),

@@ -665,7 +665,9 @@ fn eks(cx: &mut Ctx) -> V {
         b.blocks.push(("compute_config".into(), cb));
     }
     cx.res(caddr.clone(), "aws_eks_cluster", b);
-    let cluster_name = name.clone();
+    // `module.eks.cluster_name` is the cluster's name: when that is not known (a random
+    // suffix), it still says which cluster it is, so node groups and add-ons find it.
+    let cluster_name = name.with_origin(&caddr, "name");
 
     // IRSA OIDC provider.
     let (irsa, _) = cx.input_or("enable_irsa", |m| Some(V::Bool(m >= 18)));

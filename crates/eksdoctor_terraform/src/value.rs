@@ -72,6 +72,21 @@ impl V {
         }))
     }
 
+    /// An unknown value marked as attribute `attr` of resource `addr`, so references to it
+    /// still link resources; known values, and unknowns that already name their origin or are
+    /// an element of an unknown list, are returned as they are.
+    pub fn with_origin(&self, addr: &str, attr: &str) -> V {
+        match self {
+            V::Unknown(u) if u.addr.is_none() && u.elem.is_none() => {
+                let mut u = (**u).clone();
+                u.addr = Some(addr.to_string());
+                u.attr = Some(attr.to_string());
+                V::Unknown(Arc::new(u))
+            }
+            other => other.clone(),
+        }
+    }
+
     pub fn list(items: Vec<V>) -> V {
         V::List(Arc::new(items))
     }

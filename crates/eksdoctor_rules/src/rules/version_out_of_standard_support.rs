@@ -29,9 +29,30 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let today = ctx.settings.as_of;
     for c in &ctx.inv.clusters {
         let Some(v) = cluster_version(c) else {
+            let why = match (c.version.known(), c.version.unknown_reason()) {
+                (Some(text), _) => format!("`{text}` is not a Kubernetes version (X.Y)"),
+                (None, Some(reason)) => reason.to_string(),
+                (None, None) => continue,
+            };
+            sink.unknown(
+                &META,
+                c.version.at(),
+                format!(
+                    "cluster `{}`: its Kubernetes version is not known: {why}",
+                    c.id
+                ),
+            );
             continue;
         };
         let Some(row) = ctx.settings.calendar.get(v) else {
+            sink.unknown(
+                &META,
+                c.version.at(),
+                format!(
+                    "cluster `{}` runs Kubernetes {v}, which the EKS calendar does not list (a newer calendar: `--calendar FILE`)",
+                    c.id
+                ),
+            );
             continue;
         };
         let cost = thousands(yearly_extra_usd());
