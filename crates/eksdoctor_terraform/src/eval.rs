@@ -975,12 +975,17 @@ impl<'a> Inst<'a> {
             // Terraform orders module inputs and outputs one by one, so two modules may feed each
             // other (EKS ↔ IRSA role). While this module's inputs are evaluated its outputs are
             // not known yet.
-            let mut m = BTreeMap::new();
-            m.insert(
-                "\0addr".to_string(),
-                V::str(format!("{}module.{name}", self.prefix)),
-            );
-            return Ok(Rc::new(Child::Value(V::obj(m))));
+            let addr = format!("{}module.{name}", self.prefix);
+            let outputs = call
+                .source
+                .as_deref()
+                .and_then(|src| models::input_free_outputs(src, &addr))
+                .unwrap_or_else(|| {
+                    let mut m = BTreeMap::new();
+                    m.insert("\0addr".to_string(), V::str(addr.as_str()));
+                    V::obj(m)
+                });
+            return Ok(Rc::new(Child::Value(outputs)));
         }
         let c = Rc::new(self.guard(&format!("module.{name}"), || self.make_child(call))?);
         self.children

@@ -344,6 +344,9 @@ pub fn model(
         ("terraform-aws-modules/iam", sub) if sub.contains("iam-role-for-service-accounts") => {
             irsa_role(&mut cx)
         }
+        ("terraform-aws-modules/iam", "modules/iam-assumable-role-with-oidc") => {
+            assumable_role_with_oidc(&mut cx)
+        }
         _ => return None,
     };
     Some(Model {
@@ -844,11 +847,7 @@ fn eks(cx: &mut Ctx) -> V {
     if let Some((v, _)) = cx.input(pick(cx, "kubernetes_version", "cluster_version")) {
         known.insert("cluster_version".into(), v);
     }
-    known.insert("oidc_provider_arn".into(), V::computed(&oidc_addr, "arn"));
-    known.insert(
-        "cluster_oidc_issuer_url".into(),
-        V::computed(&caddr, "identity"),
-    );
+    known.extend(eks_oidc_outputs(&addr));
     known.insert("eks_managed_node_groups".into(), V::obj(mng_out));
     outputs(&addr, known)
 }
@@ -1284,6 +1283,182 @@ fn fargate_profile(
 }
 
 // ---------------------------------------------------------------------------------------------
+/// An EKS cluster's OIDC issuer without its scheme, unknown parts as `*`.
+const EKS_ISSUER_HOST_PATTERN: &str = "oidc.eks.*.amazonaws.com/id/*";
+
+/// The eks module's OIDC outputs. EKS issuers all have the form
+/// `https://oidc.eks.<region>.amazonaws.com/id/<ID>`, so a trust policy built from them is
+/// recognisably an EKS cluster's, whatever the inputs.
+fn eks_oidc_outputs(addr: &str) -> BTreeMap<String, V> {
+    let caddr = format!("{addr}.aws_eks_cluster.this[0]");
+    let oidc_addr = format!("{addr}.aws_iam_openid_connect_provider.oidc_provider[0]");
+    BTreeMap::from([
+        (
+            "oidc_provider_arn".to_string(),
+            V::computed_like(
+                &oidc_addr,
+                "arn",
+                &format!("arn:*:iam::*:oidc-provider/{EKS_ISSUER_HOST_PATTERN}"),
+            ),
+        ),
+        (
+            "oidc_provider".to_string(),
+            V::computed_like(&caddr, "identity", EKS_ISSUER_HOST_PATTERN),
+        ),
+        (
+            "cluster_oidc_issuer_url".to_string(),
+            V::computed_like(
+                &caddr,
+                "identity",
+                &format!("https://{EKS_ISSUER_HOST_PATTERN}"),
+            ),
+        ),
+    ])
+}
+
+/// Outputs of a modelled module that do not depend on its inputs, for references made while
+/// its inputs are still being evaluated (the eks module and an IRSA role module feed each
+/// other: the role takes the cluster's OIDC provider, an add-on takes the role's ARN).
+pub fn input_free_outputs(source: &str, addr: &str) -> Option<V> {
+    let (main, sub) = registry(source)?;
+    match (main.as_str(), sub.as_str()) {
+        ("terraform-aws-modules/eks/aws", "") => Some(outputs(addr, eks_oidc_outputs(addr))),
+        _ => None,
+    }
+}
+
+// terraform-aws-modules/iam/aws//modules/iam-assumable-role-with-oidc (v3 to v5; gone in v6).
+// Read from the module's main.tf and variables.tf (v5.x): no role unless `create_role = true`;
+// one trust statement per provider URL (`provider_url` and `provider_urls`, `https://`
+// removed), with `StringEquals <url>:sub` from `oidc_fully_qualified_subjects`, `StringLike
+// <url>:sub` from `oidc_subjects_with_wildcards` and `StringLike <url>:aud` from
+// `oidc_fully_qualified_audiences`, each only when its list is not empty; `role_policy_arns`
+// attached.
+
+fn assumable_role_with_oidc(cx: &mut Ctx) -> V {
+    let addr = cx.addr.to_string();
+    let raddr = format!("{addr}.aws_iam_role.this[0]");
+    let at = cx.call_at.clone();
+    let (create, _) = cx.input_or("create_role", |_| Some(V::Bool(false)));
+    match create.as_bool() {
+        Some(true) => {}
+        Some(false) => return outputs(&addr, BTreeMap::new()),
+        None => {
+            cx.notes.push(format!(
+                "{addr}: `create_role` is not known; its role is not scanned"
+            ));
+            return outputs(&addr, BTreeMap::new());
+        }
+    }
+    // The provider URLs as text, unknown parts as `*` (their pattern when they have one).
+    let text = |v: &V| -> Option<String> {
+        match v {
+            V::Str(x) => Some(x.to_string()),
+            V::Unknown(u) => Some(u.pattern.clone().unwrap_or_else(|| "*".into())),
+            _ => None,
+        }
+    };
+    let mut urls: Vec<String> = Vec::new();
+    let mut unknown = None;
+    if let Some((list, _)) = cx.input("provider_urls") {
+        match list.as_list() {
+            Some(l) => urls.extend(l.iter().filter_map(text)),
+            None => unknown = Some("provider_urls is not known"),
+        }
+    }
+    if let Some((one, _)) = cx.input("provider_url") {
+        urls.extend(text(&one));
+    }
+    let mut urls: Vec<String> = urls
+        .into_iter()
+        .filter(|u| !u.is_empty())
+        .map(|u| u.replace("https://", ""))
+        .collect();
+    urls.dedup();
+    let list_input = |cx: &Ctx, name: &str| -> Result<Vec<V>, ()> {
+        match cx.input(name) {
+            None => Ok(Vec::new()),
+            Some((v, _)) => v.as_list().map(<[V]>::to_vec).ok_or(()),
+        }
+    };
+    let subjects = list_input(cx, "oidc_fully_qualified_subjects");
+    let wildcards = list_input(cx, "oidc_subjects_with_wildcards");
+    let audiences = list_input(cx, "oidc_fully_qualified_audiences");
+    let (Ok(subjects), Ok(wildcards), Ok(audiences)) = (subjects, wildcards, audiences) else {
+        let why = "its OIDC subject or audience lists are not known";
+        return finish_role(cx, &addr, &raddr, &at, Err(why));
+    };
+    let statements: Vec<V> = urls
+        .iter()
+        .map(|url| {
+            let mut cond = BTreeMap::new();
+            for (test, key, values) in [
+                ("StringEquals", "sub", &subjects),
+                ("StringLike", "sub", &wildcards),
+                ("StringLike", "aud", &audiences),
+            ] {
+                if values.is_empty() {
+                    continue;
+                }
+                let entry = cond
+                    .entry(test.to_string())
+                    .or_insert_with(|| V::obj(BTreeMap::new()));
+                if let V::Obj(m) = entry {
+                    let mut m2 = (**m).clone();
+                    m2.insert(format!("{url}:{key}"), V::list(values.clone()));
+                    *entry = V::obj(m2);
+                }
+            }
+            let federated = V::Unknown(std::sync::Arc::new(crate::value::Unk {
+                pattern: Some(format!("arn:*:iam::*:oidc-provider/{url}")),
+                ..crate::value::Unk::because("the account and partition are read at plan time")
+            }));
+            let mut st = vec![
+                ("Effect", s("Allow")),
+                ("Action", s("sts:AssumeRoleWithWebIdentity")),
+                ("Principal", obj(vec![("Federated", federated)])),
+            ];
+            if !cond.is_empty() {
+                st.push(("Condition", V::obj(cond)));
+            }
+            obj(st)
+        })
+        .collect();
+    let doc = obj(vec![
+        ("Version", s("2012-10-17")),
+        ("Statement", V::list(statements)),
+    ]);
+    finish_role(cx, &addr, &raddr, &at, unknown.map_or(Ok(doc), Err))
+}
+
+/// The role of an IRSA module: its trust policy (a document whose principals are known after
+/// apply, or the reason it is not known) and the managed policies from `role_policy_arns`.
+fn finish_role(cx: &mut Ctx, addr: &str, raddr: &str, at: &Prov, trust: Result<V, &str>) -> V {
+    let mut rb = RBody::new(at.clone());
+    let trust = match trust {
+        Ok(doc) => V::Unknown(std::sync::Arc::new(crate::value::Unk {
+            partial: Some(doc),
+            ..crate::value::Unk::because("the OIDC provider ARN is known after apply")
+        })),
+        Err(why) => V::unknown(why),
+    };
+    rb.set("assume_role_policy", trust, at.clone());
+    let mut policies = Vec::new();
+    if let Some((extra, _)) = cx.input("role_policy_arns") {
+        match &extra {
+            V::Obj(m) => policies.extend(crate::funcs::visible(m).map(|(_, v)| v.clone())),
+            V::List(l) => policies.extend(l.iter().cloned()),
+            _ => {}
+        }
+    }
+    rb.set("managed_policy_arns", V::list(policies), at.clone());
+    cx.res(raddr.to_string(), "aws_iam_role", rb);
+    let mut known = BTreeMap::new();
+    known.insert("iam_role_arn".into(), V::computed(raddr, "arn"));
+    known.insert("iam_role_name".into(), V::computed(raddr, "name"));
+    outputs(addr, known)
+}
+
 // terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts(-eks)
 
 fn irsa_role(cx: &mut Ctx) -> V {

@@ -72,6 +72,19 @@ impl V {
         }))
     }
 
+    /// A computed attribute whose form is known: `pattern` with `*` for the unknown parts
+    /// (an EKS issuer is `https://oidc.eks.*.amazonaws.com/id/*`).
+    pub fn computed_like(addr: &str, attr: &str, pattern: &str) -> V {
+        V::Unknown(Arc::new(Unk {
+            reason: format!("{addr}.{attr} is known only after apply"),
+            addr: Some(addr.to_string()),
+            attr: Some(attr.to_string()),
+            pattern: Some(pattern.to_string()),
+            partial: None,
+            elem: None,
+        }))
+    }
+
     /// An unknown value marked as attribute `attr` of resource `addr`, so references to it
     /// still link resources; known values, and unknowns that already name their origin or are
     /// an element of an unknown list, are returned as they are.
