@@ -21,12 +21,17 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
         if c.auth_mode.known() == Some(&AuthMode::ConfigMap) {
+            let note = c
+                .auth_mode
+                .default_note()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
             sink.finding(
                 &META,
                 c.auth_mode.at(),
                 format!("cluster {}", c.id),
                 format!(
-                    "cluster `{}` uses authentication mode CONFIG_MAP: access is managed only through the deprecated aws-auth ConfigMap",
+                    "cluster `{}` uses authentication mode CONFIG_MAP{note}: access is managed only through the deprecated aws-auth ConfigMap",
                     c.id
                 ),
             );
