@@ -417,3 +417,71 @@ fn versions_the_calendar_cannot_judge_are_listed_as_unknown_with_the_reason() {
                 .contains("1.99, which the EKS calendar does not list")
     );
 }
+
+/// The network, node and add-on rules on a plan (generated in Terraform's plan format by
+/// tests/data/plan/make_network_plan.py), with a manifest scanned together: every rule whose
+/// sources include plans is covered by this test, `plan_json_findings_for_each_rule_that_reads_plans`
+/// or the plan twin of examples/terraform-eks.
+#[test]
+fn plan_json_network_node_and_addon_rules() {
+    let (code, v) = scan(&[
+        "crates/eksdoctor/tests/data/plan/network.json",
+        "crates/eksdoctor/tests/data/plan/network-k8s",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        v["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        v["errors"]
+    );
+    let want: BTreeSet<(String, String)> = [
+        ("private-endpoint-vpc-dns-off", "vpc aws_vpc.net"),
+        (
+            "private-cluster-missing-endpoints",
+            "cluster aws_eks_cluster.net",
+        ),
+        (
+            "ip-exhaustion-risk",
+            "cluster aws_eks_cluster.net az eu-west-1a",
+        ),
+        ("lb-subnet-tags-missing", "subnet aws_subnet.public[0]"),
+        ("subnet-too-small", "subnet aws_subnet.public[0]"),
+        ("public-subnet-no-public-ip", "subnet aws_subnet.public[0]"),
+        ("no-workload-identity", "cluster aws_eks_cluster.net"),
+        ("single-az", "cluster aws_eks_cluster.net"),
+        (
+            "version-out-of-standard-support",
+            "cluster aws_eks_cluster.net",
+        ),
+        ("max-pods-over-eni-limit", "nodegroup big"),
+        ("node-version-skew", "nodegroup big"),
+        ("cni-no-iam-permissions", "cluster aws_eks_cluster.net"),
+        ("addon-version-outdated", "addon vpc-cni"),
+        ("fargate-public-subnet", "fargateprofile jobs"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(rule_resources(&v), want);
+    let msg = |rule: &str| {
+        findings(&v)
+            .into_iter()
+            .find(|(r, _, _)| r == rule)
+            .map(|(_, _, m)| m)
+            .unwrap()
+    };
+    // The numbers, by hand: 200 m5.large nodes hold 3 ENIs x 10 addresses (the instance's limit)
+    // = 6000, 2 t3.large nodes 3 x 12 = 72; a /20 and a /24 hold 4091 + 251 usable.
+    assert!(msg("ip-exhaustion-risk").contains("may need 6072 addresses in eu-west-1a"));
+    assert!(msg("ip-exhaustion-risk").contains("hold 4342 usable"));
+    assert!(msg("max-pods-over-eni-limit")
+        .contains("at most 29 pods (3 ENIs × (10 − 1) IPv4 addresses + 2)"));
+    assert!(msg("node-version-skew").contains("4 minor versions behind the control plane (1.31)"));
+    assert!(msg("private-cluster-missing-endpoints")
+        .contains("no endpoint for ecr.api, ecr.dkr, s3, ec2"));
+    // Without the manifest the load-balancer rule has nothing to go on.
+    let (_, alone) = scan(&["crates/eksdoctor/tests/data/plan/network.json"]);
+    assert!(!rule_resources(&alone)
+        .iter()
+        .any(|(r, _)| r == "lb-subnet-tags-missing"));
+}
