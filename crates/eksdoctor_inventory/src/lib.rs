@@ -7,6 +7,7 @@
 mod model;
 mod node;
 mod val;
+pub mod yaml;
 
 pub use model::*;
 pub use node::{Node, NodeKind};

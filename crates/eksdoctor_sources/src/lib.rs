@@ -7,7 +7,7 @@ mod ctx;
 mod eksctl;
 mod manifests;
 mod terraform;
-pub mod yaml;
+pub use eksdoctor_inventory::yaml;
 
 use ctx::FileCtx;
 use eksdoctor_inventory::{InputError, Inventory, Note, Prov, ScannedFile, SourceKind};

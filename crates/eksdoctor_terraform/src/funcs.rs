@@ -259,12 +259,150 @@ pub fn call(name: &str, args: Vec<V>) -> R<V> {
             let from = str_arg(a, 1, name)?;
             let to = str_arg(a, 2, name)?;
             if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
-                return Err("replace: regular-expression patterns are not supported".into());
+                let re = compile_regex(&from[1..from.len() - 1], name)?;
+                return Ok(V::str(re.replace_all(s, to).into_owned()));
             }
             Ok(V::str(s.replace(from, to)))
         }
         "format" => format(a).map(V::str),
-        "formatlist" => Err("formatlist is not supported".into()),
+        "formatlist" => formatlist(a),
+        "setproduct" => {
+            let mut out: Vec<Vec<V>> = vec![Vec::new()];
+            for (i, _) in a.iter().enumerate() {
+                let l = list_arg(a, i, name)?;
+                if out.len().saturating_mul(l.len()) > RANGE_LIMIT * 64 {
+                    return Err("setproduct: the product is too large".into());
+                }
+                out = out
+                    .into_iter()
+                    .flat_map(|prefix| {
+                        l.iter().map(move |x| {
+                            let mut p = prefix.clone();
+                            p.push(x.clone());
+                            p
+                        })
+                    })
+                    .collect();
+            }
+            if a.is_empty() {
+                return Err("setproduct: at least one argument is required".into());
+            }
+            Ok(V::list(out.into_iter().map(V::list).collect()))
+        }
+        "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" => {
+            use sha2::Digest;
+            let data = str_arg(a, 0, name)?.as_bytes();
+            let digest: Vec<u8> = match name {
+                "md5" => md5::Md5::digest(data).to_vec(),
+                "sha1" => sha1::Sha1::digest(data).to_vec(),
+                "sha256" | "base64sha256" => sha2::Sha256::digest(data).to_vec(),
+                _ => sha2::Sha512::digest(data).to_vec(),
+            };
+            Ok(V::str(if name.starts_with("base64") {
+                base64_encode(&digest)
+            } else {
+                digest
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            }))
+        }
+        "regex" => {
+            let re = compile_regex(str_arg(a, 0, name)?, name)?;
+            let text = str_arg(a, 1, name)?;
+            let caps = re.captures(text).ok_or_else(|| {
+                "regex: pattern did not match any part of the given string".to_string()
+            })?;
+            Ok(regex_result(&re, &caps))
+        }
+        "regexall" => {
+            let re = compile_regex(str_arg(a, 0, name)?, name)?;
+            let text = str_arg(a, 1, name)?;
+            Ok(V::list(
+                re.captures_iter(text)
+                    .map(|c| regex_result(&re, &c))
+                    .collect(),
+            ))
+        }
+        "transpose" => {
+            let m = a
+                .first()
+                .and_then(V::as_obj)
+                .ok_or("transpose: expected a map of lists")?;
+            let mut out: BTreeMap<String, Vec<V>> = BTreeMap::new();
+            for (k, l) in visible(m) {
+                for v in l
+                    .as_list()
+                    .ok_or("transpose: expected a map of lists of strings")?
+                {
+                    let key = v.as_str().ok_or("transpose: expected lists of strings")?;
+                    out.entry(key.to_string())
+                        .or_default()
+                        .push(V::str(k.as_str()));
+                }
+            }
+            Ok(V::obj(
+                out.into_iter().map(|(k, v)| (k, V::list(v))).collect(),
+            ))
+        }
+        "matchkeys" => {
+            let values = list_arg(a, 0, name)?;
+            let keys = list_arg(a, 1, name)?;
+            let search = list_arg(a, 2, name)?;
+            if values.len() != keys.len() {
+                return Err("matchkeys: length of keys and values should be equal".into());
+            }
+            Ok(V::list(
+                values
+                    .iter()
+                    .zip(keys)
+                    .filter(|(_, k)| search.contains(k))
+                    .map(|(v, _)| v.clone())
+                    .collect(),
+            ))
+        }
+        "indent" => {
+            let n = int_arg(a, 0, name)?.max(0) as usize;
+            let text = str_arg(a, 1, name)?;
+            Ok(V::str(text.replace('\n', &format!("\n{}", " ".repeat(n)))))
+        }
+        "urlencode" => Ok(V::str(urlencode(str_arg(a, 0, name)?))),
+        "parseint" => {
+            let text = str_arg(a, 0, name)?;
+            let base = int_arg(a, 1, name)?;
+            if !(2..=62).contains(&base) {
+                return Err(format!(
+                    "parseint: base must be between 2 and 62, got {base}"
+                ));
+            }
+            let (neg, digits) = match text.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, text.strip_prefix('+').unwrap_or(text)),
+            };
+            let mut n: f64 = 0.0;
+            for c in digits.chars() {
+                let d = match c {
+                    '0'..='9' => c as i64 - '0' as i64,
+                    'a'..='z' => c as i64 - 'a' as i64 + 10,
+                    'A'..='Z' if base <= 36 => c as i64 - 'A' as i64 + 10,
+                    'A'..='Z' => c as i64 - 'A' as i64 + 36,
+                    _ => 99,
+                };
+                if d >= base || digits.is_empty() {
+                    return Err(format!(
+                        "parseint: cannot parse {text:?} as a base {base} integer"
+                    ));
+                }
+                n = n * base as f64 + d as f64;
+            }
+            if digits.is_empty() {
+                return Err(format!(
+                    "parseint: cannot parse {text:?} as a base {base} integer"
+                ));
+            }
+            Ok(V::Num(if neg { -n } else { n }))
+        }
+        "yamldecode" => crate::yaml::decode(str_arg(a, 0, name)?),
         "join" => {
             let sep = str_arg(a, 0, name)?;
             let mut parts = Vec::new();
@@ -282,8 +420,11 @@ pub fn call(name: &str, args: Vec<V>) -> R<V> {
         "split" => {
             let sep = str_arg(a, 0, name)?;
             let s = str_arg(a, 1, name)?;
-            if s.is_empty() {
-                return Ok(V::list(vec![V::str("")]));
+            if sep.is_empty() {
+                // Go's strings.Split: one element per character, none for "".
+                return Ok(V::list(
+                    s.chars().map(|c| V::str(c.to_string().as_str())).collect(),
+                ));
             }
             Ok(V::list(s.split(sep).map(V::str).collect()))
         }
@@ -616,6 +757,9 @@ fn slice(a: &[V]) -> R<V> {
 }
 
 fn concat(a: &[V]) -> R<V> {
+    if a.is_empty() {
+        return Err("concat: not enough arguments (at least one list)".into());
+    }
     let mut out = Vec::new();
     for v in a {
         match v {
@@ -950,4 +1094,77 @@ pub fn base64_decode(s: &str) -> Option<String> {
         out.extend_from_slice(&bytes[..3 - pad]);
     }
     String::from_utf8(out).ok()
+}
+
+/// Terraform's regular expressions are RE2, which Rust's `regex` implements (no look-around,
+/// no back-references).
+fn compile_regex(pattern: &str, name: &str) -> R<regex::Regex> {
+    regex::Regex::new(pattern).map_err(|e| format!("{name}: invalid regular expression: {e}"))
+}
+
+/// What `regex` returns for one match: the matched text without capture groups, a map with
+/// named groups, a list with unnamed ones.
+fn regex_result(re: &regex::Regex, caps: &regex::Captures) -> V {
+    let group = |m: Option<regex::Match>| m.map_or(V::Null, |m| V::str(m.as_str()));
+    if re.captures_len() == 1 {
+        return group(caps.get(0));
+    }
+    let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+    if names.iter().any(Option::is_some) {
+        V::obj(
+            names
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| n.map(|n| (n.to_string(), group(caps.get(i + 1)))))
+                .collect(),
+        )
+    } else {
+        V::list((1..re.captures_len()).map(|i| group(caps.get(i))).collect())
+    }
+}
+
+/// `formatlist`: `format` once per element; list arguments must have the same length, other
+/// arguments repeat.
+fn formatlist(a: &[V]) -> R<V> {
+    let spec = str_arg(a, 0, "formatlist")?;
+    let mut n: Option<usize> = None;
+    for v in &a[1..] {
+        if let V::List(l) = v {
+            match n {
+                Some(m) if m != l.len() => {
+                    return Err("formatlist: all list arguments must have the same length".into())
+                }
+                _ => n = Some(l.len()),
+            }
+        }
+    }
+    let n = n.unwrap_or(1);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut args = vec![V::str(spec)];
+        for v in &a[1..] {
+            args.push(match v {
+                V::List(l) => l[i].clone(),
+                other => other.clone(),
+            });
+        }
+        out.push(V::str(format(&args)?.as_str()));
+    }
+    Ok(V::list(out))
+}
+
+/// Go's url.QueryEscape, as Terraform's `urlencode`: letters, digits and `-_.~` stay, a space
+/// becomes `+`, every other byte `%XX`.
+fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

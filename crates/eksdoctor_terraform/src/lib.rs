@@ -12,6 +12,7 @@ pub mod plan;
 pub mod policy;
 pub mod res;
 pub mod value;
+pub mod yaml;
 
 pub use eval::{eval_expr, eval_root, Loader, TfOptions};
 pub use map::{map, K8sDocs};

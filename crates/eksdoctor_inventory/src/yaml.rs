@@ -1,7 +1,7 @@
 //! YAML (and JSON, a subset of YAML 1.2) into [`Node`] trees with line numbers, one per document.
 //! A syntax error ends the stream: documents before it are kept, the error names its line.
 
-use eksdoctor_inventory::{Node, NodeKind};
+use crate::{Node, NodeKind};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::HashMap;
 
@@ -20,8 +20,26 @@ pub struct YamlError {
 
 /// Parse all documents. Returns the documents read and the syntax error that stopped parsing, if any.
 pub fn parse(text: &str) -> (Vec<Doc>, Option<YamlError>) {
+    parse_with(text, false)
+}
+
+/// Marks a mapping key written as a plain scalar.
+pub const PLAIN_KEY: char = '\u{1}';
+
+/// Like [`parse`], but a mapping key written as a plain (unquoted) scalar starts with
+/// [`PLAIN_KEY`], for readers that type keys the way they type values (Terraform's
+/// `yamldecode` reads a plain `yes:` key as `"true"`).
+pub fn parse_marking_plain_keys(text: &str) -> (Vec<Doc>, Option<YamlError>) {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, mark_plain_keys: bool) -> (Vec<Doc>, Option<YamlError>) {
     let mut docs = Vec::new();
-    let mut b = Builder::default();
+    let new_builder = || Builder {
+        mark_plain_keys,
+        ..Builder::default()
+    };
+    let mut b = new_builder();
     let mut doc_line = 1u32;
     for item in Parser::new_from_str(text) {
         let (ev, span) = match item {
@@ -39,7 +57,7 @@ pub fn parse(text: &str) -> (Vec<Doc>, Option<YamlError>) {
         match ev {
             Event::DocumentStart(_) => {
                 doc_line = line(&span);
-                b = Builder::default();
+                b = new_builder();
             }
             Event::DocumentEnd => {
                 if let Some(root) = b.root.take().filter(|r| !r.is_null()) {
@@ -79,6 +97,7 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     root: Option<Node>,
+    mark_plain_keys: bool,
 }
 
 /// Depth beyond which a document is refused (guards against pathological nesting).
@@ -176,7 +195,12 @@ impl Builder {
             Some(Frame::Map(map, key, _)) => match key.take() {
                 None => {
                     let k = match node.kind {
+                        NodeKind::Scalar {
+                            text,
+                            quoted: false,
+                        } if self.mark_plain_keys => format!("{PLAIN_KEY}{text}"),
                         NodeKind::Scalar { text, .. } => text,
+                        NodeKind::Null if self.mark_plain_keys => PLAIN_KEY.to_string(),
                         NodeKind::Null => String::new(),
                         _ => "<complex key>".to_string(),
                     };
@@ -185,7 +209,7 @@ impl Builder {
                 }
                 Some(k) => {
                     if let NodeKind::Map(entries) = &mut map.kind {
-                        if k == "<<" {
+                        if k == "<<" || (self.mark_plain_keys && k == format!("{PLAIN_KEY}<<")) {
                             // Merge key: copy entries the mapping does not set itself.
                             let merged: Vec<Node> = match node.kind {
                                 NodeKind::Seq(items) => items,
