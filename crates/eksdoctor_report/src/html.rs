@@ -3,6 +3,7 @@
 //! subnet plan. Charts are inline SVG drawn here; the only script filters the table.
 
 use crate::ScanReport;
+use chrono::Datelike;
 use eksdoctor_findings::Severity;
 use std::fmt::Write;
 
@@ -156,22 +157,41 @@ fn calendar_chart(r: &ScanReport) -> String {
             esc(&v.version),
             v.end_of_extended_support
         );
-        for (name, ver) in &ctx.clusters {
-            if ver.as_deref() == Some(v.version.as_str()) {
-                if let Some(d) = ctx.as_of {
-                    let _ = write!(
-                        svg,
-                        "<circle class=\"cluster\" cx=\"{:.1}\" cy=\"{}\" r=\"5\" fill=\"#cf222e\" stroke=\"#fff\"><title>cluster {}</title></circle><text x=\"{:.1}\" y=\"{}\">{}</text>",
-                        x(d.min(end)),
-                        y + 6.0,
-                        esc(name),
-                        left + width + 8.0,
-                        y + 11.0,
-                        esc(name)
-                    );
-                }
-            }
+        // The scanned clusters on this version: one dot at the report's date, their names to
+        // the right (several clusters on one version share the line).
+        let names: Vec<&str> = ctx
+            .clusters
+            .iter()
+            .filter(|(_, ver)| ver.as_deref() == Some(v.version.as_str()))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if let (Some(d), false) = (ctx.as_of, names.is_empty()) {
+            let label = names.join(", ");
+            let _ = write!(
+                svg,
+                "<circle class=\"cluster\" cx=\"{:.1}\" cy=\"{}\" r=\"5\" fill=\"#cf222e\" stroke=\"#fff\"><title>{}</title></circle><text x=\"{:.1}\" y=\"{}\">{}</text>",
+                x(d.min(end)),
+                y + 6.0,
+                esc(&format!("cluster {label}")),
+                left + width + 8.0,
+                y + 11.0,
+                esc(&label)
+            );
         }
+    }
+    // Year ticks.
+    let first_year = start.year() + 1;
+    for year in first_year..=end.year() {
+        let Some(jan1) = chrono::NaiveDate::from_ymd_opt(year, 1, 1) else {
+            continue;
+        };
+        let _ = write!(
+            svg,
+            "<line class=\"year\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"4\" y2=\"{}\" stroke=\"#d0d7de\" stroke-width=\"0.5\"/><text x=\"{x:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#57606a\" font-size=\"10\">{year}</text>",
+            height - 30.0,
+            height - 20.0,
+            x = x(jan1)
+        );
     }
     if let Some(d) = ctx.as_of {
         if d >= start && d <= end {
