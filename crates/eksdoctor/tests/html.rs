@@ -80,6 +80,9 @@ fn html_is_self_contained_with_filters_and_charts() {
         "both clusters on the calendar"
     );
     assert!(html.contains("class=\"sevfilter\"") && html.contains("id=\"q\""));
+    // A year tick for every new year the calendar spans, the report's year among them.
+    assert!(html.matches("class=\"year\"").count() >= 4);
+    assert!(html.contains(">2026</text>"));
 }
 
 fn count_colour(png_path: &Path, rgb: [u8; 3]) -> usize {
