@@ -34,6 +34,8 @@ pub struct Inventory {
     pub errors: Vec<InputError>,
     /// Things a source could not decide and that a user may want to know (`--show-unknown`).
     pub notes: Vec<Note>,
+    /// Parts of Terraform root modules whose resources the scan cannot see.
+    pub opaque: Vec<Opaque>,
     /// Lookup tables, built on the first query (after the sources have filled the inventory).
     #[serde(skip)]
     index: std::sync::OnceLock<Index>,
@@ -77,7 +79,26 @@ pub struct Note {
     pub message: String,
 }
 
+/// Something in a Terraform root module whose resources the scan cannot see: a module neither on
+/// disk nor modelled, a module whose `count`/`for_each` is unknown, a tag put on a resource that
+/// is not known. What it creates could be what a rule finds missing (a VPC endpoint, an OIDC
+/// provider, a metrics-server release, subnet tags, node groups in other AZs), so rules that
+/// conclude from an absence stay silent for objects of that root module.
+#[derive(Debug, Clone, Serialize)]
+pub struct Opaque {
+    /// The root module (the namespace of its identifiers).
+    pub namespace: String,
+    pub what: String,
+    pub at: Prov,
+}
+
 impl Inventory {
+    /// The first part of the root module of identifier `id` that the scan cannot see.
+    pub fn opaque_for(&self, id: &str) -> Option<&Opaque> {
+        let (ns, _) = id.split_once(crate::NS_SEP)?;
+        self.opaque.iter().find(|o| o.namespace == ns)
+    }
+
     /// True when some infrastructure (a cluster definition) is in scope.
     pub fn has_infrastructure(&self) -> bool {
         !self.clusters.is_empty()

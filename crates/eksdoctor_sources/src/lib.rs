@@ -255,4 +255,5 @@ pub(crate) fn merge(into: &mut Inventory, mut from: Inventory) {
     into.files.append(&mut from.files);
     into.errors.append(&mut from.errors);
     into.notes.append(&mut from.notes);
+    into.opaque.append(&mut from.opaque);
 }

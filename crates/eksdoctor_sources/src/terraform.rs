@@ -96,6 +96,13 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
             let out = eval::eval_root(&loader, root.clone(), opts);
             let ns = format!("{}{}", root.dir.display(), eksdoctor_inventory::NS_SEP);
             drop(root);
+            for (at, what) in &out.unscanned {
+                part.opaque.push(eksdoctor_inventory::Opaque {
+                    namespace: ns.trim_end_matches(eksdoctor_inventory::NS_SEP).to_string(),
+                    what: what.clone(),
+                    at: at.clone(),
+                });
+            }
             map_resources(&out.resources, &out.none_created, &ns, &mut part);
             part.errors.extend(out.errors);
             part.notes.extend(out.notes);

@@ -116,6 +116,8 @@ pub struct Output {
     pub none_created: std::collections::BTreeSet<String>,
     pub errors: Vec<InputError>,
     pub notes: Vec<Note>,
+    /// Module calls whose resources could not be scanned: where, and why.
+    pub unscanned: Vec<(Prov, String)>,
 }
 
 pub struct Env<'a> {
@@ -126,6 +128,7 @@ pub struct Env<'a> {
     notes: RefCell<Vec<Note>>,
     out: RefCell<Vec<Res>>,
     none_created: RefCell<std::collections::BTreeSet<String>>,
+    unscanned: RefCell<Vec<(Prov, String)>>,
     steps: Cell<u64>,
     reported: RefCell<HashSet<(Arc<str>, u32, String)>>,
 }
@@ -170,6 +173,7 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
         notes: RefCell::new(Vec::new()),
         out: RefCell::new(Vec::new()),
         none_created: RefCell::new(std::collections::BTreeSet::new()),
+        unscanned: RefCell::new(Vec::new()),
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),
     };
@@ -225,6 +229,7 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
         none_created: env.none_created.into_inner(),
         errors: env.errors.into_inner(),
         notes: env.notes.into_inner(),
+        unscanned: env.unscanned.into_inner(),
     }
 }
 
@@ -345,6 +350,10 @@ impl<'a> Inst<'a> {
                 },
                 Err(e) => {
                     let at = self.m.calls[&n].at.clone();
+                    self.env
+                        .unscanned
+                        .borrow_mut()
+                        .push((at.clone(), format!("module.{n} could not be evaluated")));
                     self.report(&at, e);
                 }
             }
@@ -1014,6 +1023,10 @@ impl<'a> Inst<'a> {
                 &call.at,
                 format!("module.{name}: count/for_each is not known before apply; its resources are not scanned"),
             );
+            self.env.unscanned.borrow_mut().push((
+                call.at.clone(),
+                format!("the instances of module.{name} are not known before apply"),
+            ));
             return Ok(Child::Value(V::unknown(format!(
                 "module.{name} instances are not known before apply"
             ))));
@@ -1034,6 +1047,10 @@ impl<'a> Inst<'a> {
                         d.display()
                     ),
                 );
+                self.env.unscanned.borrow_mut().push((
+                    call.at.clone(),
+                    format!("module.{name} ({source}) is not on disk"),
+                ));
                 let mut m = BTreeMap::new();
                 m.insert(
                     "\0addr".to_string(),
@@ -1097,6 +1114,9 @@ impl<'a> Inst<'a> {
                         for n in m.notes {
                             self.env.note(&call.at, n);
                         }
+                        for u in m.unscanned {
+                            self.env.unscanned.borrow_mut().push((call.at.clone(), u));
+                        }
                         self.env.out.borrow_mut().extend(m.resources);
                         self.env.none_created.borrow_mut().extend(m.none_created);
                         modelled.push((k, m.outputs));
@@ -1108,6 +1128,10 @@ impl<'a> Inst<'a> {
                                 "module.{name}: source \"{source}\" is not on disk (run `terraform init` to scan its code) and has no built-in model; its resources are not scanned"
                             ),
                         );
+                        self.env.unscanned.borrow_mut().push((
+                            call.at.clone(),
+                            format!("module.{name} ({source}) is not scanned"),
+                        ));
                         let mut m = BTreeMap::new();
                         m.insert("\0addr".to_string(), V::str(addr.as_str()));
                         return Ok(Child::Value(V::obj(m)));
@@ -1251,6 +1275,12 @@ impl<'a> Inst<'a> {
                     &d.at,
                     format!("{base}: count/for_each is not known before apply; not scanned"),
                 );
+                if !d.data {
+                    self.env.unscanned.borrow_mut().push((
+                        d.at.clone(),
+                        format!("the instances of {base} are not known before apply"),
+                    ));
+                }
                 return Ok(V::unknown(format!(
                     "{base}: its instances are not known before apply"
                 )));
@@ -1538,6 +1568,7 @@ pub fn eval_expr(text: &str) -> Result<V, String> {
         notes: RefCell::new(Vec::new()),
         out: RefCell::new(Vec::new()),
         none_created: RefCell::new(std::collections::BTreeSet::new()),
+        unscanned: RefCell::new(Vec::new()),
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),
     };

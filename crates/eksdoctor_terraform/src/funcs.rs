@@ -666,6 +666,25 @@ fn cidr_arg(a: &[V], i: usize) -> R<IpNet> {
 }
 
 fn to_set(l: &[V]) -> R<V> {
+    // Elements of one unknown list of distinct values (the AZ names of
+    // `aws_availability_zones`) stay distinct: the set keeps them, in order.
+    let elems: Vec<&(String, usize)> = l
+        .iter()
+        .filter_map(|v| match v {
+            V::Unknown(u) => u.elem.as_ref(),
+            _ => None,
+        })
+        .collect();
+    if !l.is_empty() && elems.len() == l.len() && elems.iter().all(|e| e.0 == elems[0].0) {
+        let mut seen = BTreeSet::new();
+        return Ok(V::list(
+            l.iter()
+                .zip(&elems)
+                .filter(|(_, e)| seen.insert(e.1))
+                .map(|(v, _)| v.clone())
+                .collect(),
+        ));
+    }
     if l.iter().any(V::has_unknown) {
         return Ok(unknown_like(l));
     }

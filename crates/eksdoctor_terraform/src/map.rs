@@ -184,6 +184,9 @@ pub fn map(
     k8s: &mut K8sDocs,
 ) {
     map_raw(res, none_created, inv, k8s);
+    for o in inv.opaque.iter_mut().filter(|o| o.namespace.is_empty()) {
+        o.namespace = ns.trim_end_matches(NS_SEP).to_string();
+    }
     let mut addrs: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in res {
         addrs.insert(r.addr.as_str());
@@ -275,6 +278,9 @@ fn map_raw(
     k8s: &mut K8sDocs,
 ) {
     let idx = Index::new(res);
+    // Module calls (or resources) of this root module whose resources could not be scanned:
+    // they may create what the scan does not see (the sources record them before mapping).
+    let opaque_parts = inv.opaque.first().map(|o| o.what.clone());
     // Clusters first: other resources point at them by name or address.
     let mut cluster_by_name: HashMap<String, String> = HashMap::new();
     let mut cluster_ids: Vec<String> = Vec::new();
@@ -341,6 +347,39 @@ fn map_raw(
             at: b.at.clone(),
         });
     }
+    // Tags put on subnets by aws_ec2_tag (how subnets made elsewhere get their load balancer
+    // role tags). A tag whose key, value or target is not known may be the tag a rule misses.
+    let mut unknown_tags = Vec::new();
+    for r in idx.of_type(res, "aws_ec2_tag") {
+        let b = &r.body;
+        let key = b.get("key").and_then(V::to_template_string);
+        let value = b.get("value").and_then(V::to_template_string);
+        let target = b.get("resource_id").and_then(reference);
+        let subnet = target.as_deref().and_then(|t| {
+            inv.subnets
+                .iter_mut()
+                .find(|s| s.name == t || s.id.as_deref() == Some(t))
+        });
+        match (key, value, subnet) {
+            (Some(k), Some(v), Some(s)) => {
+                s.tags.insert(k, v);
+            }
+            // Another resource, or a subnet this root module does not define (by id).
+            (Some(_), Some(_), None) if target.is_some() => {}
+            _ => unknown_tags.push((
+                b.at.clone(),
+                format!("the key, value or resource of {} is not known", r.addr),
+            )),
+        }
+    }
+    for (at, what) in unknown_tags {
+        inv.opaque.push(Opaque {
+            namespace: String::new(),
+            what,
+            at,
+        });
+    }
+
     for r in idx.of_type(res, "aws_vpc_endpoint") {
         let b = &r.body;
         let service = match b.get("service_name") {
@@ -473,6 +512,11 @@ fn map_raw(
         });
         let oidc_provider = if oidc {
             Val::set(true, at.clone())
+        } else if let Some(what) = &opaque_parts {
+            Val::unknown(
+                format!("no aws_iam_openid_connect_provider in the scanned code, but {what}: it may create one"),
+                at.clone(),
+            )
         } else if none_created.contains("aws_iam_openid_connect_provider")
             && !res
                 .iter()
@@ -524,7 +568,8 @@ fn map_raw(
             bootstrap_creator_admin,
             oidc_provider,
             auto_mode,
-            addons_complete: has_addons,
+            // A part of the root module the scan cannot see may install add-ons too.
+            addons_complete: has_addons && opaque_parts.is_none(),
             default_addons: Val::set(
                 Vec::new(),
                 if bootstrap_addons {

@@ -15,6 +15,9 @@ pub struct Model {
     /// Resource types the module would declare but not create with these inputs.
     pub none_created: Vec<String>,
     pub notes: Vec<String>,
+    /// Parts whose resources could not be modelled, e.g. `module.eks (its
+    /// `eks_managed_node_groups` are not known)`.
+    pub unscanned: Vec<String>,
 }
 
 type Inputs = BTreeMap<String, (V, Prov)>;
@@ -146,6 +149,8 @@ struct Ctx<'a> {
     out: Vec<Res>,
     none_created: Vec<String>,
     notes: Vec<String>,
+    /// Parts whose resources could not be modelled (an input map that is not known).
+    unscanned: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -169,6 +174,8 @@ impl Ctx<'_> {
                 "{}: `{key}` is not known; its {what} are not scanned",
                 self.addr
             ));
+            self.unscanned
+                .push(format!("the `{key}` of {} are not known", self.addr));
             return Vec::new();
         };
         let defaults = self
@@ -312,12 +319,14 @@ pub fn model(
         out: Vec::new(),
         none_created: Vec::new(),
         notes: Vec::new(),
+        unscanned: Vec::new(),
     };
     if cx.majors.set.is_empty() {
         return None;
     }
     let outputs = match (module, sub.as_str()) {
         ("terraform-aws-modules/vpc", "") => vpc(&mut cx),
+        ("terraform-aws-modules/vpc", "modules/vpc-endpoints") => vpc_endpoints(&mut cx),
         ("terraform-aws-modules/eks", "") => eks(&mut cx),
         ("terraform-aws-modules/eks", "modules/eks-managed-node-group") => {
             let cluster = cx
@@ -354,11 +363,93 @@ pub fn model(
         resources: cx.out,
         none_created: cx.none_created,
         notes: cx.notes,
+        unscanned: cx.unscanned,
     })
 }
 
 // ---------------------------------------------------------------------------------------------
 // terraform-aws-modules/vpc/aws
+
+// modules/vpc-endpoints (read from its main.tf and variables.tf): nothing unless `create`
+// (default true); one aws_vpc_endpoint per `endpoints` entry (an entry with `create = false` is
+// skipped), in `vpc_id`, of type `service_type` (default Interface); the service name is
+// `service_endpoint` or `service_name` when given, else the regional name AWS gives `service`
+// (`com.amazonaws.<region>.<service>`); interface endpoints sit in the module's `subnet_ids`
+// plus the entry's.
+
+fn vpc_endpoints(cx: &mut Ctx) -> V {
+    let addr = cx.addr.to_string();
+    let (create, _) = cx.input_or("create", |_| Some(V::Bool(true)));
+    if create.as_bool() == Some(false) {
+        return outputs(&addr, BTreeMap::new());
+    }
+    let Some((endpoints, at)) = cx.input("endpoints") else {
+        return outputs(&addr, BTreeMap::new());
+    };
+    let Some(m) = endpoints.as_obj() else {
+        cx.notes.push(format!(
+            "{addr}: `endpoints` is not known; its VPC endpoints are not scanned"
+        ));
+        cx.unscanned
+            .push(format!("the `endpoints` of {addr} are not known"));
+        return outputs(&addr, BTreeMap::new());
+    };
+    let vpc_id = cx
+        .input("vpc_id")
+        .map(|(v, _)| v)
+        .unwrap_or(V::unknown("vpc_id is not set"));
+    let common_subnets = cx
+        .input("subnet_ids")
+        .map(|(v, _)| v)
+        .unwrap_or(V::list(vec![]));
+    for (k, e) in crate::funcs::visible(m) {
+        if e.get("create").and_then(V::as_bool) == Some(false) {
+            continue;
+        }
+        let service_type = e
+            .get("service_type")
+            .cloned()
+            .unwrap_or_else(|| s("Interface"));
+        let service_name = match (
+            e.get("service_endpoint").filter(|v| !v.is_null()),
+            e.get("service_name").filter(|v| !v.is_null()),
+            e.get("service").and_then(V::as_str),
+        ) {
+            (Some(full), _, _) | (None, Some(full), _) => full.clone(),
+            (None, None, Some(short)) => V::Unknown(std::sync::Arc::new(crate::value::Unk {
+                pattern: Some(format!("com.amazonaws.*.{short}")),
+                ..crate::value::Unk::because("the region's service name is read at plan time")
+            })),
+            _ => V::unknown("the endpoint's service is not known"),
+        };
+        let mut rb = RBody::new(at.clone());
+        rb.set("vpc_id", vpc_id.clone(), at.clone());
+        rb.set("service_name", service_name, at.clone());
+        rb.set("vpc_endpoint_type", service_type.clone(), at.clone());
+        if service_type.as_str() == Some("Interface") {
+            let own = e.get("subnet_ids").cloned().unwrap_or(V::list(vec![]));
+            let subnets = match (common_subnets.as_list(), own.as_list()) {
+                (Some(a), Some(b)) => {
+                    let mut all: Vec<V> = a.to_vec();
+                    for x in b {
+                        if !all.contains(x) {
+                            all.push(x.clone());
+                        }
+                    }
+                    V::list(all)
+                }
+                _ => V::unknown("the endpoint's subnets are not known"),
+            };
+            rb.set("subnet_ids", subnets, at.clone());
+        }
+        cx.res(
+            format!("{addr}.aws_vpc_endpoint.this[{k:?}]"),
+            "aws_vpc_endpoint",
+            rb,
+        );
+    }
+    outputs(&addr, BTreeMap::new())
+}
 
 fn vpc(cx: &mut Ctx) -> V {
     let addr = cx.addr.to_string();

@@ -54,6 +54,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             })
     });
     for c in &inv.clusters {
+        // A module the scan cannot see may give aws-node its role (Pod Identity, IRSA).
+        if inv.opaque_for(&c.id).is_some() {
+            continue;
+        }
         if c.auto_mode.known() != Some(&false) {
             continue;
         }

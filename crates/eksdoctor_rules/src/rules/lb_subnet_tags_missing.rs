@@ -53,6 +53,17 @@ fn check_cluster(
         {
             let ok = s.tags.get(tag).is_some_and(|v| v == "1" || v.is_empty());
             if !ok {
+                if let Some(o) = ctx.inv.opaque_for(&s.name) {
+                    sink.unknown(
+                        &META,
+                        &s.at,
+                        format!(
+                            "subnet `{}` has no `{tag}` tag in the scanned code, but {}: it may tag it",
+                            s.name, o.what
+                        ),
+                    );
+                    continue;
+                }
                 sink.finding(
                     &META,
                     &s.at,

@@ -50,6 +50,17 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         if !inv.vpcs.iter().any(|v| &v.id == vpc) {
             continue;
         }
+        if let Some(o) = inv.opaque_for(vpc).or_else(|| inv.opaque_for(&c.id)) {
+            sink.unknown(
+                &META,
+                &first.at,
+                format!(
+                    "cluster `{}`: nodes run in subnets with no way out, but {}: it may create the VPC endpoints they need",
+                    c.id, o.what
+                ),
+            );
+            continue;
+        }
         let endpoints: Vec<_> = inv
             .vpc_endpoints
             .iter()

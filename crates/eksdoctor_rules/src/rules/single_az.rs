@@ -21,6 +21,10 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     'cluster: for c in &ctx.inv.clusters {
+        // Capacity in other zones may come from what the scan cannot see.
+        if ctx.inv.opaque_for(&c.id).is_some() {
+            continue;
+        }
         let mut zones = BTreeSet::new();
         let mut names = Vec::new();
         for ng in ctx.inv.node_groups_of(&c.id) {
