@@ -381,7 +381,17 @@ pub struct Cluster {
     pub azs: Val<Vec<String>>,
     pub cni: CniSettings,
     pub support_type: Val<String>,
+    /// `ipv4` or `ipv6` (lower case): with IPv6, pods take IPv6 addresses and the IPv4 sizing
+    /// rules do not apply.
+    pub ip_family: Val<String>,
     pub at: Prov,
+}
+
+impl Cluster {
+    /// True when pods take IPv4 addresses from the node subnets (the cluster is IPv4).
+    pub fn pods_use_ipv4(&self) -> bool {
+        self.ip_family.known().map(String::as_str) == Some("ipv4")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -393,6 +393,13 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
                 .map(|s| Val::set(s, p(ctx, u, "supportType")))
         })
         .unwrap_or_else(|| Val::defaulted("EXTENDED".to_string(), at.clone(), "EKS default"));
+    let ip_family = ctx
+        .map(root, "kubernetesNetworkConfig", w)
+        .and_then(|k| {
+            ctx.str(k, "ipFamily", w)
+                .map(|s| Val::set(s.to_ascii_lowercase(), p(ctx, k, "ipFamily")))
+        })
+        .unwrap_or_else(|| Val::defaulted("ipv4".to_string(), at.clone(), EKSCTL));
 
     inv.clusters.push(Cluster {
         id: id.clone(),
@@ -414,6 +421,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         azs: azs.clone(),
         cni,
         support_type,
+        ip_family,
         at: at.clone(),
     });
 

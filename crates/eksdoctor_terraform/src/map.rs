@@ -547,6 +547,12 @@ fn map_raw(
             .get("bootstrap_self_managed_addons")
             .and_then(V::as_bool)
             .unwrap_or(true);
+        let ip_family = match b.block("kubernetes_network_config") {
+            Some(k) => {
+                val_str(k, "ip_family", Some(("ipv4", EKS_DEFAULT))).map(|f| f.to_ascii_lowercase())
+            }
+            None => Val::defaulted("ipv4".to_string(), at.clone(), EKS_DEFAULT),
+        };
         inv.clusters.push(Cluster {
             id: r.addr.clone(),
             name: val_str(b, "name", None),
@@ -582,6 +588,7 @@ fn map_raw(
             azs: azs_of(&subnet_refs, &idx, &at),
             cni: CniSettings::defaults(&at, "VPC CNI default"),
             support_type,
+            ip_family,
             at,
         });
     }
@@ -1409,13 +1416,24 @@ fn map_iam(res: &[Res], idx: &Index, inv: &mut Inventory) {
                 _ => false,
             }
         };
+        // ARNs, or their pattern where only the account or partition is unknown.
+        let arns = |v: &V| -> Option<Vec<String>> {
+            v.as_list()?
+                .iter()
+                .map(|x| match x {
+                    V::Str(s) => Some(s.to_string()),
+                    V::Unknown(u) => u.pattern.clone(),
+                    _ => None,
+                })
+                .collect()
+        };
         let mut managed: Vec<String> = b
             .get("managed_policy_arns")
-            .and_then(str_list)
+            .and_then(arns)
             .unwrap_or_default();
         let mut managed_known = b
             .get("managed_policy_arns")
-            .is_none_or(|v| str_list(v).is_some());
+            .is_none_or(|v| arns(v).is_some());
         let mut inline: Vec<Node> = b
             .blocks("inline_policy")
             .filter_map(|p| {

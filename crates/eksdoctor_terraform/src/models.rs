@@ -669,6 +669,14 @@ fn eks(cx: &mut Ctx) -> V {
     vc.set("public_access_cidrs", cidrs, cidrs_at);
     b.blocks.push(("vpc_config".into(), vc));
 
+    // IP family: `ip_family` (v21) / `cluster_ip_family` (v18-v20), default ipv4.
+    let (ip_family, ip_at) = cx.input_or(pick(cx, "ip_family", "cluster_ip_family"), |_| {
+        Some(s("ipv4"))
+    });
+    let mut kn = RBody::new(ip_at.clone());
+    kn.set("ip_family", ip_family.clone(), ip_at.clone());
+    b.blocks.push(("kubernetes_network_config".into(), kn));
+
     // Secrets encryption: a module-created KMS key by default since v19.
     let enc_key = pick(cx, "encryption_config", "cluster_encryption_config");
     let (enc, enc_at) = cx.input_or(enc_key, |m| {
@@ -887,9 +895,23 @@ fn eks(cx: &mut Ctx) -> V {
     } else {
         "eks_managed_node_groups"
     };
+    // The node groups get the cluster's IP family (it picks their CNI policy).
+    // (Where the group is written stays its position: entries of one group share it.)
+    let with_family = |mut inputs: Inputs| {
+        let at = inputs
+            .values()
+            .next()
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| ip_at.clone());
+        inputs
+            .entry("cluster_ip_family".to_string())
+            .or_insert_with(|| (ip_family.clone(), at));
+        inputs
+    };
     for (k, inputs) in cx.map_entries(groups_key, "eks_managed_node_group_defaults", "node groups")
     {
         let gaddr = format!("{addr}.module.eks_managed_node_group[{k:?}]");
+        let inputs = with_family(inputs);
         let o = managed_node_group(
             cx,
             &gaddr,
@@ -923,6 +945,7 @@ fn eks(cx: &mut Ctx) -> V {
         "node groups",
     ) {
         let gaddr = format!("{addr}.module.self_managed_node_group[{k:?}]");
+        let inputs = with_family(inputs);
         self_managed_node_group(
             cx,
             &gaddr,
@@ -1154,6 +1177,24 @@ fn node_role(cx: &mut Ctx, addr: &str, inputs: &Inputs, at: &Prov) -> Option<(V,
         .map(|(v, _)| v.as_bool())
         .unwrap_or(Some(true))
     {
+        // With IPv6 the submodules attach the IPv6 CNI policy (a policy in the account, which
+        // the eks module creates with `create_cni_ipv6_iam_policy`).
+        Some(true)
+            if get("cluster_ip_family")
+                .and_then(|(v, _)| v.as_str().map(str::to_string))
+                .as_deref()
+                == Some("ipv6") =>
+        {
+            policies.push(V::Unknown(std::sync::Arc::new(crate::value::Unk {
+                pattern: Some("arn:*:iam::*:policy/AmazonEKS_CNI_IPv6_Policy".into()),
+                ..crate::value::Unk::because("the account id is read at plan time")
+            })))
+        }
+        Some(true) if get("cluster_ip_family").is_some_and(|(v, _)| v.as_str().is_none()) => {
+            policies.push(V::unknown(
+                "the CNI policy depends on the cluster's IP family, which is not known",
+            ))
+        }
         Some(true) => policies.push(s("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")),
         Some(false) => {}
         None => rb.set(

@@ -31,12 +31,18 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some(policies) = role.managed_policies.known() else {
             continue;
         };
-        if !policies
-            .iter()
-            .any(|p| managed_policy_name(p) == Some("AmazonEKS_CNI_Policy"))
-        {
+        // AmazonEKS_CNI_Policy, or the IPv6 policy AWS documents creating in the account.
+        let Some(policy) = policies.iter().find_map(|p| {
+            if managed_policy_name(p) == Some("AmazonEKS_CNI_Policy") {
+                Some("AmazonEKS_CNI_Policy")
+            } else if p.ends_with(":policy/AmazonEKS_CNI_IPv6_Policy") {
+                Some("AmazonEKS_CNI_IPv6_Policy")
+            } else {
+                None
+            }
+        }) else {
             continue;
-        }
+        };
         if !seen.insert(role.id.clone()) {
             continue;
         }
@@ -50,7 +56,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             role.managed_policies.at(),
             format!("iam-role {}", role.id),
             format!(
-                "node role of node group `{}` carries AmazonEKS_CNI_Policy{note}: any pod that reaches the node's credentials can manage the VPC's network interfaces",
+                "node role of node group `{}` carries {policy}{note}: any pod that reaches the node's credentials can manage the VPC's network interfaces",
                 ng.name
             ),
         );

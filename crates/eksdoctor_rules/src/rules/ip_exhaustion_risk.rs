@@ -21,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "When a subnet runs out of addresses, new nodes fail to launch and new pods stay in ContainerCreating ('failed to assign an IP address'), usually during a scale-out or an upgrade, when you need them most.",
     fix: "Give each AZ larger node/pod subnets (a /21 or more), add a secondary CIDR (100.64.0.0/10) with custom networking, enable prefix delegation, or lower WARM_ENI_TARGET (WARM_IP_TARGET / MINIMUM_IP_TARGET).",
     sources: &["tf", "plan", "eksctl", "x", "live"],
-    silent_when: "A node group's max size, instance types or subnets are not known, a node group is Karpenter-managed (no fixed maximum), or the VPC CNI settings are not known.",
+    silent_when: "A node group's max size, instance types or subnets are not known, a node group is Karpenter-managed (no fixed maximum), or the VPC CNI settings are not known, or the cluster is IPv6 or its IP family is not known.",
     references: &["https://docs.aws.amazon.com/eks/latest/best-practices/ip-opt.html", "https://github.com/aws/amazon-vpc-cni-k8s/blob/master/docs/eni-and-ip-target.md"],
 };
 
@@ -47,6 +47,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         e.1 += 1;
     }
     'clusters: for c in &inv.clusters {
+        // IPv6 pods take no IPv4 address from the subnets.
+        if !c.pods_use_ipv4() {
+            continue;
+        }
         let s = cni_settings(ctx, c);
         let (Some(&pd), Some(&custom), Some(warm_eni), Some(wip), Some(mip), Some(wpt)) = (
             s.prefix_delegation.known(),

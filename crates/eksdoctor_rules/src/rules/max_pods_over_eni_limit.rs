@@ -20,7 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "The scheduler places up to max-pods pods on a node, but the VPC CNI can only give out as many addresses as the ENIs hold; the rest stay in ContainerCreating with 'failed to assign an IP address'.",
     fix: "Lower max pods to the ENI limit (see `eksdoctor max-pods`), enable prefix delegation on Nitro instances, or use a larger instance type.",
     sources: &["tf", "plan", "eksctl", "live"],
-    silent_when: "No explicit max pods, an unknown instance type, or unknown VPC CNI settings.",
+    silent_when: "No explicit max pods, an unknown instance type, or unknown VPC CNI settings, or an IPv6 cluster (or one whose IP family is not known).",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html", "https://github.com/aws/amazon-vpc-cni-k8s/blob/master/misc/eni-max-pods.txt"],
 };
 
@@ -35,6 +35,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some(c) = ctx.inv.clusters.iter().find(|c| c.id == ng.cluster) else {
             continue;
         };
+        // IPv6 pods get addresses from an IPv6 prefix per ENI: the IPv4 slots do not limit them.
+        if !c.pods_use_ipv4() {
+            continue;
+        }
         let cni = cni_settings(ctx, c);
         let (Some(&pd), Some(&custom)) =
             (cni.prefix_delegation.known(), cni.custom_networking.known())

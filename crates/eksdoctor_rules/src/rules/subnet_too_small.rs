@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "Every pod takes a VPC address and each node keeps spare ones warm; a small subnet runs out during a scale-up or upgrade surge and new pods stay Pending.",
     fix: "Use a /21 or larger per AZ for node and pod subnets, or add a secondary VPC CIDR (e.g. 100.64.0.0/16) with custom networking or prefix delegation.",
     sources: &["tf", "plan", "eksctl", "live"],
-    silent_when: "The subnet's CIDR is not known (given by id only, from a data source, or unset variable).",
+    silent_when: "The subnet's CIDR is not known (given by id only, from a data source, or unset variable), or the cluster is IPv6 (pods take IPv6 addresses) or its IP family is not known.",
     references: &["https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html", "https://docs.aws.amazon.com/eks/latest/best-practices/subnets.html"],
 };
 
@@ -30,6 +30,10 @@ pub fn usable(prefix: u8) -> u64 {
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let min = ctx.settings.min_subnet_prefix;
     for c in &ctx.inv.clusters {
+        // In an IPv6 cluster pods take IPv6 addresses: the IPv4 subnets hold the nodes only.
+        if !c.pods_use_ipv4() {
+            continue;
+        }
         let mut hosting: BTreeSet<String> = BTreeSet::new();
         for ng in ctx.inv.node_groups_of(&c.id) {
             if let Some(refs) = ng.subnets.known() {
