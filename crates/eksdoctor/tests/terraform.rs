@@ -485,3 +485,36 @@ fn plan_json_network_node_and_addon_rules() {
         .iter()
         .any(|(r, _)| r == "lb-subnet-tags-missing"));
 }
+
+/// `terraform show -json` output saved beside the root module it describes is not scanned a
+/// second time: the code is (its lines, its suppressions), with a note; named alone it is read.
+#[test]
+fn a_plan_beside_its_root_module_is_not_scanned_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["main.tf"] {
+        std::fs::copy(
+            root().join("examples/terraform-eks").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        root().join("examples/terraform-eks-plan/plan.json"),
+        dir.path().join("plan.json"),
+    )
+    .unwrap();
+    let (code, v) = scan(&[dir.path().to_str().unwrap(), "--show-unknown"]);
+    assert_eq!(code, 1);
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 7, "{findings:?}");
+    assert!(findings
+        .iter()
+        .all(|f| f["location"]["file"].as_str().unwrap().ends_with("main.tf")));
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n["message"]
+        .as_str()
+        .unwrap()
+        .contains("a Terraform plan beside the root module")));
+    let plan = dir.path().join("plan.json");
+    let (_, alone) = scan(&[plan.to_str().unwrap()]);
+    assert_eq!(alone["findings"].as_array().unwrap().len(), 7);
+}

@@ -105,7 +105,18 @@ pub fn load(inputs: &[Input], tf: &TfOptions) -> Inventory {
         Input::Named(p) | Input::Walked(p) => is_terraform(p),
         Input::Stdin(_) => false,
     });
-    let parts: Vec<Inventory> = other.par_iter().map(|i| load_one(i)).collect();
+    // Directories that hold Terraform code found by walking: a plan found beside it describes the
+    // same root module, which is scanned from its code (lines to fix, suppressions) instead.
+    let tf_dirs: std::collections::HashSet<PathBuf> = tf_inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Walked(p) if p.extension().is_some_and(|e| e == "tf") => {
+                p.parent().map(Path::to_path_buf)
+            }
+            _ => None,
+        })
+        .collect();
+    let parts: Vec<Inventory> = other.par_iter().map(|i| load_one(i, &tf_dirs)).collect();
     let mut inv = Inventory::default();
     for p in parts {
         merge(&mut inv, p);
@@ -123,7 +134,7 @@ pub fn load(inputs: &[Input], tf: &TfOptions) -> Inventory {
     inv
 }
 
-fn load_one(input: &Input) -> Inventory {
+fn load_one(input: &Input, tf_dirs: &std::collections::HashSet<PathBuf>) -> Inventory {
     let mut inv = Inventory::default();
     let (name, text, named): (Arc<str>, Result<String, String>, bool) = match input {
         Input::Stdin(t) => ("<stdin>".into(), Ok(t.clone()), true),
@@ -154,19 +165,41 @@ fn load_one(input: &Input) -> Inventory {
             return inv;
         }
     };
-    read_text(&name, &text, named, &mut inv);
+    let beside_code = match input {
+        Input::Walked(p) => p.parent().is_some_and(|d| tf_dirs.contains(d)),
+        _ => false,
+    };
+    read_text_with(&name, &text, named, beside_code, &mut inv);
     inv
 }
 
 /// Read one file's text: every YAML/JSON document goes to the source it belongs to.
 pub fn read_text(name: &Arc<str>, text: &str, named: bool, inv: &mut Inventory) {
+    read_text_with(name, text, named, false, inv)
+}
+
+/// [`read_text`]; with `beside_code`, a Terraform plan is not read but noted: the root module in
+/// its directory is scanned from its code.
+fn read_text_with(
+    name: &Arc<str>,
+    text: &str,
+    named: bool,
+    beside_code: bool,
+    inv: &mut Inventory,
+) {
     let (docs, err) = yaml::parse(text);
     let suppressions = eksdoctor_inventory::Suppression::scan(name, text, SourceKind::K8s);
     let mut kind: Option<SourceKind> = None;
     let mut ctx_k8s = FileCtx::new(name, SourceKind::K8s);
     let mut ctx_eksctl = FileCtx::new(name, SourceKind::Eksctl);
     for d in &docs {
-        if eksdoctor_terraform::plan::is_plan(&d.root) {
+        if eksdoctor_terraform::plan::is_plan(&d.root) && beside_code {
+            inv.notes.push(Note {
+                at: Prov::new(name, 1, SourceKind::Plan),
+                message: "skipped: a Terraform plan beside the root module it describes, which is scanned from its code (findings on its lines, its suppressions); scan the plan file alone to use the plan's values".into(),
+            });
+            return;
+        } else if eksdoctor_terraform::plan::is_plan(&d.root) {
             kind = Some(SourceKind::Plan);
             let (res, none_created) = eksdoctor_terraform::plan::read(name, &d.root);
             // The plan's objects go into their own inventory first (identifiers get the plan's
