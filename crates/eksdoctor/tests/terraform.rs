@@ -491,13 +491,11 @@ fn plan_json_network_node_and_addon_rules() {
 #[test]
 fn a_plan_beside_its_root_module_is_not_scanned_twice() {
     let dir = tempfile::tempdir().unwrap();
-    for f in ["main.tf"] {
-        std::fs::copy(
-            root().join("examples/terraform-eks").join(f),
-            dir.path().join(f),
-        )
-        .unwrap();
-    }
+    std::fs::copy(
+        root().join("examples/terraform-eks/main.tf"),
+        dir.path().join("main.tf"),
+    )
+    .unwrap();
     std::fs::copy(
         root().join("examples/terraform-eks-plan/plan.json"),
         dir.path().join("plan.json"),
