@@ -565,3 +565,40 @@ fn github_action_scan_step_writes_sarif_summary_and_exit_code() {
     let (code, _) = run(example.to_str().unwrap(), "critical", "--as-of 2026-11-22");
     assert_eq!(code, "code=0\n");
 }
+
+/// SARIF locations are relative to the root of the git work tree the scan runs in, whatever
+/// the directory it runs from, as GitHub code scanning maps them; `originalUriBaseIds` says where
+/// that root is.
+#[test]
+fn sarif_uris_are_relative_to_the_work_tree_root() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    let infra = repo.path().join("infra");
+    std::fs::create_dir(&infra).unwrap();
+    std::fs::copy(
+        root().join("examples/terraform-eks/main.tf"),
+        infra.join("main.tf"),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .current_dir(&infra)
+        .args(["scan", ".", "--format", "sarif", "--as-of", "2026-11-22"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &v["runs"][0];
+    let loc = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "infra/main.tf");
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(base.starts_with("file://") && base.ends_with('/'), "{base}");
+    let canonical = repo.path().canonicalize().unwrap();
+    assert!(
+        base.trim_end_matches('/')
+            .ends_with(canonical.file_name().unwrap().to_str().unwrap()),
+        "{base}"
+    );
+}

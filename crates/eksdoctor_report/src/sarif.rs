@@ -7,6 +7,7 @@ use crate::ScanReport;
 use eksdoctor_findings::{Finding, RuleMeta, Severity};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 
 pub fn level(s: Severity) -> &'static str {
     match s {
@@ -88,13 +89,42 @@ fn column(cache: &mut HashMap<String, Option<Vec<String>>>, file: &str, line: u3
         .unwrap_or(1)
 }
 
-/// A file path as a SARIF artifact URI: relative paths stay relative (to `%SRCROOT%`, the
-/// directory the scan ran in), absolute ones become `file://` URIs; unsafe characters are
-/// percent-encoded.
-fn uri(file: &str) -> (String, bool) {
-    let f = file.strip_prefix("./").unwrap_or(file).replace('\\', "/");
-    let mut enc = String::with_capacity(f.len());
-    for b in f.bytes() {
+/// Where relative artifact URIs start (`%SRCROOT%`): the git work tree the scan ran in, which is
+/// what GitHub code scanning maps results to, else the directory the scan ran in.
+fn source_root() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let mut dir = cwd.as_path();
+    loop {
+        if dir.join(".git").exists() {
+            return Some(dir.to_path_buf());
+        }
+        match dir.parent() {
+            Some(p) => dir = p,
+            None => return Some(cwd),
+        }
+    }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn encode(path: &str) -> String {
+    let mut enc = String::with_capacity(path.len());
+    for b in path.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 enc.push(b as char)
@@ -102,19 +132,28 @@ fn uri(file: &str) -> (String, bool) {
             _ => enc.push_str(&format!("%{b:02X}")),
         }
     }
-    if enc.starts_with('/') {
-        (format!("file://{enc}"), true)
-    } else {
-        (enc, false)
-    }
+    enc
 }
 
-fn artifact(file: &str) -> Value {
-    let (u, absolute) = uri(file);
-    if absolute {
-        json!({ "uri": u })
-    } else {
-        json!({ "uri": u, "uriBaseId": "%SRCROOT%" })
+fn slashes(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// A file path as a SARIF artifact location: relative to `%SRCROOT%` when the file is inside it
+/// (whatever directory the scan ran from), else an absolute `file://` URI; unsafe characters are
+/// percent-encoded.
+fn artifact(file: &str, root: Option<&Path>) -> Value {
+    let p = Path::new(file);
+    let abs = match (p.is_absolute(), std::env::current_dir()) {
+        (true, _) => normalize(p),
+        (false, Ok(cwd)) => normalize(&cwd.join(p)),
+        (false, Err(_)) => {
+            return json!({ "uri": encode(&slashes(&normalize(p))), "uriBaseId": "%SRCROOT%" })
+        }
+    };
+    match root.and_then(|r| abs.strip_prefix(r).ok()) {
+        Some(rel) => json!({ "uri": encode(&slashes(rel)), "uriBaseId": "%SRCROOT%" }),
+        None => json!({ "uri": format!("file://{}", encode(&slashes(&abs))) }),
     }
 }
 
@@ -122,6 +161,7 @@ fn result(
     f: &Finding,
     index: &HashMap<&str, usize>,
     cache: &mut HashMap<String, Option<Vec<String>>>,
+    root: Option<&Path>,
 ) -> Value {
     let mut r = json!({
         "ruleId": f.rule,
@@ -140,7 +180,7 @@ fn result(
         let col = column(cache, &f.location.file, f.location.line);
         r["locations"] = json!([{
             "physicalLocation": {
-                "artifactLocation": artifact(&f.location.file),
+                "artifactLocation": artifact(&f.location.file, root),
                 "region": { "startLine": f.location.line, "startColumn": col }
             },
             "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }]
@@ -152,18 +192,20 @@ fn result(
 pub fn render(r: &ScanReport) -> String {
     let index: HashMap<&str, usize> = r.rules.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
     let mut cache = HashMap::new();
+    let root = source_root();
+    let root = root.as_deref();
     let mut results: Vec<Value> = r
         .findings
         .iter()
-        .map(|f| result(f, &index, &mut cache))
+        .map(|f| result(f, &index, &mut cache, root))
         .collect();
     for s in r.suppressed {
-        let mut v = result(&s.finding, &index, &mut cache);
+        let mut v = result(&s.finding, &index, &mut cache, root);
         v["suppressions"] = json!([{ "kind": "inSource", "justification": s.reason }]);
         results.push(v);
     }
     for f in r.baselined {
-        let mut v = result(f, &index, &mut cache);
+        let mut v = result(f, &index, &mut cache, root);
         v["baselineState"] = json!("unchanged");
         results.push(v);
     }
@@ -177,7 +219,7 @@ pub fn render(r: &ScanReport) -> String {
                 if let Some(l) = e.line {
                     region = json!({ "startLine": l.max(1) });
                 }
-                n["locations"] = json!([{ "physicalLocation": { "artifactLocation": artifact(&e.file), "region": region } }]);
+                n["locations"] = json!([{ "physicalLocation": { "artifactLocation": artifact(&e.file, root), "region": region } }]);
             }
             n
         })
@@ -199,6 +241,14 @@ pub fn render(r: &ScanReport) -> String {
             "results": results,
         }]
     });
+    let mut out = out;
+    if let Some(r) = root {
+        let mut base = format!("file://{}", encode(&slashes(r)));
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        out["runs"][0]["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": base } });
+    }
     let mut s = serde_json::to_string_pretty(&out).expect("serializable");
     s.push('\n');
     s
