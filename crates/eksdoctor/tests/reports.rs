@@ -602,3 +602,46 @@ fn sarif_uris_are_relative_to_the_work_tree_root() {
         "{base}"
     );
 }
+
+/// A baseline written with `scan infra` from the work tree's root still matches `scan .` from
+/// inside `infra` and the absolute path (as CI jobs often pass).
+#[test]
+fn baseline_matches_whatever_directory_the_scan_runs_from() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    let infra = repo.path().join("infra");
+    copy_dir(&root().join("examples/demo"), &infra);
+    let base = repo.path().join("baseline.json");
+    let run = |cwd: &Path, path: &str| {
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(cwd)
+            .args(["scan", path, "--format", "json", "--as-of", "2026-11-22"])
+            .arg("--baseline")
+            .arg(&base)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), v)
+    };
+    let out = Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .current_dir(repo.path())
+        .args(["scan", "infra", "--as-of", "2026-11-22", "--write-baseline"])
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    for (cwd, path) in [
+        (infra.clone(), ".".to_string()),
+        (
+            repo.path().to_path_buf(),
+            infra.to_str().unwrap().to_string(),
+        ),
+        (infra.join("manifests"), "..".to_string()),
+    ] {
+        let (code, v) = run(&cwd, &path);
+        assert_eq!(code, 0, "from {cwd:?} scanning {path}: {}", v["findings"]);
+        assert_eq!(v["summary"]["baselined"], 21);
+    }
+}

@@ -1,6 +1,8 @@
 //! The contract between rules and reports: what a finding is, how severe, where, and the metadata
 //! of the rule that produced it.
 
+pub mod paths;
+
 use eksdoctor_inventory::{Prov, SourceKind};
 use serde::Serialize;
 use std::fmt;
@@ -110,8 +112,8 @@ pub struct Finding {
 
 impl Finding {
     /// A fingerprint that stays the same when the finding moves to another line and when the
-    /// numbers in its message change (days left, counts): rule, file, resource and the message
-    /// without digits, hashed (FNV-1a, 64 bits, hex).
+    /// numbers in its message change (days left, counts): rule, file (relative to the work tree),
+    /// resource and the message without digits, hashed (FNV-1a, 64 bits, hex).
     pub fn fingerprint(&self) -> String {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         let mut feed = |s: &str| {
@@ -123,7 +125,12 @@ impl Finding {
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         };
         feed(self.rule);
-        feed(&self.location.file);
+        // The file as the work tree names it, so `scan .` from a subdirectory, `scan infra` from
+        // the root and absolute paths in CI give the same fingerprints.
+        feed(
+            &paths::relative_to_root(&self.location.file)
+                .unwrap_or_else(|| self.location.file.to_string()),
+        );
         feed(&self.resource);
         feed(&self.message);
         format!("{h:016x}")

@@ -4,10 +4,11 @@
 //! findings with their justification, and input errors as tool notifications.
 
 use crate::ScanReport;
+use eksdoctor_findings::paths;
 use eksdoctor_findings::{Finding, RuleMeta, Severity};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 pub fn level(s: Severity) -> &'static str {
     match s {
@@ -89,39 +90,6 @@ fn column(cache: &mut HashMap<String, Option<Vec<String>>>, file: &str, line: u3
         .unwrap_or(1)
 }
 
-/// Where relative artifact URIs start (`%SRCROOT%`): the git work tree the scan ran in, which is
-/// what GitHub code scanning maps results to, else the directory the scan ran in.
-fn source_root() -> Option<PathBuf> {
-    let cwd = std::env::current_dir().ok()?;
-    let mut dir = cwd.as_path();
-    loop {
-        if dir.join(".git").exists() {
-            return Some(dir.to_path_buf());
-        }
-        match dir.parent() {
-            Some(p) => dir = p,
-            None => return Some(cwd),
-        }
-    }
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
 fn encode(path: &str) -> String {
     let mut enc = String::with_capacity(path.len());
     for b in path.bytes() {
@@ -139,21 +107,13 @@ fn slashes(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// A file path as a SARIF artifact location: relative to `%SRCROOT%` when the file is inside it
-/// (whatever directory the scan ran from), else an absolute `file://` URI; unsafe characters are
-/// percent-encoded.
-fn artifact(file: &str, root: Option<&Path>) -> Value {
-    let p = Path::new(file);
-    let abs = match (p.is_absolute(), std::env::current_dir()) {
-        (true, _) => normalize(p),
-        (false, Ok(cwd)) => normalize(&cwd.join(p)),
-        (false, Err(_)) => {
-            return json!({ "uri": encode(&slashes(&normalize(p))), "uriBaseId": "%SRCROOT%" })
-        }
-    };
-    match root.and_then(|r| abs.strip_prefix(r).ok()) {
-        Some(rel) => json!({ "uri": encode(&slashes(rel)), "uriBaseId": "%SRCROOT%" }),
-        None => json!({ "uri": format!("file://{}", encode(&slashes(&abs))) }),
+/// A file path as a SARIF artifact location: relative to `%SRCROOT%` (the work tree root, see
+/// [`paths`]) when the file is inside it, whatever directory the scan ran from; else an absolute
+/// `file://` URI. Unsafe characters are percent-encoded.
+fn artifact(file: &str) -> Value {
+    match paths::relative_to_root(file) {
+        Some(rel) => json!({ "uri": encode(&rel), "uriBaseId": "%SRCROOT%" }),
+        None => json!({ "uri": format!("file://{}", encode(&slashes(&paths::absolute(file)))) }),
     }
 }
 
@@ -161,7 +121,6 @@ fn result(
     f: &Finding,
     index: &HashMap<&str, usize>,
     cache: &mut HashMap<String, Option<Vec<String>>>,
-    root: Option<&Path>,
 ) -> Value {
     let mut r = json!({
         "ruleId": f.rule,
@@ -180,7 +139,7 @@ fn result(
         let col = column(cache, &f.location.file, f.location.line);
         r["locations"] = json!([{
             "physicalLocation": {
-                "artifactLocation": artifact(&f.location.file, root),
+                "artifactLocation": artifact(&f.location.file),
                 "region": { "startLine": f.location.line, "startColumn": col }
             },
             "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }]
@@ -192,20 +151,19 @@ fn result(
 pub fn render(r: &ScanReport) -> String {
     let index: HashMap<&str, usize> = r.rules.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
     let mut cache = HashMap::new();
-    let root = source_root();
-    let root = root.as_deref();
+    let root = paths::source_root();
     let mut results: Vec<Value> = r
         .findings
         .iter()
-        .map(|f| result(f, &index, &mut cache, root))
+        .map(|f| result(f, &index, &mut cache))
         .collect();
     for s in r.suppressed {
-        let mut v = result(&s.finding, &index, &mut cache, root);
+        let mut v = result(&s.finding, &index, &mut cache);
         v["suppressions"] = json!([{ "kind": "inSource", "justification": s.reason }]);
         results.push(v);
     }
     for f in r.baselined {
-        let mut v = result(f, &index, &mut cache, root);
+        let mut v = result(f, &index, &mut cache);
         v["baselineState"] = json!("unchanged");
         results.push(v);
     }
@@ -219,7 +177,7 @@ pub fn render(r: &ScanReport) -> String {
                 if let Some(l) = e.line {
                     region = json!({ "startLine": l.max(1) });
                 }
-                n["locations"] = json!([{ "physicalLocation": { "artifactLocation": artifact(&e.file, root), "region": region } }]);
+                n["locations"] = json!([{ "physicalLocation": { "artifactLocation": artifact(&e.file), "region": region } }]);
             }
             n
         })
