@@ -393,9 +393,11 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
                 .map(|s| Val::set(s, p(ctx, u, "supportType")))
         })
         .unwrap_or_else(|| Val::defaulted("EXTENDED".to_string(), at.clone(), "EKS default"));
-    let ip_family = ctx
-        .map(root, "kubernetesNetworkConfig", w)
-        .and_then(|k| {
+    // `kubernetesNetworkConfig.ipFamily`, or the older `vpc.ipFamily`.
+    let ip_family = ["kubernetesNetworkConfig", "vpc"]
+        .iter()
+        .find_map(|section| {
+            let k = ctx.map(root, section, w)?;
             ctx.str(k, "ipFamily", w)
                 .map(|s| Val::set(s.to_ascii_lowercase(), p(ctx, k, "ipFamily")))
         })
