@@ -516,3 +516,48 @@ fn a_plan_beside_its_root_module_is_not_scanned_twice() {
     let (_, alone) = scan(&[plan.to_str().unwrap()]);
     assert_eq!(alone["findings"].as_array().unwrap().len(), 7);
 }
+
+/// The usual layout, `infra/` calling `../modules/net`, scanned from the repository's root with
+/// relative paths: the local module is found (and is not taken for a root module of its own).
+#[test]
+fn local_modules_beside_the_root_are_found_from_relative_paths() {
+    let repo = tempfile::tempdir().unwrap();
+    let w = |p: &str, text: &str| {
+        let f = repo.path().join(p);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, text).unwrap();
+    };
+    w(
+        "modules/net/main.tf",
+        "variable \"cidr\" {}\nresource \"aws_vpc\" \"this\" { cidr_block = var.cidr }\nresource \"aws_subnet\" \"a\" {\n  vpc_id            = aws_vpc.this.id\n  cidr_block        = cidrsubnet(var.cidr, 8, 0)\n  availability_zone = \"eu-west-1a\"\n}\noutput \"subnet_ids\" { value = [aws_subnet.a.id] }\n",
+    );
+    w(
+        "infra/main.tf",
+        "module \"net\" {\n  source = \"../modules/net\"\n  cidr   = \"10.0.0.0/16\"\n}\nresource \"aws_eks_cluster\" \"c\" {\n  name     = \"c\"\n  version  = \"1.35\"\n  role_arn = \"arn:aws:iam::111122223333:role/eks\"\n  vpc_config { subnet_ids = module.net.subnet_ids }\n}\nresource \"aws_eks_node_group\" \"ng\" {\n  cluster_name    = aws_eks_cluster.c.name\n  node_group_name = \"ng\"\n  node_role_arn   = \"arn:aws:iam::111122223333:role/n\"\n  subnet_ids      = module.net.subnet_ids\n  instance_types  = [\"m5.large\"]\n  scaling_config {\n    min_size     = 1\n    max_size     = 3\n    desired_size = 2\n  }\n}\n",
+    );
+    for path in [".", "infra", "./infra"] {
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(repo.path())
+            .args(["scan", path, "--format", "json", "--as-of", "2026-11-22"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            v["errors"].as_array().unwrap().is_empty(),
+            "{path}: {}",
+            v["errors"]
+        );
+        let small: Vec<&serde_json::Value> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "subnet-too-small")
+            .collect();
+        assert_eq!(small.len(), 1, "{path}: {}", v["findings"]);
+        assert_eq!(
+            small[0]["location"]["file"], "modules/net/main.tf",
+            "{path}"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! scan runs in (else the directory it runs in), whatever directory the scan was started from and
 //! whether the paths were given relative or absolute.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// The git work tree the current directory is in (the nearest directory upward with `.git`),
@@ -25,22 +25,7 @@ pub fn source_root() -> Option<&'static Path> {
     .as_deref()
 }
 
-/// `a/./b/../c` → `a/c`, without touching the file system.
-pub fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+pub use eksdoctor_inventory::paths::normalize;
 
 /// The absolute, normalized form of a path as given on the command line.
 pub fn absolute(file: &str) -> PathBuf {
@@ -66,13 +51,6 @@ pub fn relative_to_root(file: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalize_drops_dots() {
-        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
-        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
-        assert_eq!(normalize(Path::new("./main.tf")), PathBuf::from("main.tf"));
-    }
 
     #[test]
     fn the_same_file_named_three_ways_is_one_path() {

@@ -6,6 +6,7 @@
 
 mod model;
 mod node;
+pub mod paths;
 mod val;
 pub mod yaml;
 

@@ -14,7 +14,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
@@ -260,25 +260,7 @@ fn read_modules_json(root: &Path) -> HashMap<String, PathBuf> {
     map
 }
 
-/// Lexical path normalisation (`a/b/../c` → `a/c`), keeping relative paths relative.
-pub fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() || out.as_os_str().is_empty() && p.is_relative() {
-                    out.push("..");
-                }
-            }
-            c => out.push(c.as_os_str()),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
-}
+pub use eksdoctor_inventory::paths::normalize;
 
 type Scope = [(String, V)];
 
