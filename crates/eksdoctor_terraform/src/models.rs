@@ -1518,7 +1518,7 @@ fn assumable_role_with_oidc(cx: &mut Ctx) -> V {
     let audiences = list_input(cx, "oidc_fully_qualified_audiences");
     let (Ok(subjects), Ok(wildcards), Ok(audiences)) = (subjects, wildcards, audiences) else {
         let why = "its OIDC subject or audience lists are not known";
-        return finish_role(cx, &addr, &raddr, &at, Err(why));
+        return finish_role(cx, &addr, &raddr, (&at, &at), Err(why), Vec::new());
     };
     let statements: Vec<V> = urls
         .iter()
@@ -1560,12 +1560,27 @@ fn assumable_role_with_oidc(cx: &mut Ctx) -> V {
         ("Version", s("2012-10-17")),
         ("Statement", V::list(statements)),
     ]);
-    finish_role(cx, &addr, &raddr, &at, unknown.map_or(Ok(doc), Err))
+    finish_role(
+        cx,
+        &addr,
+        &raddr,
+        (&at, &at),
+        unknown.map_or(Ok(doc), Err),
+        Vec::new(),
+    )
 }
 
 /// The role of an IRSA module: its trust policy (a document whose principals are known after
-/// apply, or the reason it is not known) and the managed policies from `role_policy_arns`.
-fn finish_role(cx: &mut Ctx, addr: &str, raddr: &str, at: &Prov, trust: Result<V, &str>) -> V {
+/// apply, or the reason it is not known; written at `trust_at`) and the managed policies
+/// (`policies`, then those of `role_policy_arns`).
+fn finish_role(
+    cx: &mut Ctx,
+    addr: &str,
+    raddr: &str,
+    (at, trust_at): (&Prov, &Prov),
+    trust: Result<V, &str>,
+    mut policies: Vec<V>,
+) -> V {
     let mut rb = RBody::new(at.clone());
     let trust = match trust {
         Ok(doc) => V::Unknown(std::sync::Arc::new(crate::value::Unk {
@@ -1574,8 +1589,7 @@ fn finish_role(cx: &mut Ctx, addr: &str, raddr: &str, at: &Prov, trust: Result<V
         })),
         Err(why) => V::unknown(why),
     };
-    rb.set("assume_role_policy", trust, at.clone());
-    let mut policies = Vec::new();
+    rb.set("assume_role_policy", trust, trust_at.clone());
     if let Some((extra, _)) = cx.input("role_policy_arns") {
         match &extra {
             V::Obj(m) => policies.extend(crate::funcs::visible(m).map(|(_, v)| v.clone())),
@@ -1646,27 +1660,10 @@ fn irsa_role(cx: &mut Ctx) -> V {
         }
         None => unknown = true,
     }
-    let mut rb = RBody::new(at.clone());
     let doc = obj(vec![
         ("Version", s("2012-10-17")),
         ("Statement", V::list(statements)),
     ]);
-    if unknown {
-        rb.set(
-            "assume_role_policy",
-            V::unknown("oidc_providers is not known"),
-            p_at.clone(),
-        );
-    } else {
-        rb.set(
-            "assume_role_policy",
-            V::Unknown(std::sync::Arc::new(crate::value::Unk {
-                partial: Some(doc),
-                ..crate::value::Unk::because("the OIDC provider ARN is known after apply")
-            })),
-            p_at.clone(),
-        );
-    }
     let mut policies = Vec::new();
     for (flag, arn) in [
         (
@@ -1679,16 +1676,10 @@ fn irsa_role(cx: &mut Ctx) -> V {
             policies.push(s(arn));
         }
     }
-    if let Some((extra, _)) = cx.input("role_policy_arns") {
-        match &extra {
-            V::Obj(m) => policies.extend(crate::funcs::visible(m).map(|(_, v)| v.clone())),
-            V::List(l) => policies.extend(l.iter().cloned()),
-            _ => {}
-        }
-    }
-    rb.set("managed_policy_arns", V::list(policies), at.clone());
-    cx.res(raddr.clone(), "aws_iam_role", rb);
-    let mut known = BTreeMap::new();
-    known.insert("iam_role_arn".into(), V::computed(&raddr, "arn"));
-    outputs(&addr, known)
+    let trust = if unknown {
+        Err("oidc_providers is not known")
+    } else {
+        Ok(doc)
+    };
+    finish_role(cx, &addr, &raddr, (&at, &p_at), trust, policies)
 }
