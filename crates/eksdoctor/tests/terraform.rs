@@ -561,3 +561,66 @@ fn local_modules_beside_the_root_are_found_from_relative_paths() {
         );
     }
 }
+
+/// JSON variable files: `terraform.tfvars.json` and `*.auto.tfvars.json` load by themselves (after
+/// `terraform.tfvars`, in Terraform's order), `--var-file x.tfvars.json` too; their strings are
+/// literal (`${` is not a template).
+#[test]
+fn json_variable_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("crates/eksdoctor/tests/data/tf/vars/main.tf"),
+        dir.path().join("main.tf"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("terraform.tfvars.json"),
+        "{\n  \"k8s_version\": \"1.29\"\n}\n",
+    )
+    .unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (_, v) = scan(&[d]);
+    assert!(
+        findings(&v)
+            .iter()
+            .any(|(r, _, _)| r == "version-end-of-life"),
+        "{}",
+        v["findings"]
+    );
+    // An auto file loads after terraform.tfvars.json and wins.
+    std::fs::write(
+        dir.path().join("b.auto.tfvars.json"),
+        "{\n  \"k8s_version\": \"1.33\"\n}\n",
+    )
+    .unwrap();
+    let (_, v) = scan(&[d]);
+    let f = findings(&v);
+    assert!(
+        f.iter()
+            .any(|(r, _, m)| r == "version-out-of-standard-support" && m.contains("1.33")),
+        "{f:?}"
+    );
+    // --var-file with JSON wins over both; a literal `${` is fine.
+    let extra = dir.path().join("prod.json");
+    std::fs::write(
+        &extra,
+        "{\n  \"public_cidrs\": [\"203.0.113.0/24\"],\n  \"k8s_version\": \"1.35\",\n  \"note\": \"${not a template}\"\n}\n",
+    )
+    .unwrap();
+    let (_, v) = scan(&[d, "--var-file", extra.to_str().unwrap()]);
+    assert!(
+        v["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        v["errors"]
+    );
+    let f = findings(&v);
+    assert!(
+        !f.iter().any(|(r, _, _)| r.starts_with("version-")),
+        "{f:?}"
+    );
+    assert!(
+        !f.iter()
+            .any(|(r, _, _)| r == "endpoint-public-unrestricted"),
+        "{f:?}"
+    );
+}

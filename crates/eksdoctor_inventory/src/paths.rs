@@ -4,7 +4,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// `a/./b/../c` → `a/c` without touching the file system. A `..` that climbs above the start of
 /// a relative path is kept (`infra/../../x` → `../x`); above the root of an absolute one it is
-/// dropped, as the file system does.
+/// dropped, as the file system does. A path that comes to nothing is `.`.
 pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
@@ -19,6 +19,9 @@ pub fn normalize(p: &Path) -> PathBuf {
             },
             other => out.push(other.as_os_str()),
         }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
     }
     out
 }
@@ -36,7 +39,9 @@ mod tests {
         assert_eq!(n("infra/../modules/net"), "modules/net");
         assert_eq!(n("./infra/../modules/net"), "modules/net");
         assert_eq!(n("a/./b/../c"), "a/c");
-        assert_eq!(n("a/.."), "");
+        assert_eq!(n("a/.."), ".");
+        assert_eq!(n("."), ".");
+        assert_eq!(n("./main.tf"), "main.tf");
         assert_eq!(n("../x"), "../x");
         assert_eq!(n("../../x"), "../../x");
         assert_eq!(n("infra/../../x"), "../x");

@@ -35,8 +35,7 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
                 let n = p.file_name().and_then(|f| f.to_str()).unwrap_or("");
                 if (n.ends_with(".tf")
                     || n.ends_with(".tf.json")
-                    || n == "terraform.tfvars"
-                    || n.ends_with(".auto.tfvars"))
+                    || eksdoctor_terraform::module::is_auto_tfvars(n))
                     && !files.iter().any(|f| f.file_name() == p.file_name())
                 {
                     files.push(p);

@@ -181,16 +181,9 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
     // terraform.tfvars, *.auto.tfvars, then --var-file, then --var (later wins, as in Terraform).
     let mut var_bodies: Vec<(Arc<SrcFile>, Body)> = root.tfvars.clone();
     for f in &opts.var_files {
-        let name = crate::module::display_name(f);
-        match crate::module::read(f)
-            .and_then(|t| crate::module::parse_hcl(name.clone(), &t).map_err(|e| e.message))
-        {
+        match crate::module::parse_tfvars(f) {
             Ok(p) => var_bodies.push(p),
-            Err(message) => env.errors.borrow_mut().push(InputError {
-                file: name,
-                line: None,
-                message,
-            }),
+            Err(e) => env.errors.borrow_mut().push(e),
         }
     }
     let inst = Inst::new(

@@ -316,3 +316,48 @@ pub fn to_native(json: &str) -> Result<(String, Vec<u32>), String> {
     }
     Ok((out.text, out.lines))
 }
+
+/// A `.tfvars.json` file (one JSON object of variable values) as native `.tfvars` text, with the
+/// JSON line of each generated line. Strings are literal there: `${` is not interpolated.
+pub fn tfvars_to_native(json: &str) -> Result<(String, Vec<u32>), String> {
+    let root: Value = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
+    let Value::Object(root) = root else {
+        return Err("a .tfvars.json file must hold a JSON object".into());
+    };
+    let mut out = Out {
+        text: String::new(),
+        lines: Vec::new(),
+        json,
+        pos: 0,
+        cur_line: 1,
+    };
+    for (k, v) in &root {
+        out.seek(k);
+        let ident = !k.is_empty()
+            && k.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !ident {
+            return Err(format!("`{k}` is not a variable name"));
+        }
+        out.line(&format!("{k} = {}", literal(v)));
+    }
+    Ok((out.text, out.lines))
+}
+
+fn literal(v: &Value) -> String {
+    match v {
+        Value::String(s) => Value::String(s.replace("${", "$${").replace("%{", "%%{")).to_string(),
+        Value::Array(a) => format!("[{}]", a.iter().map(literal).collect::<Vec<_>>().join(", ")),
+        Value::Object(o) => format!(
+            "{{ {} }}",
+            o.iter()
+                .map(|(k, v)| format!("{} = {}", Value::String(k.clone()), literal(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => expr(other),
+    }
+}

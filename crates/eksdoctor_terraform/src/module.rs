@@ -169,7 +169,7 @@ pub fn load_dir(dir: &Path, files: &[PathBuf]) -> ModuleDef {
             }
             continue;
         }
-        if fname == "terraform.tfvars" || fname.ends_with(".auto.tfvars") {
+        if is_auto_tfvars(fname) {
             tfvars.push(path.clone());
             continue;
         }
@@ -199,27 +199,65 @@ pub fn load_dir(dir: &Path, files: &[PathBuf]) -> ModuleDef {
             Err(e) => m.errors.push(e),
         }
     }
-    // terraform.tfvars first, then *.auto.tfvars in lexical order (as Terraform loads them).
+    // terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in lexical order (as
+    // Terraform loads them).
     tfvars.sort_by_key(|p| {
         let f = p
             .file_name()
             .and_then(|f| f.to_str())
             .unwrap_or("")
             .to_string();
-        (f != "terraform.tfvars", f)
+        let rank = match f.as_str() {
+            "terraform.tfvars" => 0,
+            "terraform.tfvars.json" => 1,
+            _ => 2,
+        };
+        (rank, f)
     });
     for p in tfvars {
-        let name = display_name(&p);
-        match read(&p).and_then(|t| parse_hcl(name.clone(), &t).map_err(|e| e.message)) {
+        match parse_tfvars(&p) {
             Ok(parsed) => m.tfvars.push(parsed),
-            Err(message) => m.errors.push(InputError {
-                file: name,
-                line: None,
-                message,
-            }),
+            Err(e) => m.errors.push(e),
         }
     }
     m
+}
+
+/// Variable files Terraform loads by itself from a root module's directory.
+pub fn is_auto_tfvars(fname: &str) -> bool {
+    matches!(fname, "terraform.tfvars" | "terraform.tfvars.json")
+        || fname.ends_with(".auto.tfvars")
+        || fname.ends_with(".auto.tfvars.json")
+}
+
+/// A variables file, native (`.tfvars`) or JSON (`.tfvars.json`).
+pub fn parse_tfvars(path: &Path) -> Result<(Arc<SrcFile>, Body), InputError> {
+    let name = display_name(path);
+    let text = read(path).map_err(|message| InputError {
+        file: name.clone(),
+        line: None,
+        message,
+    })?;
+    if !name.ends_with(".json") {
+        return parse_hcl(name, &text);
+    }
+    let (native, lines) =
+        crate::json_syntax::tfvars_to_native(&text).map_err(|message| InputError {
+            file: name.clone(),
+            line: None,
+            message,
+        })?;
+    let mut src = SrcFile::new(name.clone(), &native);
+    src.line_map = Some(lines);
+    let src = Arc::new(src);
+    match hcl_edit::parser::parse_body(&native) {
+        Ok(body) => Ok((src, body)),
+        Err(e) => Err(InputError {
+            file: name,
+            line: Some(src.map_line(e.location().line() as u32)),
+            message: format!("variables not understood: {}", e.message()),
+        }),
+    }
 }
 
 pub fn read(path: &Path) -> Result<String, String> {
