@@ -624,3 +624,53 @@ fn json_variable_files() {
         "{f:?}"
     );
 }
+
+/// Two clusters, each with its manifests below it: the nearest directory decides, however the
+/// scan names the paths (`.`, `./envs`, `envs`, absolute).
+#[test]
+fn manifests_join_the_cluster_of_their_directory_whatever_the_path_form() {
+    let repo = tempfile::tempdir().unwrap();
+    let w = |p: &str, text: &str| {
+        let f = repo.path().join(p);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, text).unwrap();
+    };
+    for (env, addons) in [
+        ("prod", "\"vpc-cni\", \"coredns\", \"kube-proxy\""),
+        (
+            "dev",
+            "\"vpc-cni\", \"coredns\", \"kube-proxy\", \"metrics-server\"",
+        ),
+    ] {
+        w(
+            &format!("envs/{env}/main.tf"),
+            &format!("resource \"aws_eks_cluster\" \"this\" {{\n  name     = \"{env}\"\n  version  = \"1.35\"\n  role_arn = \"arn:aws:iam::111122223333:role/eks\"\n  vpc_config {{\n    subnet_ids = [\"subnet-0aaa\", \"subnet-0bbb\"]\n  }}\n}}\nresource \"aws_eks_addon\" \"core\" {{\n  for_each     = toset([{addons}])\n  cluster_name = aws_eks_cluster.this.name\n  addon_name   = each.value\n}}\n"),
+        );
+        w(
+            &format!("envs/{env}/k8s/hpa.yaml"),
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web, namespace: apps }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  maxReplicas: 10\n  metrics:\n    - type: Resource\n      resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } }\n",
+        );
+    }
+    let abs = repo.path().to_str().unwrap().to_string();
+    for path in [".", "./envs", "envs", abs.as_str()] {
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(repo.path())
+            .args(["scan", path, "--format", "json", "--as-of", "2026-11-22"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let hpa: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "hpa-without-metrics-server")
+            .map(|f| f["location"]["file"].as_str().unwrap())
+            .collect();
+        assert_eq!(hpa.len(), 1, "{path}: {hpa:?}");
+        assert!(
+            hpa[0].ends_with("envs/prod/k8s/hpa.yaml"),
+            "{path}: {hpa:?}"
+        );
+    }
+}

@@ -154,8 +154,10 @@ impl Inventory {
         } else if same_file.len() > 1 {
             None
         } else {
-            // The nearest directory (the object's own, then upwards) that defines clusters.
-            let mut dir = std::path::Path::new(&*at.file).parent();
+            // The nearest directory (the object's own, then upwards) that defines clusters;
+            // absolute, so `./envs/prod/k8s` finds the cluster of `envs/prod`.
+            let own = std::path::Path::new(&*at.file).parent().map(absolute_dir);
+            let mut dir = own.as_deref();
             let mut found = None;
             while let Some(d) = dir {
                 if let Some(list) = ix.cluster_dirs.get(d) {
@@ -216,7 +218,10 @@ impl Inventory {
                 })
                 .enumerate()
             {
-                ix.cluster_dirs.entry(dir).or_default().push(i);
+                ix.cluster_dirs
+                    .entry(absolute_dir(&dir))
+                    .or_default()
+                    .push(i);
             }
             ix
         })
@@ -763,4 +768,14 @@ pub struct Hpa {
 pub struct ServiceAccount {
     pub obj: ObjectRef,
     pub annotations: BTreeMap<String, String>,
+}
+
+/// A directory as an absolute, normalised path (the current directory for an empty one).
+fn absolute_dir(d: &std::path::Path) -> std::path::PathBuf {
+    let d = if d.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        d
+    };
+    crate::paths::normalize(&std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()))
 }
