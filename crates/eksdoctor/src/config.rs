@@ -168,7 +168,7 @@ pub fn matcher(base: &Path, pattern: &str) -> globset::GlobMatcher {
     let p = if rel.starts_with('/') || rel.starts_with("**") {
         rel
     } else {
-        let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
+        let base = absolute(base);
         format!("{}/{rel}", globset::escape(&base.display().to_string()))
     };
     globset::GlobBuilder::new(&p)
@@ -180,5 +180,8 @@ pub fn matcher(base: &Path, pattern: &str) -> globset::GlobMatcher {
 
 /// A path made absolute (against the current directory), for matching configuration patterns.
 pub fn absolute(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+    // `..` resolved too, so `../infra/x.tf` matches patterns as `infra/x.tf` would.
+    eksdoctor_inventory::paths::normalize(
+        &std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
+    )
 }
