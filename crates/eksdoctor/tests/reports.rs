@@ -645,3 +645,34 @@ fn baseline_matches_whatever_directory_the_scan_runs_from() {
         assert_eq!(v["summary"]["baselined"], 21);
     }
 }
+
+/// `[paths] exclude` patterns are relative to the configuration file and match however the
+/// scan names the paths (here `../..` from a subdirectory).
+#[test]
+fn config_excludes_match_paths_given_with_dot_dot() {
+    let repo = tempfile::tempdir().unwrap();
+    copy_dir(
+        &root().join("examples/demo"),
+        &repo.path().join("envs/prod"),
+    );
+    copy_dir(&root().join("examples/demo"), &repo.path().join("envs/dev"));
+    write(
+        &repo.path().join(".eksdoctor.toml"),
+        "[paths]\nexclude = [\"envs/dev/**\"]\n",
+    );
+    let out = Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .current_dir(repo.path().join("envs/prod"))
+        .args(["scan", "../..", "--format", "json", "--as-of", "2026-11-22"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: BTreeSet<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["file"].as_str().unwrap())
+        .collect();
+    assert!(!files.is_empty());
+    assert!(files.iter().all(|f| f.contains("envs/prod/")), "{files:?}");
+}
