@@ -674,3 +674,28 @@ fn manifests_join_the_cluster_of_their_directory_whatever_the_path_form() {
         );
     }
 }
+
+/// Files saved by Windows editors: a UTF-8 byte order mark (which Terraform ignores) and CRLF
+/// line ends give the same findings on the same lines.
+#[test]
+fn byte_order_marks_and_crlf_line_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("examples/terraform-eks/main.tf")).unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        format!("\u{feff}{}", text.replace('\n', "\r\n")),
+    )
+    .unwrap();
+    let (code, v) = scan(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        v["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        v["errors"]
+    );
+    let (_, plain) = scan(&["examples/terraform-eks"]);
+    let lines = |v: &serde_json::Value| -> Vec<(String, u64)> {
+        findings(v).into_iter().map(|(r, l, _)| (r, l)).collect()
+    };
+    assert_eq!(lines(&v), lines(&plain));
+}

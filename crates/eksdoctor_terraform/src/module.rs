@@ -265,7 +265,12 @@ pub fn read(path: &Path) -> Result<String, String> {
     if bytes.len() > 32 * 1024 * 1024 {
         return Err("file is larger than 32 MiB; not read".into());
     }
-    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    // Terraform accepts and ignores a UTF-8 byte order mark (Windows editors write one).
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 fn label(b: &Block, i: usize) -> Option<String> {
