@@ -268,3 +268,24 @@ fn a_newer_calendar_file_replaces_the_embedded_one() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cal.csv"));
 }
+
+/// A cluster already on the newest released version has nothing to plan (exit 0); a version
+/// newer than the calendar asks for a newer calendar (exit 2).
+#[test]
+fn upgrade_from_the_newest_or_beyond_the_calendar() {
+    let newest = "1.36"; // the newest version released by 2026-11-22 in the embedded calendar
+    let out = Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .args(["upgrade", "--from", newest, "--as-of", "2026-11-22"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing to upgrade to"));
+    let out = Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .args(["upgrade", "--from", "1.99", "--as-of", "2026-11-22"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("newer calendar with --calendar"));
+}

@@ -122,6 +122,12 @@ pub fn upgrade_plan(
     apis: &[(ApiUse, KubeVersion, Option<String>)],
     node_groups: &[NodeGroupInfo],
 ) -> Result<UpgradePlan, String> {
+    if from > cal.newest().version {
+        return Err(format!(
+            "{from} is newer than the newest version in the EKS calendar ({}); give a newer calendar with --calendar",
+            cal.newest().version
+        ));
+    }
     if from.major != to.major || to.minor <= from.minor {
         return Err(format!(
             "--to {to} must be a later minor version than --from {from}"

@@ -46,6 +46,11 @@ pub fn run(a: UpgradeArgs) -> Result<u8> {
             .map(|v| v.version)
             .ok_or_else(|| anyhow!("no released version in the calendar"))?,
     };
+    // Already on the newest released version (no --to): nothing to plan, not an error.
+    if a.to.is_none() && from == to {
+        println!("{from} is the newest EKS version released as of {as_of}: nothing to upgrade to");
+        return Ok(0);
+    }
     // Removed APIs among the scanned manifests, and the node groups' AMIs.
     let mut apis = Vec::new();
     let mut node_groups = Vec::new();
