@@ -105,6 +105,8 @@ pub enum CniModeArg {
     SecondaryIp,
     Prefix,
     CustomNetworking,
+    /// An IPv6 cluster: nodes and Fargate pods take one IPv4 address each, pods none
+    Ipv6,
 }
 
 #[derive(clap::Args, Debug)]

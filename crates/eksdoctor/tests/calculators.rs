@@ -289,3 +289,42 @@ fn upgrade_from_the_newest_or_beyond_the_calendar() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("newer calendar with --calendar"));
 }
+
+/// IPv6 clusters (EKS user guide, "IPv6 addresses to clusters, Pods, and services"): pods take
+/// IPv6 addresses, so nodes hold 1 IPv4 address each and short-lived pods none; each Fargate
+/// pod's host still takes 1. By hand: 30 nodes over 3 AZs → 10, surge 2, Fargate 30 / 3 = 10,
+/// CronJobs 0: 22, with 100% headroom 44 → a /26 (59 usable; a /27 holds 27).
+#[test]
+fn plan_subnets_ipv6_cluster() {
+    let p = run(&[
+        "plan",
+        "subnets",
+        "--azs",
+        "3",
+        "--node-group",
+        "m5.large:30",
+        "--cni-mode",
+        "ipv6",
+        "--cronjobs",
+        "6",
+        "--fargate-pods",
+        "30",
+    ]);
+    let az = &p["plan"]["azs"][0];
+    let terms: Vec<u64> = az["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["addresses"].as_u64().unwrap())
+        .collect();
+    assert_eq!(terms, vec![10, 2, 10]);
+    assert_eq!(az["demand"], 22);
+    assert_eq!(az["with_headroom"], 44);
+    assert_eq!(az["prefix"], 26);
+    let assumptions = p["plan"]["assumptions"].to_string();
+    assert!(assumptions.contains("IPv6 cluster"), "{assumptions}");
+    assert!(
+        assumptions.contains("short-lived pods on nodes take no address"),
+        "{assumptions}"
+    );
+}

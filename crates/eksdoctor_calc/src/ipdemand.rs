@@ -24,6 +24,9 @@ pub enum CniMode {
     SecondaryIp,
     Prefix,
     CustomNetworking,
+    /// An IPv6 cluster: pods take IPv6 addresses; a node holds its primary IPv4 address, and
+    /// each Fargate pod's host one IPv4 address (EKS user guide, "IPv6 addresses").
+    Ipv6,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +65,14 @@ pub fn node_ips(i: &Instance, pods: u32, cni: &Cni) -> NodeIps {
     let max_enis = i.max_enis.max(1);
     let prefix = cni.mode == CniMode::Prefix && (i.hypervisor == Hypervisor::Nitro || i.bare_metal);
     match cni.mode {
+        CniMode::Ipv6 => NodeIps {
+            addresses: 1,
+            enis: 1,
+            explain: format!(
+                "{}: an IPv6 cluster gives pods IPv6 addresses; the node holds 1 IPv4 address (its primary)",
+                i.name
+            ),
+        },
         CniMode::CustomNetworking => NodeIps {
             addresses: 1,
             enis: 1,

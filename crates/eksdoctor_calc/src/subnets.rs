@@ -85,6 +85,7 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
                 CniMode::SecondaryIp => "secondary IPs",
                 CniMode::Prefix => "prefix delegation",
                 CniMode::CustomNetworking => "custom networking (pod addresses come from other subnets)",
+                CniMode::Ipv6 => "IPv6 cluster (pods take IPv6 addresses; nodes and Fargate pods one IPv4 address each)",
             },
             input.cni.warm_eni_target,
             input.cni.warm_ip_target.map_or("unset".into(), |v| v.to_string()),
@@ -148,7 +149,15 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
             });
         }
     }
-    let churn = if input.job_runs_per_minute > 0.0 {
+    // Short-lived pods take addresses from these subnets only when pods get theirs here.
+    let pods_here = matches!(input.cni.mode, CniMode::SecondaryIp | CniMode::Prefix);
+    if !pods_here && input.job_runs_per_minute > 0.0 {
+        assumptions.push(
+            "short-lived pods on nodes take no address from these subnets (custom networking or IPv6)"
+                .into(),
+        );
+    }
+    let churn = if pods_here && input.job_runs_per_minute > 0.0 {
         ((input.job_runs_per_minute / 60.0) * (input.job_seconds + IP_COOLDOWN_SECONDS) as f64)
             .ceil() as u64
     } else {

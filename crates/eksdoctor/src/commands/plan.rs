@@ -128,6 +128,7 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
             CniModeArg::SecondaryIp => CniMode::SecondaryIp,
             CniModeArg::Prefix => CniMode::Prefix,
             CniModeArg::CustomNetworking => CniMode::CustomNetworking,
+            CniModeArg::Ipv6 => CniMode::Ipv6,
         };
     }
     if let Some(v) = a.warm_eni_target {
@@ -253,7 +254,9 @@ pub fn cluster_input(
     input: &mut PlanInput,
 ) -> Result<()> {
     let s = &c.cni;
-    if s.custom_networking.known() == Some(&true) {
+    if c.ip_family.known().map(String::as_str) == Some("ipv6") {
+        input.cni.mode = CniMode::Ipv6;
+    } else if s.custom_networking.known() == Some(&true) {
         input.cni.mode = CniMode::CustomNetworking;
     } else if s.prefix_delegation.known() == Some(&true) {
         input.cni.mode = CniMode::Prefix;
