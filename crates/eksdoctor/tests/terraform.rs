@@ -699,3 +699,52 @@ fn byte_order_marks_and_crlf_line_ends() {
     };
     assert_eq!(lines(&v), lines(&plain));
 }
+
+/// A module shared by several root modules: a finding located in the module's file says which
+/// root module it comes from, and each root module gets its own.
+#[test]
+fn findings_in_a_shared_module_name_their_root_module() {
+    let repo = tempfile::tempdir().unwrap();
+    let w = |p: &str, text: &str| {
+        let f = repo.path().join(p);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, text).unwrap();
+    };
+    w(
+        "modules/cluster/main.tf",
+        "variable \"name\" {}\nvariable \"k8s_version\" {}\nresource \"aws_eks_cluster\" \"this\" {\n  name     = var.name\n  version  = var.k8s_version\n  role_arn = \"arn:aws:iam::111122223333:role/eks\"\n  vpc_config {\n    subnet_ids = [\"subnet-0aaa\", \"subnet-0bbb\"]\n  }\n}\n",
+    );
+    for (env, version) in [("dev", "1.35"), ("prod", "1.29")] {
+        w(
+            &format!("envs/{env}/main.tf"),
+            &format!("module \"cluster\" {{\n  source      = \"../../modules/cluster\"\n  name        = \"{env}\"\n  k8s_version = \"{version}\"\n}}\n"),
+        );
+    }
+    let out = Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .current_dir(repo.path())
+        .args(["scan", ".", "--format", "json", "--as-of", "2026-11-22"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let of = |rule: &str| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["resource"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        of("version-end-of-life"),
+        vec!["cluster envs/prod:module.cluster.aws_eks_cluster.this"]
+    );
+    assert_eq!(
+        of("endpoint-public-unrestricted"),
+        vec![
+            "cluster envs/dev:module.cluster.aws_eks_cluster.this",
+            "cluster envs/prod:module.cluster.aws_eks_cluster.this"
+        ]
+    );
+}

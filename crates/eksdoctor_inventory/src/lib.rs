@@ -22,6 +22,13 @@ pub const NS_SEP: char = '\u{1f}';
 /// Remove identifier namespaces from a text: each `<namespace>\u{1f}` (the namespace runs back
 /// to the previous backtick, space or start) is dropped.
 pub fn strip_namespaces(text: &str) -> String {
+    qualify_namespaces(text, |_| false)
+}
+
+/// Like [`strip_namespaces`], but a namespace for which `keep` is true stays as a prefix,
+/// `<namespace>:` (`envs/prod:module.cluster.aws_eks_cluster.this`), so that findings located in
+/// a module shared by several root modules say which root module they come from.
+pub fn qualify_namespaces(text: &str, keep: impl Fn(&str) -> bool) -> String {
     if !text.contains(NS_SEP) {
         return text.to_string();
     }
@@ -29,7 +36,11 @@ pub fn strip_namespaces(text: &str) -> String {
     for ch in text.chars() {
         if ch == NS_SEP {
             let cut = out.rfind(['`', ' ', '(', '\'']).map(|i| i + 1).unwrap_or(0);
-            out.truncate(cut);
+            if keep(&out[cut..]) {
+                out.push(':');
+            } else {
+                out.truncate(cut);
+            }
         } else {
             out.push(ch);
         }

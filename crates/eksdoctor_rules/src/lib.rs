@@ -120,10 +120,23 @@ pub fn run(inv: &Inventory, settings: &Settings) -> Sink {
         }
     }
     // Identifiers from Terraform carry their root module as a namespace; users know them by
-    // their address, and the location already names the file.
+    // their address, and the location names the file. When the file is outside that root module
+    // (a module shared by several roots), the root module stays in front of the address.
     for f in sink.findings.iter_mut() {
-        f.message = eksdoctor_inventory::strip_namespaces(&f.message);
-        f.resource = eksdoctor_inventory::strip_namespaces(&f.resource);
+        let file = eksdoctor_inventory::paths::normalize(
+            &std::path::absolute(&*f.location.file)
+                .unwrap_or_else(|_| std::path::PathBuf::from(&*f.location.file)),
+        );
+        let elsewhere = |ns: &str| {
+            let root = std::path::Path::new(ns);
+            let root = eksdoctor_inventory::paths::normalize(
+                &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
+            );
+            // A plan's namespace is the plan file itself.
+            file != root && !file.starts_with(&root)
+        };
+        f.message = eksdoctor_inventory::qualify_namespaces(&f.message, elsewhere);
+        f.resource = eksdoctor_inventory::qualify_namespaces(&f.resource, elsewhere);
     }
     for u in sink.unknowns.iter_mut() {
         u.message = eksdoctor_inventory::strip_namespaces(&u.message);
