@@ -748,3 +748,99 @@ fn findings_in_a_shared_module_name_their_root_module() {
         ]
     );
 }
+
+/// Variables are converted to their type: `optional()` object attributes take their default (or
+/// null, which means the resource's own default), in root modules and in the inputs of local
+/// modules (a map of objects, as node group settings often are), and strings become numbers or
+/// bools where the type says so.
+#[test]
+fn variable_types_fill_in_optional_attributes() {
+    let repo = tempfile::tempdir().unwrap();
+    let w = |p: &str, text: &str| {
+        let f = repo.path().join(p);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, text).unwrap();
+    };
+    w(
+        "main.tf",
+        r#"variable "cluster" {
+  type = object({
+    name    = string
+    version = optional(string, "1.29")
+    public  = optional(bool)
+    cidrs   = optional(list(string), ["0.0.0.0/0"])
+  })
+  default = { name = "opt" }
+}
+resource "aws_eks_cluster" "c" {
+  name     = var.cluster.name
+  version  = var.cluster.version
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  vpc_config {
+    subnet_ids             = ["subnet-0aaa", "subnet-0bbb"]
+    endpoint_public_access = var.cluster.public
+    public_access_cidrs    = var.cluster.cidrs
+  }
+}
+module "nodes" {
+  source  = "./modules/nodes"
+  cluster = aws_eks_cluster.c.name
+  groups  = { big = { type = "m5.large" } }
+}
+"#,
+    );
+    w(
+        "modules/nodes/main.tf",
+        r#"variable "cluster" { type = string }
+variable "groups" {
+  type = map(object({
+    type     = string
+    max_pods = optional(number, 110)
+    max      = optional(string, "3")
+  }))
+}
+resource "aws_launch_template" "this" {
+  for_each  = var.groups
+  user_data = base64encode("/etc/eks/bootstrap.sh c --kubelet-extra-args '--max-pods=${each.value.max_pods}'")
+  metadata_options {
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+}
+resource "aws_eks_node_group" "this" {
+  for_each        = var.groups
+  cluster_name    = var.cluster
+  node_group_name = each.key
+  node_role_arn   = "arn:aws:iam::111122223333:role/n"
+  subnet_ids      = ["subnet-0aaa", "subnet-0bbb"]
+  instance_types  = [each.value.type]
+  launch_template {
+    id      = aws_launch_template.this[each.key].id
+    version = "$Latest"
+  }
+  scaling_config {
+    min_size     = 1
+    max_size     = each.value.max + 1
+    desired_size = 1
+  }
+}
+"#,
+    );
+    let (_, v) = scan(&[repo.path().to_str().unwrap(), "--show-unknown"]);
+    assert!(
+        v["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        v["errors"]
+    );
+    let f = findings(&v);
+    let rules: Vec<&str> = f.iter().map(|(r, _, _)| r.as_str()).collect();
+    // version 1.29 from optional(string, "1.29"); public access null = the provider's default
+    // (on) with the optional() CIDRs; max pods 110 from the module input's optional() default.
+    assert!(rules.contains(&"version-end-of-life"), "{f:?}");
+    assert!(rules.contains(&"endpoint-public-unrestricted"), "{f:?}");
+    assert!(
+        f.iter()
+            .any(|(r, _, m)| r == "max-pods-over-eni-limit" && m.contains("max pods to 110")),
+        "{f:?}"
+    );
+}

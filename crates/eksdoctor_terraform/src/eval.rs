@@ -376,13 +376,17 @@ impl<'a> Inst<'a> {
         let Some(def) = self.m.variables.get(name) else {
             return Err(format!("reference to undeclared input variable \"{name}\""));
         };
-        if let Some(v) = self.inputs.borrow().get(name) {
+        // The value, converted to the variable's type (optional() attributes filled in).
+        let typed =
+            |v: V| crate::types::convert(&def.ty, v, &|e: &Expression| self.ev(e, &[]).ok());
+        let given = self.inputs.borrow().get(name).cloned();
+        if let Some(v) = given {
             if !(v.is_null() && (!def.nullable || def.default.is_some())) || def.default.is_none() {
-                return Ok(v.clone());
+                return Ok(typed(v));
             }
         }
         if let Some(d) = &def.default {
-            return self.memo(&format!("var.{name}"), || self.ev(&d.expr, &[]));
+            return self.memo(&format!("var.{name}"), || Ok(typed(self.ev(&d.expr, &[])?)));
         }
         Ok(V::unknown(if self.is_root() {
             format!("var.{name} has no value here (no default; not set in a tfvars file, --var-file or --var)")

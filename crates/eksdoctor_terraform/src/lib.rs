@@ -11,6 +11,7 @@ pub mod module;
 pub mod plan;
 pub mod policy;
 pub mod res;
+pub mod types;
 pub mod value;
 pub mod yaml;
 

@@ -59,6 +59,8 @@ pub struct Item {
 pub struct VarDef {
     pub default: Option<Item>,
     pub nullable: bool,
+    /// The `type` constraint (values are converted to it).
+    pub ty: crate::types::Ty,
     pub at: Prov,
 }
 
@@ -301,6 +303,10 @@ fn add_body(m: &mut ModuleDef, src: &Arc<SrcFile>, body: Body) {
                     VarDef {
                         default,
                         nullable,
+                        ty: block
+                            .body
+                            .get_attribute("type")
+                            .map_or(crate::types::Ty::Any, |a| crate::types::parse(&a.value)),
                         at,
                     },
                 );
