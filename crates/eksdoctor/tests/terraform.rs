@@ -26,6 +26,13 @@ fn scan(args: &[&str]) -> (i32, serde_json::Value) {
     (out.status.code().unwrap(), v)
 }
 
+/// Writes `text` to `rel` below `dir`, creating the directories on the way.
+fn write_under(dir: &Path, rel: &str, text: &str) {
+    let f = dir.join(rel);
+    std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+    std::fs::write(f, text).unwrap();
+}
+
 fn findings(v: &serde_json::Value) -> Vec<(String, u64, String)> {
     v["findings"]
         .as_array()
@@ -522,11 +529,7 @@ fn a_plan_beside_its_root_module_is_not_scanned_twice() {
 #[test]
 fn local_modules_beside_the_root_are_found_from_relative_paths() {
     let repo = tempfile::tempdir().unwrap();
-    let w = |p: &str, text: &str| {
-        let f = repo.path().join(p);
-        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-        std::fs::write(f, text).unwrap();
-    };
+    let w = |p: &str, text: &str| write_under(repo.path(), p, text);
     w(
         "modules/net/main.tf",
         "variable \"cidr\" {}\nresource \"aws_vpc\" \"this\" { cidr_block = var.cidr }\nresource \"aws_subnet\" \"a\" {\n  vpc_id            = aws_vpc.this.id\n  cidr_block        = cidrsubnet(var.cidr, 8, 0)\n  availability_zone = \"eu-west-1a\"\n}\noutput \"subnet_ids\" { value = [aws_subnet.a.id] }\n",
@@ -630,11 +633,7 @@ fn json_variable_files() {
 #[test]
 fn manifests_join_the_cluster_of_their_directory_whatever_the_path_form() {
     let repo = tempfile::tempdir().unwrap();
-    let w = |p: &str, text: &str| {
-        let f = repo.path().join(p);
-        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-        std::fs::write(f, text).unwrap();
-    };
+    let w = |p: &str, text: &str| write_under(repo.path(), p, text);
     for (env, addons) in [
         ("prod", "\"vpc-cni\", \"coredns\", \"kube-proxy\""),
         (
@@ -705,11 +704,7 @@ fn byte_order_marks_and_crlf_line_ends() {
 #[test]
 fn findings_in_a_shared_module_name_their_root_module() {
     let repo = tempfile::tempdir().unwrap();
-    let w = |p: &str, text: &str| {
-        let f = repo.path().join(p);
-        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-        std::fs::write(f, text).unwrap();
-    };
+    let w = |p: &str, text: &str| write_under(repo.path(), p, text);
     w(
         "modules/cluster/main.tf",
         "variable \"name\" {}\nvariable \"k8s_version\" {}\nresource \"aws_eks_cluster\" \"this\" {\n  name     = var.name\n  version  = var.k8s_version\n  role_arn = \"arn:aws:iam::111122223333:role/eks\"\n  vpc_config {\n    subnet_ids = [\"subnet-0aaa\", \"subnet-0bbb\"]\n  }\n}\n",
@@ -756,11 +751,7 @@ fn findings_in_a_shared_module_name_their_root_module() {
 #[test]
 fn variable_types_fill_in_optional_attributes() {
     let repo = tempfile::tempdir().unwrap();
-    let w = |p: &str, text: &str| {
-        let f = repo.path().join(p);
-        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-        std::fs::write(f, text).unwrap();
-    };
+    let w = |p: &str, text: &str| write_under(repo.path(), p, text);
     w(
         "main.tf",
         r#"variable "cluster" {
