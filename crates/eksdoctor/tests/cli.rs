@@ -244,6 +244,12 @@ fn helm_templates_unknown_files_and_gitignored_files_are_skipped_quietly() {
         "{{- if .Values.x }}\napiVersion: v1\nkind: {{ .Values.kind }}\n{{- end }}\n",
     )
     .unwrap();
+    // An eksctl config kept as a Terraform `templatefile()` template.
+    std::fs::write(
+        p.join("eksctl.yaml"),
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: c\n  region: ${region}\nvpc:\n  subnets:\n    private:\n%{ for az, id in subnets ~}\n      ${az}:\n        id: \"${id}\"\n%{ endfor }\n",
+    )
+    .unwrap();
     std::fs::write(p.join("values.yaml"), "replicas: 3\n").unwrap();
     std::fs::write(p.join(".gitignore"), "ignored/\n").unwrap();
     std::fs::create_dir_all(p.join("ignored")).unwrap();
@@ -265,6 +271,40 @@ fn helm_templates_unknown_files_and_gitignored_files_are_skipped_quietly() {
     assert_eq!(v["errors"].as_array().unwrap().len(), 0);
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
     assert_eq!(v["summary"]["files_scanned"], 1);
+    // --show-unknown says why each template was skipped.
+    let out = eksdoctor()
+        .args(["scan", "--format", "json", "--show-unknown"])
+        .arg(p)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let notes: Vec<String> = json(&out)["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            format!(
+                "{}:{} {}",
+                n["file"].as_str().unwrap(),
+                n["line"],
+                n["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        notes.iter().any(
+            |n| n.contains("chart/templates/sc.yaml:") && n.contains("a template (Helm or Go)")
+        ),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("eksctl.yaml:9 skipped: a Terraform template")),
+        "{notes:?}"
+    );
 }
 
 #[test]

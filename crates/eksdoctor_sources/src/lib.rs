@@ -223,10 +223,18 @@ fn read_text_with(
     if let Some(e) = err {
         let looks_relevant =
             kind.is_some() || named || (text.contains("apiVersion") && text.contains("kind"));
+        let tf_template = text
+            .lines()
+            .any(|l| l.trim_start().starts_with("%{") && l.contains('}'));
         if text.contains("{{") && !named {
             inv.notes.push(Note {
                 at: Prov::new(name, e.line, SourceKind::K8s),
                 message: "skipped: a template (Helm or Go), not YAML; scan `helm template` output instead".into(),
+            });
+        } else if tf_template && !named {
+            inv.notes.push(Note {
+                at: Prov::new(name, e.line, SourceKind::K8s),
+                message: "skipped: a Terraform template (`%{ for }` / `%{ if }` directives), not YAML; scan the rendered file instead".into(),
             });
         } else if looks_relevant {
             inv.errors.push(InputError {
