@@ -1,17 +1,20 @@
 //! `terraform show -json` plans: `planned_values` through all child modules, `after_unknown`
 //! values as unknown, and `configuration` references to link resources whose ids are not known
-//! yet (a node group's `subnet_ids` pointing at `aws_subnet.private`).
+//! yet (a node group's `subnet_ids` pointing at `aws_subnet.private`). States (`terraform show
+//! -json` without a plan) are read the same way, from `values`; their known ids link resources.
 
 use crate::res::{RBody, Res};
-use crate::value::V;
+use crate::value::{Unk, V};
 use eksdoctor_inventory::{Node, NodeKind, Prov, SourceKind};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// True for a document that is a Terraform plan (or state) in JSON.
+/// A `terraform show -json` document: a plan, or a state (`values.root_module`).
 pub fn is_plan(root: &Node) -> bool {
     root.get("format_version").is_some()
-        && (root.get("planned_values").is_some() || root.get("resource_changes").is_some())
+        && (root.get("planned_values").is_some()
+            || root.get("resource_changes").is_some()
+            || root.path(&["values", "root_module"]).is_some())
 }
 
 fn node_v(n: &Node) -> V {
@@ -334,6 +337,7 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
         }
     }
     out.sort_by(|a, b| a.addr.cmp(&b.addr));
+    link_known_ids(&mut out);
     let mut declared = std::collections::BTreeSet::new();
     let mut stack: Vec<&Node> = cfg.root.into_iter().collect();
     while let Some(m) = stack.pop() {
@@ -353,6 +357,132 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
         .filter(|t| !out.iter().any(|r| &r.rtype == t))
         .collect();
     (out, none_created)
+}
+
+/// Ids and ARNs already known (a state, or a plan of resources that exist) are plain strings
+/// where the code had references (`subnet_ids = ["subnet-0a…"]` for `aws_subnet.private[*].id`).
+/// Where such a string is the `id` or `arn` of another resource of the same document, it becomes
+/// a reference to that resource again, so resources link as they do from the code. Only
+/// attributes that hold references are looked at (`*_id(s)`, `*_arn(s)`, `cluster_name`, `role`,
+/// `id`/`name`/`arn` inside blocks); a string that several resources could mean, and that the
+/// attribute's name does not settle, is left as it is.
+fn link_known_ids(res: &mut [Res]) {
+    let mut by_id: HashMap<String, Vec<(String, String, &'static str)>> = HashMap::new();
+    for r in res
+        .iter()
+        .filter(|r| !r.data && r.rtype.starts_with("aws_"))
+    {
+        for attr in ["id", "arn"] {
+            if let Some(V::Str(s)) = r.body.get(attr) {
+                if !s.is_empty() {
+                    by_id.entry(s.to_string()).or_default().push((
+                        r.addr.clone(),
+                        r.rtype.clone(),
+                        attr,
+                    ));
+                }
+            }
+        }
+    }
+    if by_id.is_empty() {
+        return;
+    }
+    let linker = Linker { by_id: &by_id };
+    for r in res.iter_mut().filter(|r| r.rtype.starts_with("aws_")) {
+        let own = r.addr.clone();
+        linker.body(&own, "", &mut r.body);
+    }
+}
+
+struct Linker<'a> {
+    by_id: &'a HashMap<String, Vec<(String, String, &'static str)>>,
+}
+
+impl Linker<'_> {
+    /// `path` is where the body sits (`iam_instance_profile` for a nested block).
+    fn body(&self, own: &str, path: &str, b: &mut RBody) {
+        for (k, (v, _)) in b.attrs.iter_mut() {
+            *v = self.value(own, &join(path, k), v);
+        }
+        for (name, nb) in b.blocks.iter_mut() {
+            let p = join(path, name);
+            self.body(own, &p, nb);
+        }
+    }
+
+    /// `path`: the attribute's name, after the blocks it sits in (`launch_template.id`).
+    fn value(&self, own: &str, path: &str, v: &V) -> V {
+        let key = path.rsplit('.').next().unwrap_or(path);
+        match v {
+            V::Str(s) if linkable(key, path.contains('.')) => {
+                self.target(own, path, s).unwrap_or(v.clone())
+            }
+            V::List(l) => V::list(l.iter().map(|x| self.value(own, path, x)).collect()),
+            // Objects in a list are nested blocks (`launch_template = [{ id = "lt-…" }]`).
+            V::Obj(m) if !matches!(key, "tags" | "tags_all") => V::obj(
+                m.iter()
+                    .map(|(kk, x)| (kk.clone(), self.value(own, &join(path, kk), x)))
+                    .collect(),
+            ),
+            _ => v.clone(),
+        }
+    }
+
+    fn target(&self, own: &str, path: &str, s: &str) -> Option<V> {
+        let all: Vec<&(String, String, &'static str)> = self
+            .by_id
+            .get(s)?
+            .iter()
+            .filter(|(addr, _, _)| addr != own)
+            .collect();
+        let pick = match all.as_slice() {
+            [one] => *one,
+            [] => return None,
+            several => {
+                // `role = "x"` where a role and an instance profile are both named x: the
+                // resource type that shares most words with the attribute's path.
+                let words: Vec<&str> = path
+                    .split(['_', '.'])
+                    .filter(|w| !matches!(*w, "id" | "ids" | "arn" | "arns" | "name"))
+                    .collect();
+                let score = |t: &str| t.split('_').filter(|w| words.contains(w)).count();
+                let best = several.iter().map(|(_, t, _)| score(t)).max().unwrap_or(0);
+                let fits: Vec<_> = several
+                    .iter()
+                    .filter(|(_, t, _)| score(t) == best)
+                    .collect();
+                match fits.as_slice() {
+                    [one] if best > 0 => **one,
+                    _ => return None,
+                }
+            }
+        };
+        let (addr, _, attr) = pick;
+        let mut u = Unk::because(format!("{s} (the {attr} of {addr})"));
+        u.addr = Some(addr.clone());
+        u.attr = Some(attr.to_string());
+        Some(V::Unknown(Arc::new(u)))
+    }
+}
+
+fn join(path: &str, k: &str) -> String {
+    if path.is_empty() {
+        k.to_string()
+    } else {
+        format!("{path}.{k}")
+    }
+}
+
+/// Attributes that hold a reference to another resource.
+fn linkable(key: &str, in_block: bool) -> bool {
+    ["_id", "_ids", "_arn", "_arns"]
+        .iter()
+        .any(|s| key.ends_with(s))
+        || matches!(
+            key,
+            "cluster_name" | "role" | "roles" | "vpc_zone_identifier" | "security_groups"
+        )
+        || (in_block && matches!(key, "id" | "name" | "arn"))
 }
 
 /// Nested blocks in plan values are lists of objects: expose them as blocks too.
@@ -460,5 +590,107 @@ fn unknown_with_refs(addr: &str, attr: &str, refs: &[String], list: bool) -> V {
         V::list(refs.iter().map(|r| V::computed(r, "id")).collect())
     } else {
         V::computed(&refs[0], "id")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(resources: &str) -> Vec<Res> {
+        let text = format!(
+            r#"{{"format_version": "1.0", "values": {{"root_module": {{"resources": [{resources}]}}}}}}"#
+        );
+        let (docs, err) = eksdoctor_inventory::yaml::parse(&text);
+        assert!(err.is_none(), "{err:?}");
+        assert!(is_plan(&docs[0].root));
+        read(&Arc::from("state.json"), &docs[0].root).0
+    }
+
+    fn res(addr: &str, values: &str) -> String {
+        let (t, n) = addr.split_once('.').unwrap();
+        format!(
+            r#"{{"address": "{addr}", "mode": "managed", "type": "{t}", "name": "{n}", "values": {values}}}"#
+        )
+    }
+
+    fn origin<'a>(r: &'a [Res], addr: &str, attr: &str) -> Option<&'a str> {
+        let v = r.iter().find(|x| x.addr == addr)?.body.get(attr)?;
+        v.unk()?.addr.as_deref()
+    }
+
+    #[test]
+    fn known_ids_link_like_references() {
+        let r = state(&[
+            res("aws_iam_role.node", r#"{"id": "nodes", "arn": "arn:aws:iam::1:role/nodes", "name": "nodes"}"#),
+            // Named like the role: `role = "nodes"` means the role, `iam_instance_profile` the profile.
+            res("aws_iam_instance_profile.node", r#"{"id": "nodes", "arn": "arn:aws:iam::1:instance-profile/nodes", "role": "nodes"}"#),
+            res("aws_iam_role_policy_attachment.a", r#"{"id": "nodes-1", "role": "nodes", "policy_arn": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"}"#),
+            res("aws_eks_cluster.c", r#"{"id": "c", "name": "c", "tags": {"owner": "nodes"}}"#),
+            res("aws_eks_node_group.n", r#"{"id": "c:n", "cluster_name": "c", "node_role_arn": "arn:aws:iam::1:role/nodes", "subnet_ids": ["subnet-1", "subnet-9"]}"#),
+            res("aws_subnet.a", r#"{"id": "subnet-1", "vpc_id": "vpc-1"}"#),
+            res("aws_instance.x", r#"{"id": "i-1", "ami": "subnet-1", "iam_instance_profile": "nodes"}"#),
+            res("aws_launch_template.lt", r#"{"id": "lt-1", "iam_instance_profile": [{"name": "nodes", "arn": ""}]}"#),
+        ]
+        .join(","));
+        assert_eq!(
+            origin(&r, "aws_iam_role_policy_attachment.a", "role"),
+            Some("aws_iam_role.node")
+        );
+        assert_eq!(
+            origin(&r, "aws_iam_instance_profile.node", "role"),
+            Some("aws_iam_role.node")
+        );
+        assert_eq!(
+            origin(&r, "aws_eks_node_group.n", "cluster_name"),
+            Some("aws_eks_cluster.c")
+        );
+        assert_eq!(
+            origin(&r, "aws_eks_node_group.n", "node_role_arn"),
+            Some("aws_iam_role.node")
+        );
+        // The profile, not the role of the same name: the block's name settles it.
+        let lt = r
+            .iter()
+            .find(|x| x.addr == "aws_launch_template.lt")
+            .unwrap();
+        let (_, profile) = lt
+            .body
+            .blocks
+            .iter()
+            .find(|(n, _)| n == "iam_instance_profile")
+            .unwrap();
+        assert_eq!(
+            profile.get("name").unwrap().unk().unwrap().addr.as_deref(),
+            Some("aws_iam_instance_profile.node")
+        );
+        // An attribute whose name does not say it holds a reference is left alone.
+        assert_eq!(origin(&r, "aws_instance.x", "iam_instance_profile"), None);
+        let ng = r.iter().find(|x| x.addr == "aws_eks_node_group.n").unwrap();
+        let ids = ng.body.get("subnet_ids").unwrap().as_list().unwrap();
+        assert_eq!(ids[0].unk().unwrap().addr.as_deref(), Some("aws_subnet.a"));
+        // Not in the document: stays the string it was.
+        assert_eq!(ids[1], V::str("subnet-9"));
+        // Not every string: an AMI id, a policy ARN, tags, a resource's own name.
+        assert!(r
+            .iter()
+            .find(|x| x.addr == "aws_instance.x")
+            .unwrap()
+            .body
+            .get("ami")
+            .unwrap()
+            .unk()
+            .is_none());
+        let c = r.iter().find(|x| x.addr == "aws_eks_cluster.c").unwrap();
+        assert_eq!(c.body.get("name"), Some(&V::str("c")));
+        assert!(!c.body.get("tags").unwrap().has_unknown());
+        assert_eq!(
+            r.iter()
+                .find(|x| x.addr == "aws_iam_role_policy_attachment.a")
+                .unwrap()
+                .body
+                .get("policy_arn"),
+            Some(&V::str("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"))
+        );
     }
 }

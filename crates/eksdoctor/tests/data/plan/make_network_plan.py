@@ -3,10 +3,18 @@
 without the attributes known only after apply, resource_changes with after_unknown,
 configuration with the references between resources) for the network, node and add-on rules.
 
+With --state it writes network-state.json instead: what `terraform show -json` prints for the
+state once that plan is applied (`values.root_module`, every attribute known: ids and ARNs made
+up, references replaced by the values they point at, no configuration).
+
 No provider can be downloaded where the tests are written, so the plan is generated from this
-description; run it again after editing: python3 make_network_plan.py > network.json
+description; run it again after editing:
+  python3 make_network_plan.py > network.json
+  python3 make_network_plan.py --state > network-state.json
 """
+import hashlib
 import json
+import sys
 
 U = object()  # known only after apply
 
@@ -169,6 +177,75 @@ for base, refs in DECLARED_NONE:
     config[base] = {"address": base, "mode": "managed", "type": rtype, "name": name,
                     "provider_config_key": "aws", "expressions": expressions(refs),
                     "schema_version": 0, "count_expression": {"references": ["var.irsa"]}}
+
+ID_PREFIX = {"aws_vpc": "vpc-", "aws_subnet": "subnet-", "aws_internet_gateway": "igw-",
+             "aws_route_table": "rtb-", "aws_route_table_association": "rtbassoc-",
+             "aws_launch_template": "lt-", "aws_iam_role_policy_attachment": "att-"}
+
+
+def applied():
+    """Each resource's values after apply: ids and ARNs made up, references followed."""
+    made = {}
+    for address, values, _ in RESOURCES:
+        _, rtype, _, _ = split(address)
+        v = dict(values)
+        digest = hashlib.sha1(address.encode()).hexdigest()[:17]
+        if v.get("id") is U:
+            v["id"] = {"aws_eks_cluster": v.get("name"), "aws_iam_role": v.get("name"),
+                       "aws_eks_node_group": f"net:{v.get('node_group_name')}",
+                       "aws_eks_fargate_profile": f"net:{v.get('fargate_profile_name')}",
+                       "aws_eks_addon": f"net:{v.get('addon_name')}"}.get(rtype) \
+                or ID_PREFIX.get(rtype, "") + digest
+        if v.get("arn") is U:
+            service = {"aws_iam_role": "iam"}.get(rtype, "eks")
+            kind = {"aws_eks_cluster": "cluster", "aws_eks_node_group": "nodegroup",
+                    "aws_eks_fargate_profile": "fargateprofile", "aws_eks_addon": "addon"}.get(rtype)
+            v["arn"] = f"arn:aws:eks:eu-west-1:111122223333:{kind}/{v['id'].replace(':', '/')}/{digest}" \
+                if service == "eks" else f"arn:aws:iam::111122223333:role/{v['name']}"
+            if rtype == "aws_eks_cluster":
+                v["arn"] = f"arn:aws:eks:eu-west-1:111122223333:cluster/{v['id']}"
+        if v.get("latest_version") is U:
+            v["latest_version"] = 1
+        made[address] = v
+
+    def follow(ref):
+        if ref in made:
+            return made[ref]["id"]
+        owner, _, attr = ref.rpartition(".")
+        if owner in made:
+            return made[owner][attr]
+        return [made[a]["id"] for a in sorted(made) if a.split("[")[0] == ref]
+
+    for address, values, refs in RESOURCES:
+        v = made[address]
+        for key, targets in refs.items():
+            *blocks, attr = key.split(".")
+            holders = [v]
+            for b in blocks:
+                holders = [h for x in holders for h in x[b]]
+            value = follow(targets[0])
+            if attr.endswith("_ids") and len(targets) > 1:
+                value = [i for t in targets for i in follow(t)]
+            for h in holders:
+                if h.get(attr) is U:
+                    h[attr] = value
+    return made
+
+
+if sys.argv[1:] == ["--state"]:
+    made = applied()
+    state = []
+    for address, _, _ in RESOURCES:
+        base, rtype, name, idx = split(address)
+        entry = {"address": address, "mode": "managed", "type": rtype, "name": name,
+                 "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+                 "values": made[address], "sensitive_values": {}}
+        if idx is not None:
+            entry["index"] = idx
+        state.append(entry)
+    print(json.dumps({"format_version": "1.0", "terraform_version": "1.9.8",
+                      "values": {"root_module": {"resources": state}}}, indent=1))
+    sys.exit(0)
 
 plan = {
     "format_version": "1.2",
