@@ -33,6 +33,15 @@ fn write_under(dir: &Path, rel: &str, text: &str) {
     std::fs::write(f, text).unwrap();
 }
 
+/// The scan read every input without an error.
+fn no_errors(v: &serde_json::Value) {
+    assert!(
+        v["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        v["errors"]
+    );
+}
+
 fn findings(v: &serde_json::Value) -> Vec<(String, u64, String)> {
     v["findings"]
         .as_array()
@@ -66,11 +75,7 @@ fn rule_resources(v: &serde_json::Value) -> BTreeSet<(String, String)> {
 fn community_example_gives_exactly_the_expected_findings() {
     let (code, v) = scan(&["examples/terraform-eks"]);
     assert_eq!(code, 1);
-    assert!(
-        v["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        v["errors"]
-    );
+    no_errors(&v);
     let got: Vec<(String, u64)> = findings(&v).into_iter().map(|(r, l, _)| (r, l)).collect();
     let want: Vec<(String, u64)> = [
         ("subnet-too-small", 35),
@@ -124,11 +129,7 @@ fn the_same_infrastructure_as_a_plan_gives_the_same_findings() {
     let (_, hcl) = scan(&["examples/terraform-eks"]);
     let (code, plan) = scan(&["examples/terraform-eks-plan/plan.json"]);
     assert_eq!(code, 1);
-    assert!(
-        plan["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        plan["errors"]
-    );
+    no_errors(&plan);
     assert_eq!(rule_resources(&hcl), rule_resources(&plan));
     for f in plan["findings"].as_array().unwrap() {
         assert_eq!(f["source"], "plan");
@@ -289,11 +290,7 @@ fn broken_modules_give_clear_errors_and_the_rest_is_scanned() {
 fn plan_json_findings_for_each_rule_that_reads_plans() {
     let (code, bad) = scan(&["crates/eksdoctor/tests/data/plan/bad.json"]);
     assert_eq!(code, 1);
-    assert!(
-        bad["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        bad["errors"]
-    );
+    no_errors(&bad);
     let got = rule_resources(&bad);
     let want: BTreeSet<(String, String)> = [
         ("subnet-too-small", "subnet aws_subnet.private[0]"),
@@ -332,11 +329,7 @@ fn plan_json_findings_for_each_rule_that_reads_plans() {
 #[test]
 fn json_syntax_is_read_with_lines_in_the_json_file() {
     let (_, v) = scan(&["crates/eksdoctor/tests/data/tf/json"]);
-    assert!(
-        v["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        v["errors"]
-    );
+    no_errors(&v);
     let got: Vec<(String, u64)> = findings(&v).into_iter().map(|(r, l, _)| (r, l)).collect();
     let want: Vec<(String, u64)> = [
         ("subnet-too-small", 17),
@@ -355,11 +348,7 @@ fn json_syntax_is_read_with_lines_in_the_json_file() {
 #[test]
 fn modelled_self_managed_node_groups_and_karpenter() {
     let (_, v) = scan(&["crates/eksdoctor/tests/data/tf/selfmanaged"]);
-    assert!(
-        v["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        v["errors"]
-    );
+    no_errors(&v);
     let got = rule_resources(&v);
     // The node role (reached through the launch template's instance profile) carries the extra
     // AdministratorAccess and the CNI policy the submodule attaches by default.
@@ -436,11 +425,7 @@ fn plan_json_network_node_and_addon_rules() {
         "crates/eksdoctor/tests/data/plan/network-k8s",
     ]);
     assert_eq!(code, 1);
-    assert!(
-        v["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        v["errors"]
-    );
+    no_errors(&v);
     let want: BTreeSet<(String, String)> = [
         ("private-endpoint-vpc-dns-off", "vpc aws_vpc.net"),
         (
@@ -505,11 +490,7 @@ fn state_json_links_resources_by_their_ids() {
         "crates/eksdoctor/tests/data/plan/network-k8s",
     ]);
     assert_eq!(code, 1);
-    assert!(
-        v["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        v["errors"]
-    );
+    no_errors(&v);
     let (_, plan) = scan(&[
         "crates/eksdoctor/tests/data/plan/network.json",
         "crates/eksdoctor/tests/data/plan/network-k8s",
@@ -654,11 +635,7 @@ fn json_variable_files() {
     )
     .unwrap();
     let (_, v) = scan(&[d, "--var-file", extra.to_str().unwrap()]);
-    assert!(
-        v["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        v["errors"]
-    );
+    no_errors(&v);
     let f = findings(&v);
     assert!(
         !f.iter().any(|(r, _, _)| r.starts_with("version-")),
@@ -730,11 +707,7 @@ fn byte_order_marks_and_crlf_line_ends() {
     .unwrap();
     let (code, v) = scan(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(
-        v["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        v["errors"]
-    );
+    no_errors(&v);
     let (_, plain) = scan(&["examples/terraform-eks"]);
     let lines = |v: &serde_json::Value| -> Vec<(String, u64)> {
         findings(v).into_iter().map(|(r, l, _)| (r, l)).collect()
@@ -861,11 +834,7 @@ resource "aws_eks_node_group" "this" {
 "#,
     );
     let (_, v) = scan(&[repo.path().to_str().unwrap(), "--show-unknown"]);
-    assert!(
-        v["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        v["errors"]
-    );
+    no_errors(&v);
     let f = findings(&v);
     let rules: Vec<&str> = f.iter().map(|(r, _, _)| r.as_str()).collect();
     // version 1.29 from optional(string, "1.29"); public access null = the provider's default
