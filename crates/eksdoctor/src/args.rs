@@ -39,6 +39,7 @@ pub enum Command {
 
 #[derive(clap::Args, Debug)]
 pub struct RulesArgs {
+    /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
 }
@@ -47,12 +48,14 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// Rule id, e.g. subnet-too-small.
     pub rule: String,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct CompletionsArgs {
+    /// The shell to write the completion script for.
     pub shell: clap_complete::Shell,
 }
 
@@ -77,6 +80,7 @@ pub struct VersionsArgs {
     /// A newer calendar CSV (same columns as the embedded eks-versions.csv).
     #[arg(long, value_name = "FILE")]
     pub calendar: Option<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
 }
@@ -91,8 +95,10 @@ pub struct UpgradeArgs {
     pub to: Option<String>,
     /// Infrastructure and manifests to take the version, node groups and removed-API blockers from.
     pub paths: Vec<PathBuf>,
+    /// The date deadlines and days left are counted from (YYYY-MM-DD). Default: today (UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
+    /// A newer calendar CSV (same columns as the embedded eks-versions.csv).
     #[arg(long, value_name = "FILE")]
     pub calendar: Option<PathBuf>,
     /// `markdown` is ready to paste into a change ticket.
@@ -125,12 +131,17 @@ pub struct PlanSubnetsArgs {
     /// Max pods per node (default: the max-pods calculator's answer for each type).
     #[arg(long, value_name = "N")]
     pub pods_per_node: Option<u32>,
+    /// How the VPC CNI gives pods addresses (default secondary-ip, or the scanned cluster's).
     #[arg(long, value_enum)]
     pub cni_mode: Option<CniModeArg>,
+    /// The CNI's WARM_ENI_TARGET: whole spare ENIs each node keeps attached (default 1).
     #[arg(long, value_name = "N")]
     pub warm_eni_target: Option<u32>,
+    /// The CNI's WARM_IP_TARGET: spare addresses each node keeps (unset by default; replaces
+    /// WARM_ENI_TARGET when set).
     #[arg(long, value_name = "N")]
     pub warm_ip_target: Option<u32>,
+    /// The CNI's MINIMUM_IP_TARGET: addresses each node holds at the least (unset by default).
     #[arg(long, value_name = "N")]
     pub minimum_ip_target: Option<u32>,
     /// CronJob/Job runs per minute across the cluster.
@@ -140,11 +151,14 @@ pub struct PlanSubnetsArgs {
     /// configuration's `ip_model.job_seconds`).
     #[arg(long, value_name = "SECONDS")]
     pub job_seconds: Option<u64>,
+    /// Fargate pods at peak, one address each, spread evenly over the AZs (default 0, or counted
+    /// from the scanned manifests).
     #[arg(long, value_name = "N")]
     pub fargate_pods: Option<u64>,
     /// Internal load balancers in the node subnets.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub load_balancers: u64,
+    /// Interface VPC endpoints in the node subnets: one address each in every AZ.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub interface_endpoints: u64,
     /// Headroom on top of the projected peak, in percent (default 100, or the configuration's
@@ -157,6 +171,7 @@ pub struct PlanSubnetsArgs {
     /// Prefix length of the public subnets in the layout.
     #[arg(long, value_name = "LEN", default_value_t = 24)]
     pub public_prefix: u8,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     pub format: PlanFormat,
 }
@@ -189,8 +204,10 @@ pub struct MaxPodsArgs {
     /// VPC CNI version (major.minor decide prefix-delegation support, as in the script).
     #[arg(long, value_name = "VERSION")]
     pub cni_version: String,
+    /// Custom networking is on: pods do not use the primary ENI (one ENI fewer).
     #[arg(long)]
     pub cni_custom_networking_enabled: bool,
+    /// Prefix delegation is on: /28 prefixes instead of single addresses (Nitro instances, CNI 1.9+).
     #[arg(long)]
     pub cni_prefix_delegation_enabled: bool,
     /// Limit the ENIs the CNI may use (MAX_ENI).
@@ -281,5 +298,34 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("`{s}` is not NAME=VALUE")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// `--help`, the man page and the completions are generated from these definitions: every
+    /// argument of every command says what it is for.
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                let id = a.get_id().as_str();
+                if a.is_hide_set() || id == "help" || id == "version" {
+                    continue;
+                }
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "eksdoctor", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:?}");
     }
 }
