@@ -5,12 +5,15 @@ configuration with the references between resources) for the network, node and a
 
 With --state it writes network-state.json instead: what `terraform show -json` prints for the
 state once that plan is applied (`values.root_module`, every attribute known: ids and ARNs made
-up, references replaced by the values they point at, no configuration).
+up, references replaced by the values they point at, no configuration). With --existing,
+network-existing.json: the plan of the same code run again after apply (nothing to change, every
+value known, the configuration as in the first plan).
 
 No provider can be downloaded where the tests are written, so the plan is generated from this
 description; run it again after editing:
   python3 make_network_plan.py > network.json
   python3 make_network_plan.py --state > network-state.json
+  python3 make_network_plan.py --existing > network-existing.json
 """
 import hashlib
 import json
@@ -232,8 +235,7 @@ def applied():
     return made
 
 
-if sys.argv[1:] == ["--state"]:
-    made = applied()
+def state_document(made):
     state = []
     for address, _, _ in RESOURCES:
         base, rtype, name, idx = split(address)
@@ -243,8 +245,12 @@ if sys.argv[1:] == ["--state"]:
         if idx is not None:
             entry["index"] = idx
         state.append(entry)
-    print(json.dumps({"format_version": "1.0", "terraform_version": "1.9.8",
-                      "values": {"root_module": {"resources": state}}}, indent=1))
+    return {"format_version": "1.0", "terraform_version": "1.9.8",
+            "values": {"root_module": {"resources": state}}}
+
+
+if sys.argv[1:] == ["--state"]:
+    print(json.dumps(state_document(applied()), indent=1))
     sys.exit(0)
 
 plan = {
@@ -255,4 +261,14 @@ plan = {
     "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws"}},
                       "root_module": {"resources": list(config.values())}},
 }
+if sys.argv[1:] == ["--existing"]:
+    # The plan of the same code once applied, nothing to change: every value known from the state.
+    state = state_document(applied())
+    by_address = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    plan["prior_state"] = state
+    plan["planned_values"] = state["values"]
+    for change in changes:
+        values = by_address[change["address"]]
+        change["change"] = {"actions": ["no-op"], "before": values, "after": values,
+                            "after_unknown": {}, "before_sensitive": {}, "after_sensitive": {}}
 print(json.dumps(plan, indent=1))
