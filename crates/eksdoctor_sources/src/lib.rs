@@ -196,7 +196,7 @@ fn read_text_with(
         if eksdoctor_terraform::plan::is_plan(&d.root) && beside_code {
             inv.notes.push(Note {
                 at: Prov::new(name, 1, SourceKind::Plan),
-                message: "skipped: a Terraform plan beside the root module it describes, which is scanned from its code (findings on its lines, its suppressions); scan the plan file alone to use the plan's values".into(),
+                message: "skipped: a Terraform plan or state beside the root module it describes, which is scanned from its code (findings on its lines, its suppressions); scan the file alone to use its values".into(),
             });
             return;
         } else if eksdoctor_terraform::plan::is_plan(&d.root) {

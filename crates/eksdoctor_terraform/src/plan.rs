@@ -9,12 +9,14 @@ use eksdoctor_inventory::{Node, NodeKind, Prov, SourceKind};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A `terraform show -json` document: a plan, or a state (`values.root_module`).
+/// A `terraform show -json` document (a plan, or a state with `values.root_module`), or a raw
+/// state (`terraform state pull`).
 pub fn is_plan(root: &Node) -> bool {
-    root.get("format_version").is_some()
+    (root.get("format_version").is_some()
         && (root.get("planned_values").is_some()
             || root.get("resource_changes").is_some()
-            || root.path(&["values", "root_module"]).is_some())
+            || root.path(&["values", "root_module"]).is_some()))
+        || is_raw_state(root)
 }
 
 fn node_v(n: &Node) -> V {
@@ -209,132 +211,116 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
         out
     };
     let mut out = Vec::new();
-    let mut stack: Vec<&Node> = root
-        .path(&["planned_values", "root_module"])
-        .into_iter()
-        .collect();
-    if stack.is_empty() {
-        // A state file (`terraform show -json` without a plan) has `values.root_module`.
-        stack.extend(root.path(&["values", "root_module"]));
-    }
-    while let Some(m) = stack.pop() {
-        for r in m.get("resources").map(Node::items).unwrap_or_default() {
-            let Some(addr) = r.get("address").and_then(Node::as_str) else {
-                continue;
-            };
-            let rtype = r
-                .get("type")
-                .and_then(Node::as_str)
-                .unwrap_or("")
-                .to_string();
-            let data = r.get("mode").and_then(Node::as_str) == Some("data");
-            let at = Prov::new(file, r.line, SourceKind::Plan);
-            let mut body = RBody::new(at.clone());
-            let values = r.get("values");
-            let (path, base, prefix) = split_addr(addr);
-            let base = base.trim_start_matches("data.").to_string();
-            let cfg_base = if data {
-                format!("data.{base}")
-            } else {
-                base.clone()
-            };
-            if let Some(NodeKind::Map(entries)) = values.map(|v| &v.kind) {
-                for (k, v) in entries {
-                    let val = node_v(v);
-                    body.set(k, val.clone(), at.at_line(v.line));
-                    add_blocks(&mut body, k, &val, &at.at_line(v.line));
-                }
+    for Instance {
+        addr,
+        rtype,
+        data,
+        values,
+        line,
+    } in instances_of(root)
+    {
+        let addr = addr.as_str();
+        let at = Prov::new(file, line, SourceKind::Plan);
+        let mut body = RBody::new(at.clone());
+        let (path, base, prefix) = split_addr(addr);
+        let base = base.trim_start_matches("data.").to_string();
+        let cfg_base = if data {
+            format!("data.{base}")
+        } else {
+            base.clone()
+        };
+        if let Some(NodeKind::Map(entries)) = values.map(|v| &v.kind) {
+            for (k, v) in entries {
+                let val = node_v(v);
+                body.set(k, val.clone(), at.at_line(v.line));
+                add_blocks(&mut body, k, &val, &at.at_line(v.line));
             }
-            if let Some(u) = unknowns.get(addr) {
-                for (k, flag) in u.entries() {
-                    let vat = at.at_line(flag.line);
-                    let refs = expand(resolve_refs(
-                        &cfg,
-                        &path,
-                        &prefix,
-                        &cfg.refs(&path, &cfg_base, k),
-                        0,
-                    ));
-                    match &flag.kind {
-                        NodeKind::Scalar { text, .. } if text == "true" => {
-                            let v = unknown_with_refs(
-                                addr,
-                                k,
-                                &refs,
-                                body.get(k).is_some_and(|v| v.as_list().is_some())
-                                    || k.ends_with("_ids")
-                                    || k.ends_with("_arns")
-                                    || k == "vpc_zone_identifier",
-                            );
-                            body.set(k, v, vat);
-                        }
-                        NodeKind::Seq(items) if items.iter().any(|it| it.as_map().is_some()) => {
-                            // Nested blocks with unknown attributes.
-                            for (i, it) in items.iter().enumerate() {
-                                for (kk, f) in it.entries() {
-                                    if f.as_bool() != Some(true) {
-                                        continue;
-                                    }
-                                    let refs = expand(resolve_refs(
-                                        &cfg,
-                                        &path,
-                                        &prefix,
-                                        &cfg.block_refs(&path, &cfg_base, k, i, kk),
-                                        0,
-                                    ));
-                                    let list = kk.ends_with("_ids");
-                                    let v =
-                                        unknown_with_refs(addr, &format!("{k}.{kk}"), &refs, list);
-                                    if let Some((_, b)) =
-                                        body.blocks.iter_mut().filter(|(n, _)| n == k).nth(i)
-                                    {
-                                        b.set(kk, v, vat.clone());
-                                    } else {
-                                        let mut b = RBody::new(vat.clone());
-                                        b.set(kk, v, vat.clone());
-                                        body.blocks.push((k.clone(), b));
-                                    }
-                                }
-                            }
-                        }
-                        NodeKind::Seq(items) => {
-                            // A list with some unknown elements.
-                            if let Some(V::List(l)) = body.get(k).cloned() {
-                                let mut l = l.to_vec();
-                                for (i, it) in items.iter().enumerate() {
-                                    if it.as_str() == Some("true") || it.as_bool() == Some(true) {
-                                        let v = match refs.get(i) {
-                                            Some(r) => V::computed(r, "id"),
-                                            None => V::computed(addr, k),
-                                        };
-                                        if i < l.len() {
-                                            l[i] = v;
-                                        } else {
-                                            l.push(v);
-                                        }
-                                    }
-                                }
-                                body.set(k, V::list(l), vat);
-                            } else if items.iter().any(|it| it.as_bool() == Some(true)) {
-                                body.set(k, unknown_with_refs(addr, k, &refs, true), vat);
-                            }
-                        }
-                        _ => {}
+        }
+        if let Some(u) = unknowns.get(addr) {
+            for (k, flag) in u.entries() {
+                let vat = at.at_line(flag.line);
+                let refs = expand(resolve_refs(
+                    &cfg,
+                    &path,
+                    &prefix,
+                    &cfg.refs(&path, &cfg_base, k),
+                    0,
+                ));
+                match &flag.kind {
+                    NodeKind::Scalar { text, .. } if text == "true" => {
+                        let v = unknown_with_refs(
+                            addr,
+                            k,
+                            &refs,
+                            body.get(k).is_some_and(|v| v.as_list().is_some())
+                                || k.ends_with("_ids")
+                                || k.ends_with("_arns")
+                                || k == "vpc_zone_identifier",
+                        );
+                        body.set(k, v, vat);
                     }
+                    NodeKind::Seq(items) if items.iter().any(|it| it.as_map().is_some()) => {
+                        // Nested blocks with unknown attributes.
+                        for (i, it) in items.iter().enumerate() {
+                            for (kk, f) in it.entries() {
+                                if f.as_bool() != Some(true) {
+                                    continue;
+                                }
+                                let refs = expand(resolve_refs(
+                                    &cfg,
+                                    &path,
+                                    &prefix,
+                                    &cfg.block_refs(&path, &cfg_base, k, i, kk),
+                                    0,
+                                ));
+                                let list = kk.ends_with("_ids");
+                                let v = unknown_with_refs(addr, &format!("{k}.{kk}"), &refs, list);
+                                if let Some((_, b)) =
+                                    body.blocks.iter_mut().filter(|(n, _)| n == k).nth(i)
+                                {
+                                    b.set(kk, v, vat.clone());
+                                } else {
+                                    let mut b = RBody::new(vat.clone());
+                                    b.set(kk, v, vat.clone());
+                                    body.blocks.push((k.clone(), b));
+                                }
+                            }
+                        }
+                    }
+                    NodeKind::Seq(items) => {
+                        // A list with some unknown elements.
+                        if let Some(V::List(l)) = body.get(k).cloned() {
+                            let mut l = l.to_vec();
+                            for (i, it) in items.iter().enumerate() {
+                                if it.as_str() == Some("true") || it.as_bool() == Some(true) {
+                                    let v = match refs.get(i) {
+                                        Some(r) => V::computed(r, "id"),
+                                        None => V::computed(addr, k),
+                                    };
+                                    if i < l.len() {
+                                        l[i] = v;
+                                    } else {
+                                        l.push(v);
+                                    }
+                                }
+                            }
+                            body.set(k, V::list(l), vat);
+                        } else if items.iter().any(|it| it.as_bool() == Some(true)) {
+                            body.set(k, unknown_with_refs(addr, k, &refs, true), vat);
+                        }
+                    }
+                    _ => {}
                 }
             }
-            out.push(Res {
-                addr: addr.to_string(),
-                base: format!("{prefix}{cfg_base}"),
-                rtype,
-                data,
-                body,
-                modelled_by: None,
-            });
         }
-        for c in m.get("child_modules").map(Node::items).unwrap_or_default() {
-            stack.push(c);
-        }
+        out.push(Res {
+            addr: addr.to_string(),
+            base: format!("{prefix}{cfg_base}"),
+            rtype,
+            data,
+            body,
+            modelled_by: None,
+        });
     }
     out.sort_by(|a, b| a.addr.cmp(&b.addr));
     link_known_ids(&mut out);
@@ -357,6 +343,92 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
         .filter(|t| !out.iter().any(|r| &r.rtype == t))
         .collect();
     (out, none_created)
+}
+
+/// One resource instance of a plan or state, wherever the document keeps it.
+struct Instance<'a> {
+    addr: String,
+    rtype: String,
+    data: bool,
+    values: Option<&'a Node>,
+    line: u32,
+}
+
+/// The resource instances of a `terraform show -json` plan (`planned_values`) or state (`values`),
+/// through all child modules, or of a raw state (`terraform state pull`, `terraform.tfstate`:
+/// `resources[].instances[].attributes`, addresses put together from module, type, name and key).
+fn instances_of(root: &Node) -> Vec<Instance<'_>> {
+    let mut out = Vec::new();
+    if is_raw_state(root) {
+        for r in root.get("resources").map(Node::items).unwrap_or_default() {
+            let (Some(rtype), Some(name)) = (
+                r.get("type").and_then(Node::as_str),
+                r.get("name").and_then(Node::as_str),
+            ) else {
+                continue;
+            };
+            let data = r.get("mode").and_then(Node::as_str) == Some("data");
+            let module = r.get("module").and_then(Node::as_str).unwrap_or("");
+            let base = format!(
+                "{module}{}{}{rtype}.{name}",
+                if module.is_empty() { "" } else { "." },
+                if data { "data." } else { "" }
+            );
+            for i in r.get("instances").map(Node::items).unwrap_or_default() {
+                let key = match i.get("index_key").map(|k| &k.kind) {
+                    Some(NodeKind::Scalar { text, quoted: true }) => {
+                        format!("[{}]", serde_json::to_string(text).unwrap_or_default())
+                    }
+                    Some(NodeKind::Scalar { text, .. }) => format!("[{text}]"),
+                    _ => String::new(),
+                };
+                out.push(Instance {
+                    addr: format!("{base}{key}"),
+                    rtype: rtype.to_string(),
+                    data,
+                    values: i.get("attributes"),
+                    line: i.line,
+                });
+            }
+        }
+        return out;
+    }
+    let mut stack: Vec<&Node> = root
+        .path(&["planned_values", "root_module"])
+        .into_iter()
+        .collect();
+    if stack.is_empty() {
+        // A state (`terraform show -json` without a plan) has `values.root_module`.
+        stack.extend(root.path(&["values", "root_module"]));
+    }
+    while let Some(m) = stack.pop() {
+        for r in m.get("resources").map(Node::items).unwrap_or_default() {
+            let Some(addr) = r.get("address").and_then(Node::as_str) else {
+                continue;
+            };
+            out.push(Instance {
+                addr: addr.to_string(),
+                rtype: r
+                    .get("type")
+                    .and_then(Node::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                data: r.get("mode").and_then(Node::as_str) == Some("data"),
+                values: r.get("values"),
+                line: r.line,
+            });
+        }
+        stack.extend(m.get("child_modules").map(Node::items).unwrap_or_default());
+    }
+    out
+}
+
+/// A raw Terraform state (`terraform state pull`, a local `terraform.tfstate`), format 4.
+fn is_raw_state(root: &Node) -> bool {
+    root.get("lineage").is_some()
+        && root.get("terraform_version").is_some()
+        && root.get("resources").is_some()
+        && root.get("version").and_then(Node::as_str) == Some("4")
 }
 
 /// Ids and ARNs already known (a state, or a plan of resources that exist) are plain strings
@@ -617,6 +689,53 @@ mod tests {
     fn origin<'a>(r: &'a [Res], addr: &str, attr: &str) -> Option<&'a str> {
         let v = r.iter().find(|x| x.addr == addr)?.body.get(attr)?;
         v.unk()?.addr.as_deref()
+    }
+
+    #[test]
+    fn raw_state_addresses() {
+        let text = r#"{"version": 4, "terraform_version": "1.9.8", "serial": 1, "lineage": "x",
+          "resources": [
+            {"module": "module.eks", "mode": "managed", "type": "aws_eks_node_group", "name": "this",
+             "instances": [{"index_key": "default", "attributes": {"id": "c:default"}},
+                           {"index_key": "a.b", "attributes": {"id": "c:a.b"}}]},
+            {"module": "module.vpc", "mode": "managed", "type": "aws_subnet", "name": "private",
+             "instances": [{"index_key": 0, "attributes": {"id": "subnet-1"}}]},
+            {"mode": "data", "type": "aws_caller_identity", "name": "current",
+             "instances": [{"attributes": {"account_id": "1"}}]}]}"#;
+        let (docs, err) = eksdoctor_inventory::yaml::parse(text);
+        assert!(err.is_none(), "{err:?}");
+        assert!(is_plan(&docs[0].root));
+        let r = read(&Arc::from("terraform.tfstate"), &docs[0].root).0;
+        let got: Vec<(&str, &str, bool)> = r
+            .iter()
+            .map(|x| (x.addr.as_str(), x.base.as_str(), x.data))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "data.aws_caller_identity.current",
+                    "data.aws_caller_identity.current",
+                    true
+                ),
+                (
+                    "module.eks.aws_eks_node_group.this[\"a.b\"]",
+                    "module.eks.aws_eks_node_group.this",
+                    false
+                ),
+                (
+                    "module.eks.aws_eks_node_group.this[\"default\"]",
+                    "module.eks.aws_eks_node_group.this",
+                    false
+                ),
+                (
+                    "module.vpc.aws_subnet.private[0]",
+                    "module.vpc.aws_subnet.private",
+                    false
+                ),
+            ]
+        );
+        assert_eq!(r[2].body.get("id"), Some(&V::str("c:default")));
     }
 
     #[test]

@@ -7,13 +7,15 @@ With --state it writes network-state.json instead: what `terraform show -json` p
 state once that plan is applied (`values.root_module`, every attribute known: ids and ARNs made
 up, references replaced by the values they point at, no configuration). With --existing,
 network-existing.json: the plan of the same code run again after apply (nothing to change, every
-value known, the configuration as in the first plan).
+value known, the configuration as in the first plan). With --raw-state, network.tfstate: the
+state as `terraform state pull` prints it (format 4).
 
 No provider can be downloaded where the tests are written, so the plan is generated from this
 description; run it again after editing:
   python3 make_network_plan.py > network.json
   python3 make_network_plan.py --state > network-state.json
   python3 make_network_plan.py --existing > network-existing.json
+  python3 make_network_plan.py --raw-state > network.tfstate
 """
 import hashlib
 import json
@@ -248,6 +250,24 @@ def state_document(made):
     return {"format_version": "1.0", "terraform_version": "1.9.8",
             "values": {"root_module": {"resources": state}}}
 
+
+if sys.argv[1:] == ["--raw-state"]:
+    # The same state as `terraform state pull` prints it (format 4, the terraform.tfstate file).
+    made = applied()
+    grouped = {}
+    for address, _, _ in RESOURCES:
+        base, rtype, name, idx = split(address)
+        r = grouped.setdefault(base, {"mode": "managed", "type": rtype, "name": name,
+                                      "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+                                      "instances": []})
+        instance = {"schema_version": 0, "attributes": made[address], "sensitive_attributes": []}
+        if idx is not None:
+            instance["index_key"] = idx
+        r["instances"].append(instance)
+    print(json.dumps({"version": 4, "terraform_version": "1.9.8", "serial": 3,
+                      "lineage": "5a0c5fa4-0d59-4bd8-9d3c-2f0e3d6c1b7e", "outputs": {},
+                      "resources": list(grouped.values()), "check_results": None}, indent=1))
+    sys.exit(0)
 
 if sys.argv[1:] == ["--state"]:
     print(json.dumps(state_document(applied()), indent=1))
