@@ -419,3 +419,76 @@ fn max_pods_unknown_type_suggests_names_and_all_lists_every_type() {
         "six types lack a vCPU count and exceed 110"
     );
 }
+
+/// Kustomize overlays: the files a kustomization applies as patches are parts of objects, not
+/// objects; they are skipped with a note (the bases they patch are scanned).
+#[test]
+fn kustomize_patches_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let w = |rel: &str, text: &str| {
+        let f = p.join(rel);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, text).unwrap();
+    };
+    let cron = |schedule: &str| {
+        format!("apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: sync, namespace: ops}}\nspec:\n  schedule: \"{schedule}\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{{name: s, image: busybox}}]\n")
+    };
+    w("base/cron.yaml", &cron("*/5 * * * *"));
+    w("base/kustomization.yaml", "resources: [cron.yaml]\n");
+    // The prod overlay runs it every minute: a patch, and the same in the older form.
+    w(
+        "overlays/prod/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\npatches:\n  - path: every-minute.yaml\npatchesStrategicMerge:\n  - ../../shared/every-minute.yaml\n",
+    );
+    w(
+        "overlays/prod/every-minute.yaml",
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: sync, namespace: ops}\nspec:\n  schedule: \"* * * * *\"\n",
+    );
+    w("shared/every-minute.yaml", &cron("* * * * *"));
+    let out = eksdoctor()
+        .args(["scan", "--format", "json", "--show-unknown"])
+        .arg(p)
+        .output()
+        .unwrap();
+    let v = json(&out.stdout);
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0, "{}", v["errors"]);
+    // The base runs every 5 minutes: no churn finding, and none from the patches.
+    assert_eq!(
+        v["findings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        v["findings"]
+    );
+    let notes: Vec<String> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {}",
+                n["file"].as_str().unwrap(),
+                n["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for f in [
+        "overlays/prod/every-minute.yaml",
+        "shared/every-minute.yaml",
+    ] {
+        assert!(
+            notes.iter().any(|n| n.contains(f)
+                && n.contains("a Kustomize patch applied by")
+                && n.contains("overlays/prod/kustomization.yaml")),
+            "{f}: {notes:?}"
+        );
+    }
+    // Named on the command line, a patch file is read as it is.
+    let out = eksdoctor()
+        .args(["scan", "--format", "json"])
+        .arg(p.join("shared/every-minute.yaml"))
+        .output()
+        .unwrap();
+    let v = json(&out.stdout);
+    assert_eq!(v["findings"][0]["rule"], "cronjob-ip-churn");
+}

@@ -116,7 +116,11 @@ pub fn load(inputs: &[Input], tf: &TfOptions) -> Inventory {
             _ => None,
         })
         .collect();
-    let parts: Vec<Inventory> = other.par_iter().map(|i| load_one(i, &tf_dirs)).collect();
+    let patches = kustomize_patches(&other);
+    let parts: Vec<Inventory> = other
+        .par_iter()
+        .map(|i| load_one(i, &tf_dirs, &patches))
+        .collect();
     let mut inv = Inventory::default();
     for p in parts {
         merge(&mut inv, p);
@@ -134,8 +138,71 @@ pub fn load(inputs: &[Input], tf: &TfOptions) -> Inventory {
     inv
 }
 
-fn load_one(input: &Input, tf_dirs: &std::collections::HashSet<PathBuf>) -> Inventory {
+/// Walked files that a walked `kustomization.yaml` applies as patches (`patches[].path`,
+/// `patchesStrategicMerge`, `patchesJson6902[].path`), each with the kustomization naming it.
+/// A patch is part of an object, or a list of JSON operations, not an object to deploy.
+fn kustomize_patches(inputs: &[&Input]) -> std::collections::HashMap<PathBuf, PathBuf> {
+    let mut out = std::collections::HashMap::new();
+    for input in inputs {
+        let Input::Walked(k) = input else { continue };
+        let is_kustomization = k.file_name().and_then(|f| f.to_str()).is_some_and(|f| {
+            matches!(
+                f,
+                "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+            )
+        });
+        let (Some(dir), true) = (k.parent(), is_kustomization) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(k) else {
+            continue;
+        };
+        let (docs, _) = yaml::parse(&text);
+        let Some(root) = docs.first().map(|d| &d.root) else {
+            continue;
+        };
+        let mut paths: Vec<&str> = Vec::new();
+        for key in ["patches", "patchesJson6902"] {
+            for p in root.get(key).map(|n| n.items()).unwrap_or_default() {
+                paths.extend(p.get("path").and_then(|n| n.as_str()));
+            }
+        }
+        for p in root
+            .get("patchesStrategicMerge")
+            .map(|n| n.items())
+            .unwrap_or_default()
+        {
+            // An entry is a file name, or an inline patch (several lines of YAML).
+            paths.extend(p.as_str().filter(|s| !s.contains('\n')));
+        }
+        for p in paths {
+            out.insert(
+                eksdoctor_inventory::paths::normalize(&dir.join(p)),
+                k.clone(),
+            );
+        }
+    }
+    out
+}
+
+fn load_one(
+    input: &Input,
+    tf_dirs: &std::collections::HashSet<PathBuf>,
+    patches: &std::collections::HashMap<PathBuf, PathBuf>,
+) -> Inventory {
     let mut inv = Inventory::default();
+    if let Input::Walked(p) = input {
+        if let Some(k) = patches.get(&eksdoctor_inventory::paths::normalize(p)) {
+            inv.notes.push(Note {
+                at: Prov::new(&Arc::from(p.display().to_string()), 1, SourceKind::K8s),
+                message: format!(
+                    "skipped: a Kustomize patch applied by {}, not a whole object; scan `kustomize build` output instead",
+                    k.display()
+                ),
+            });
+            return inv;
+        }
+    }
     let (name, text, named): (Arc<str>, Result<String, String>, bool) = match input {
         Input::Stdin(t) => ("<stdin>".into(), Ok(t.clone()), true),
         Input::Named(p) | Input::Walked(p) => {
