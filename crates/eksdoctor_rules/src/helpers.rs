@@ -102,6 +102,20 @@ pub fn storage_class<'a>(ctx: &'a Ctx, name: Option<&str>) -> Option<&'a Storage
     }
 }
 
+/// Why a claim's StorageClass cannot be told (for `--show-unknown`); `None` when it can, or when
+/// the claim asks for no dynamic provisioning (`storageClassName: ""`).
+pub fn storage_class_unknown(ctx: &Ctx, name: Option<&str>) -> Option<String> {
+    if storage_class(ctx, name).is_some() || name == Some("") {
+        return None;
+    }
+    Some(match name {
+        Some(n) => format!(
+            "StorageClass `{n}` is not among the scanned objects, so whether its volumes are EBS is not known"
+        ),
+        None => "the claim names no StorageClass and no single scanned StorageClass is marked default, so whether its volumes are EBS is not known".to_string(),
+    })
+}
+
 /// Describe a class for messages: `gp3 (EBS, ebs.csi.aws.com)`.
 pub fn class_label(c: &StorageClass, named: bool) -> String {
     let how = if named { "" } else { "default " };

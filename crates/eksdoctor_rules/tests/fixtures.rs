@@ -1,5 +1,6 @@
 //! Every rule fires exactly where its positive fixtures say (`# expect: RULE` at the end of the
-//! line the finding must point at) and stays silent on its negative fixtures. Fixtures live in
+//! line the finding must point at) and stays silent on its negative fixtures. A fixture that marks
+//! lines with `# unknown: RULE` must also get exactly those "not decided" entries from the rule. Fixtures live in
 //! `fixtures/<rule-id>/`: files or directories named `pos*` and `neg*`; a directory is scanned as
 //! one invocation (infrastructure and manifests together). Judged as of 2026-11-22.
 
@@ -25,14 +26,19 @@ fn files_under(p: &Path) -> Vec<PathBuf> {
 
 /// (file, line) of every `# expect: a, b` marker naming `rule`.
 fn markers(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
+    tagged(p, rule, "# expect")
+}
+
+/// (file, line) of every `TAG: a, b` marker naming `rule`.
+fn tagged(p: &Path, rule: &str, tag: &str) -> BTreeSet<(String, u32)> {
     let mut out = BTreeSet::new();
     for f in files_under(p) {
         let text = std::fs::read_to_string(&f).unwrap();
         for (i, line) in text.lines().enumerate() {
-            let Some(pos) = line.find("# expect") else {
+            let Some(pos) = line.find(tag) else {
                 continue;
             };
-            let rest = line[pos + "# expect".len()..].trim_start_matches('"');
+            let rest = line[pos + tag.len()..].trim_start_matches('"');
             let Some(rest) = rest.strip_prefix(':') else {
                 continue;
             };
@@ -46,6 +52,11 @@ fn markers(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
 }
 
 fn scan(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
+    scan_both(p, rule).0
+}
+
+/// (findings, unknowns) of `rule`, as (file, line).
+fn scan_both(p: &Path, rule: &str) -> (BTreeSet<(String, u32)>, BTreeSet<(String, u32)>) {
     let (inputs, errors) = eksdoctor_sources::discover(&[p.to_path_buf()], || Ok(String::new()));
     assert!(errors.is_empty(), "{errors:?}");
     let inv = eksdoctor_sources::load(&inputs, &Default::default());
@@ -56,11 +67,19 @@ fn scan(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
         inv.errors
     );
     let sink = run(&inv, &Settings::new(as_of()));
-    sink.findings
+    let findings = sink
+        .findings
         .iter()
         .filter(|f| f.rule == rule)
         .map(|f| (f.location.file.to_string(), f.location.line))
-        .collect()
+        .collect();
+    let unknowns = sink
+        .unknowns
+        .iter()
+        .filter(|u| u.rule == rule)
+        .map(|u| (u.location.file.to_string(), u.location.line))
+        .collect();
+    (findings, unknowns)
 }
 
 #[test]
@@ -114,9 +133,16 @@ fn every_rule_fires_on_its_positive_fixtures_and_only_there() {
                 "{id}: negative fixture {} has markers",
                 p.display()
             );
-            let got = scan(p, id);
+            let (got, unknowns) = scan_both(p, id);
             if !got.is_empty() {
                 failures.push(format!("{id}: negative {} fired at {got:?}", p.display()));
+            }
+            let want = tagged(p, id, "# unknown");
+            if !want.is_empty() && unknowns != want {
+                failures.push(format!(
+                    "{id}: {} not decided\n  expected {want:?}\n  got      {unknowns:?}",
+                    p.display()
+                ));
             }
         }
     }

@@ -2,7 +2,7 @@
 //! A StatefulSet's claim template, or a PersistentVolumeClaim, on an EBS-backed StorageClass: an EBS
 //! volume lives in one AZ, so the pod that mounts it can only ever run in that AZ.
 
-use crate::helpers::{class_label, storage_class};
+use crate::helpers::{class_label, storage_class, storage_class_unknown};
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 
@@ -23,6 +23,13 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for w in k.workloads.iter().filter(|w| w.obj.kind == "StatefulSet") {
         for t in &w.claim_templates {
             let Some(sc) = storage_class(ctx, t.storage_class.as_deref()) else {
+                if let Some(why) = storage_class_unknown(ctx, t.storage_class.as_deref()) {
+                    sink.unknown(
+                        &META,
+                        &t.at,
+                        format!("{}: claim template `{}`: {why}", w.obj.display(), t.name),
+                    );
+                }
                 continue;
             };
             if sc.is_ebs() {
@@ -42,6 +49,9 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     }
     for p in &k.pvcs {
         let Some(sc) = storage_class(ctx, p.storage_class.as_deref()) else {
+            if let Some(why) = storage_class_unknown(ctx, p.storage_class.as_deref()) {
+                sink.unknown(&META, &p.obj.at, format!("{}: {why}", p.obj.display()));
+            }
             continue;
         };
         if sc.is_ebs() {

@@ -2,7 +2,9 @@
 //! An EBS-backed claim used by pods that Fargate runs: Fargate pods cannot mount EBS volumes
 //! (only EFS), so they stay Pending.
 
-use crate::helpers::{fargate_only_namespace, storage_class, workload_on_fargate};
+use crate::helpers::{
+    fargate_only_namespace, storage_class, storage_class_unknown, workload_on_fargate,
+};
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 
@@ -25,6 +27,18 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         for t in &w.claim_templates {
+            if let Some(why) = storage_class_unknown(ctx, t.storage_class.as_deref()) {
+                sink.unknown(
+                    &META,
+                    &t.at,
+                    format!(
+                        "{} runs on Fargate (profile `{}`); claim template `{}`: {why}",
+                        w.obj.display(),
+                        p.name,
+                        t.name
+                    ),
+                );
+            }
             if storage_class(ctx, t.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
                 sink.finding(
                     &META,
@@ -43,6 +57,17 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         let Some(sc) = storage_class(ctx, pvc.storage_class.as_deref()) else {
+            if let Some(why) = storage_class_unknown(ctx, pvc.storage_class.as_deref()) {
+                sink.unknown(
+                    &META,
+                    &pvc.obj.at,
+                    format!(
+                        "{} in namespace `{ns}`, which only Fargate serves (profile `{}`): {why}",
+                        pvc.obj.display(),
+                        p.name
+                    ),
+                );
+            }
             continue;
         };
         if sc.is_ebs() {
