@@ -55,8 +55,11 @@ fn scan(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
     scan_both(p, rule).0
 }
 
-/// (findings, unknowns) of `rule`, as (file, line).
-fn scan_both(p: &Path, rule: &str) -> (BTreeSet<(String, u32)>, BTreeSet<(String, u32)>) {
+/// Places as (file, line).
+type Lines = BTreeSet<(String, u32)>;
+
+/// (findings, unknowns) of `rule`.
+fn scan_both(p: &Path, rule: &str) -> (Lines, Lines) {
     let (inputs, errors) = eksdoctor_sources::discover(&[p.to_path_buf()], || Ok(String::new()));
     assert!(errors.is_empty(), "{errors:?}");
     let inv = eksdoctor_sources::load(&inputs, &Default::default());
