@@ -154,6 +154,16 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Where an entry of an input map (one node group, one Fargate profile) is written: at its
+    /// first attribute, or at the module call when it has none.
+    fn entry_at(&self, entry: &Inputs) -> Prov {
+        entry
+            .values()
+            .next()
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| self.call_at.clone())
+    }
+
     fn why(&self) -> &'static str {
         intern(format!(
             "{} {} default",
@@ -987,11 +997,7 @@ fn managed_node_group(
     parent_subnets: Option<(&V, &Prov)>,
 ) -> V {
     let get = |k: &str| inputs.get(k).filter(|(v, _)| !v.is_null()).cloned();
-    let at = inputs
-        .values()
-        .next()
-        .map(|(_, p)| p.clone())
-        .unwrap_or_else(|| cx.call_at.clone());
+    let at = cx.entry_at(inputs);
     let ngaddr = format!("{addr}.aws_eks_node_group.this[0]");
     let mut b = RBody::new(at.clone());
     b.set("cluster_name", cluster_name.clone(), at.clone());
@@ -1232,11 +1238,7 @@ fn self_managed_node_group(
     parent_subnets: Option<(&V, &Prov)>,
 ) -> V {
     let get = |k: &str| inputs.get(k).filter(|(v, _)| !v.is_null()).cloned();
-    let at = inputs
-        .values()
-        .next()
-        .map(|(_, p)| p.clone())
-        .unwrap_or_else(|| cx.call_at.clone());
+    let at = cx.entry_at(inputs);
     let ltaddr = node_launch_template(cx, addr, inputs, &at);
     if let Some((role, rat)) = node_role(cx, addr, inputs, &at) {
         // The instance profile of the node role, referenced from the launch template.
@@ -1374,11 +1376,7 @@ fn fargate_profile(
     parent_subnets: Option<(&V, &Prov)>,
 ) -> V {
     let get = |k: &str| inputs.get(k).filter(|(v, _)| !v.is_null()).cloned();
-    let at = inputs
-        .values()
-        .next()
-        .map(|(_, p)| p.clone())
-        .unwrap_or_else(|| cx.call_at.clone());
+    let at = cx.entry_at(inputs);
     let mut b = RBody::new(at.clone());
     b.set("cluster_name", cluster_name.clone(), at.clone());
     b.set(
