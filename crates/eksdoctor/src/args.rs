@@ -16,7 +16,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Scan Terraform (HCL and plan JSON), eksctl ClusterConfig files and Kubernetes manifests (directories are walked; `-` reads stdin).
+    /// Scan Terraform (HCL, plan and state JSON), eksctl ClusterConfig files and Kubernetes manifests (directories are walked; `-` reads stdin).
     Scan(ScanArgs),
     /// Max pods per instance type, with the same inputs and answers as AWS's max-pods-calculator.sh.
     MaxPods(MaxPodsArgs),
