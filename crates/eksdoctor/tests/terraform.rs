@@ -863,3 +863,68 @@ resource "aws_eks_node_group" "this" {
         "{f:?}"
     );
 }
+
+/// Manifests applied by Terraform from files (`yaml_body = file(...)`, `for_each = fileset(...)`)
+/// are the objects of those files: scanned together, each object is reported once, on the
+/// manifest's line; the Terraform root alone reports them on the resources.
+#[test]
+fn manifests_applied_from_files_are_one_object_each() {
+    let repo = tempfile::tempdir().unwrap();
+    let w = |p: &str, text: &str| write_under(repo.path(), p, text);
+    w(
+        "main.tf",
+        r#"resource "aws_eks_cluster" "c" {
+  name     = "c"
+  version  = "1.34"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  vpc_config { subnet_ids = ["subnet-1"] }
+}
+resource "kubectl_manifest" "one" {
+  yaml_body = file("${path.module}/manifests/sc.yaml")
+}
+resource "kubectl_manifest" "all" {
+  for_each  = fileset("${path.module}/manifests", "*.yaml")
+  yaml_body = file("${path.module}/manifests/${each.value}")
+}
+"#,
+    );
+    let sc = |name: &str| {
+        format!("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: {name}}}\nprovisioner: kubernetes.io/aws-ebs\nvolumeBindingMode: WaitForFirstConsumer\n")
+    };
+    w("manifests/sc.yaml", &sc("legacy"));
+    w("manifests/sc2.yaml", &sc("old"));
+    w("manifests/ignored.yml", &sc("not-matched"));
+    let in_tree = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "in-tree-ebs-provisioner")
+            .map(|f| {
+                let file = f["location"]["file"].as_str().unwrap();
+                let file = file.rsplit_once("main.tf").map_or(file, |_| "main.tf");
+                let file = file.rsplit_once("manifests/").map_or(file, |(_, f)| f);
+                format!(
+                    "{file}:{} {}",
+                    f["location"]["line"],
+                    f["source"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let (_, v) = scan(&[repo.path().to_str().unwrap()]);
+    no_errors(&v);
+    let mut got = in_tree(&v);
+    got.sort();
+    // ignored.yml is walked as a manifest too (the fileset only takes *.yaml).
+    assert_eq!(
+        got,
+        ["ignored.yml:1 k8s", "sc.yaml:1 k8s", "sc2.yaml:1 k8s"]
+    );
+    let (_, v) = scan(&[repo.path().join("main.tf").to_str().unwrap()]);
+    no_errors(&v);
+    let mut got = in_tree(&v);
+    got.sort();
+    // `one` and `all["sc.yaml"]` apply the same StorageClass: reported once, on the first.
+    assert_eq!(got, ["main.tf:12 tf", "main.tf:8 tf"]);
+}

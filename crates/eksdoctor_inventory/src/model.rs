@@ -93,6 +93,75 @@ pub struct Opaque {
 }
 
 impl Inventory {
+    /// A Kubernetes object that Terraform applies (`kubectl_manifest`, `kubernetes_manifest`)
+    /// from a manifest file that is scanned too (`yaml_body = file("sc.yaml")`) is one object, not
+    /// two: the manifest file's copy is kept (findings point into it, its suppressions apply) and
+    /// Terraform's is dropped; of several Terraform copies of one object the first is kept. One
+    /// object is the same API group, kind, namespace and name in the same cluster. Call once the
+    /// cluster mapping is set.
+    pub fn drop_terraform_copies(&mut self) {
+        fn retain<T>(v: &mut Vec<T>, keep: Vec<bool>) {
+            let mut k = keep.into_iter();
+            v.retain(|_| k.next().unwrap_or(true));
+        }
+        let k = &self.k8s;
+        let objects = self.keep_flags(k.objects.iter());
+        let workloads = self.keep_flags(k.workloads.iter().map(|w| &w.obj));
+        let services = self.keep_flags(k.services.iter().map(|x| &x.obj));
+        let ingresses = self.keep_flags(k.ingresses.iter().map(|x| &x.obj));
+        let classes = self.keep_flags(k.storage_classes.iter().map(|x| &x.obj));
+        let pvcs = self.keep_flags(k.pvcs.iter().map(|x| &x.obj));
+        let hpas = self.keep_flags(k.hpas.iter().map(|x| &x.obj));
+        let pdbs = self.keep_flags(k.pdbs.iter());
+        let accounts = self.keep_flags(k.service_accounts.iter().map(|x| &x.obj));
+        let namespaces = self.keep_flags(k.namespaces.iter());
+        let metrics = self.keep_flags(k.metrics_server.iter());
+        let autoscaler = self.keep_flags(k.cluster_autoscaler.iter());
+        let ebs_csi = self.keep_flags(k.ebs_csi.iter());
+        let k = &mut self.k8s;
+        retain(&mut k.objects, objects);
+        retain(&mut k.workloads, workloads);
+        retain(&mut k.services, services);
+        retain(&mut k.ingresses, ingresses);
+        retain(&mut k.storage_classes, classes);
+        retain(&mut k.pvcs, pvcs);
+        retain(&mut k.hpas, hpas);
+        retain(&mut k.pdbs, pdbs);
+        retain(&mut k.service_accounts, accounts);
+        retain(&mut k.namespaces, namespaces);
+        retain(&mut k.metrics_server, metrics);
+        retain(&mut k.cluster_autoscaler, autoscaler);
+        retain(&mut k.ebs_csi, ebs_csi);
+    }
+
+    /// For each object, whether [`Self::drop_terraform_copies`] keeps it.
+    fn keep_flags<'a>(&self, objs: impl Iterator<Item = &'a ObjectRef>) -> Vec<bool> {
+        let objs: Vec<&ObjectRef> = objs.collect();
+        let from_terraform =
+            |o: &ObjectRef| matches!(o.at.source, crate::SourceKind::Tf | crate::SourceKind::Plan);
+        if !objs.iter().any(|o| from_terraform(o)) {
+            return vec![true; objs.len()];
+        }
+        let identity = |o: &ObjectRef| {
+            let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+            (
+                group.to_string(),
+                o.kind.clone(),
+                o.namespace.known().cloned().unwrap_or_default(),
+                o.name.clone(),
+                self.cluster_for(&o.at).map(|c| c.id.clone()),
+            )
+        };
+        let mut seen: std::collections::HashSet<_> = objs
+            .iter()
+            .filter(|o| !from_terraform(o))
+            .map(|o| identity(o))
+            .collect();
+        objs.iter()
+            .map(|o| !from_terraform(o) || seen.insert(identity(o)))
+            .collect()
+    }
+
     /// The first part of the root module of identifier `id` that the scan cannot see.
     pub fn opaque_for(&self, id: &str) -> Option<&Opaque> {
         let (ns, _) = id.split_once(crate::NS_SEP)?;

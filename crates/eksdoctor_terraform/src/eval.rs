@@ -758,6 +758,19 @@ impl<'a> Inst<'a> {
                     }
                 }
             }
+            "fileset" => {
+                if let Some(u) = args.iter().find_map(V::unk) {
+                    return Ok(unk_from(u));
+                }
+                let (Some(dir), Some(pattern)) = (
+                    args.first().and_then(V::as_str),
+                    args.get(1).and_then(V::as_str),
+                ) else {
+                    return Err("fileset: expected a path and a pattern".into());
+                };
+                let found = fileset(&self.resolve_path(dir), pattern)?;
+                Ok(V::list(found.into_iter().map(V::str).collect()))
+            }
             "abspath" => Ok(args.into_iter().next().unwrap_or(V::Null)),
             "basename" | "dirname" => {
                 let p = args.first().and_then(V::as_str).ok_or("expected a path")?;
@@ -776,12 +789,19 @@ impl<'a> Inst<'a> {
         }
     }
 
+    /// Terraform reads relative paths from the root module's directory; `path.module` and
+    /// `path.root` are given here as the scan sees them (relative to where eksdoctor runs), so a
+    /// path that does not exist below the root module is taken as it is.
     fn resolve_path(&self, p: &str) -> PathBuf {
         let pb = PathBuf::from(p);
-        if pb.is_absolute() || pb.exists() {
-            pb
+        if pb.is_absolute() {
+            return pb;
+        }
+        let under_root = self.env.root_dir.join(&pb);
+        if under_root.exists() || !pb.exists() {
+            under_root
         } else {
-            self.env.root_dir.join(pb)
+            pb
         }
     }
 
@@ -1560,4 +1580,109 @@ pub fn eval_expr(text: &str) -> Result<V, String> {
         0,
     );
     inst.ev(&expr, &[])
+}
+
+/// Files most `fileset()` walks: more is a mistake in the pattern or the path.
+const FILESET_MAX_FILES: usize = 50_000;
+
+/// `fileset(path, pattern)`: the files (not directories) below `dir` whose path relative to it
+/// matches `pattern` (`*` and `?` within one path segment, `**` across segments, `{a,b}`,
+/// `[ab]`; hidden files included), relative to `dir` with `/`, sorted. A directory that does not
+/// exist gives an empty set, as in Terraform.
+fn fileset(dir: &Path, pattern: &str) -> R<Vec<String>> {
+    let glob = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("fileset: invalid pattern {pattern:?}: {e}"))?
+        .compile_matcher();
+    let mut out = Vec::new();
+    let mut seen = 0usize;
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, rel)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            seen += 1;
+            if seen > FILESET_MAX_FILES {
+                return Err(format!(
+                    "fileset: more than {FILESET_MAX_FILES} files below {}",
+                    dir.display()
+                ));
+            }
+            let name = e.file_name().to_string_lossy().to_string();
+            let r = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push((e.path(), r)),
+                Ok(t) if t.is_file() && glob.is_match(&r) => out.push(r),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fileset;
+
+    /// What Terraform 1.11.4's `terraform console` printed for the same tree.
+    #[test]
+    fn fileset_matches_terraform() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "manifests/a.yaml",
+            "manifests/b.yml",
+            "manifests/sub/c.yaml",
+            "manifests/.hidden.yaml",
+            "other/d.yaml",
+            "main.tf",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        let set = |d: &str, pattern: &str| fileset(&root.join(d), pattern).unwrap();
+        assert_eq!(
+            set(".", "manifests/*.yaml"),
+            ["manifests/.hidden.yaml", "manifests/a.yaml"]
+        );
+        assert_eq!(
+            set(".", "manifests/**"),
+            [
+                "manifests/.hidden.yaml",
+                "manifests/a.yaml",
+                "manifests/b.yml",
+                "manifests/sub/c.yaml"
+            ]
+        );
+        assert_eq!(
+            set(".", "**/*.yaml"),
+            [
+                "manifests/.hidden.yaml",
+                "manifests/a.yaml",
+                "manifests/sub/c.yaml",
+                "other/d.yaml"
+            ]
+        );
+        assert_eq!(
+            set("manifests", "*.{yaml,yml}"),
+            [".hidden.yaml", "a.yaml", "b.yml"]
+        );
+        assert_eq!(
+            set(".", "manifests/[ab].y*"),
+            ["manifests/a.yaml", "manifests/b.yml"]
+        );
+        assert_eq!(set(".", "manifests/?.yaml"), ["manifests/a.yaml"]);
+        assert!(set("nope", "*").is_empty());
+        assert!(set(".", "manifests/").is_empty());
+        assert!(set(".", "manifests").is_empty());
+        assert!(fileset(root, "[").is_err());
+    }
 }

@@ -104,6 +104,7 @@ pub fn call(name: &str, args: Vec<V>) -> R<V> {
                 }
             }
         }
+        "csvdecode" => csvdecode(str_arg(a, 0, name)?),
         "jsondecode" => {
             let s = str_arg(a, 0, name)?;
             serde_json::from_str::<serde_json::Value>(s)
@@ -1186,4 +1187,65 @@ fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+/// `csvdecode`: RFC 4180 CSV whose first row names the columns; every other row becomes an
+/// object of strings. A row with another number of fields is an error, as in Terraform.
+fn csvdecode(text: &str) -> R<V> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut row: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        started = true;
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+                started = false;
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err("csvdecode: a quoted field is not closed".into());
+    }
+    if started {
+        row.push(field);
+        rows.push(row);
+    }
+    let mut rows = rows.into_iter();
+    let Some(header) = rows.next() else {
+        return Err("csvdecode: missing header line".into());
+    };
+    let mut out = Vec::new();
+    for (i, r) in rows.enumerate() {
+        if r.len() != header.len() {
+            return Err(format!(
+                "csvdecode: line {}: wrong number of fields ({} instead of {})",
+                i + 2,
+                r.len(),
+                header.len()
+            ));
+        }
+        out.push(V::obj(
+            header
+                .iter()
+                .cloned()
+                .zip(r.into_iter().map(V::str))
+                .collect(),
+        ));
+    }
+    Ok(V::list(out))
 }
