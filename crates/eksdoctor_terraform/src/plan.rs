@@ -43,6 +43,32 @@ fn node_v(n: &Node) -> V {
     }
 }
 
+/// `net["a.b"].ids` → (`net`, `["a.b"]`, Some(`ids`)): a module call's name, its instance key
+/// as written (empty without one; quotes respected), and what follows the next dot.
+fn module_ref(rest: &str) -> (&str, &str, Option<&str>) {
+    let end = rest.find(['.', '[']).unwrap_or(rest.len());
+    let call = &rest[..end];
+    let mut after = &rest[end..];
+    let mut key = "";
+    if after.starts_with('[') {
+        let mut quoted = false;
+        let mut cut = after.len();
+        for (i, c) in after.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                ']' if !quoted => {
+                    cut = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        key = &after[..cut];
+        after = &after[cut..];
+    }
+    (call, key, after.strip_prefix('.'))
+}
+
 /// Module path of an address without instance keys: `module.a["x"].module.b.aws_x.y[0]` →
 /// (["a", "b"], "aws_x.y", `module.a["x"].module.b.`).
 fn split_addr(addr: &str) -> (Vec<String>, String, String) {
@@ -611,10 +637,10 @@ fn resolve_refs(
             continue;
         }
         if let Some(rest) = r.strip_prefix("module.") {
-            let mut parts = rest.splitn(2, '.');
-            let call = parts.next().unwrap_or("");
-            let call = call.split('[').next().unwrap_or(call);
-            if let Some(output) = parts.next() {
+            // `module.net["a"].ids`: the call, its instance key (kept: the resources of that
+            // instance are `module.net["a"]....`), then the output.
+            let (call, key, after) = module_ref(rest);
+            if let Some(output) = after {
                 let output = output.split(['.', '[']).next().unwrap_or(output);
                 let inner = cfg.output_refs(path, call, output);
                 let mut p = path.to_vec();
@@ -622,7 +648,7 @@ fn resolve_refs(
                 let found = resolve_refs(
                     cfg,
                     &p,
-                    &format!("{prefix}module.{call}."),
+                    &format!("{prefix}module.{call}{key}."),
                     &inner,
                     depth + 1,
                 );
@@ -810,6 +836,79 @@ mod tests {
                 .body
                 .get("policy_arn"),
             Some(&V::str("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"))
+        );
+    }
+}
+
+/// A plan made by Terraform 1.11.4 itself (`tests/data/real-plan`: built-in `terraform_data`
+/// resources, which need no provider download), to check the reader against Terraform's own
+/// format: instance addresses in keyed module instances, `after_unknown` lists, and references
+/// followed through a module instance's output.
+#[cfg(test)]
+mod real_plan {
+    use super::*;
+
+    #[test]
+    fn references_through_keyed_module_instances() {
+        let text = include_str!("../tests/data/real-plan/plan.json");
+        let (docs, err) = eksdoctor_inventory::yaml::parse(text);
+        assert!(err.is_none(), "{err:?}");
+        assert!(is_plan(&docs[0].root));
+        let r = read(&Arc::from("plan.json"), &docs[0].root).0;
+        let addrs: Vec<&str> = r.iter().map(|x| x.addr.as_str()).collect();
+        assert_eq!(
+            addrs,
+            [
+                "module.net[\"a\"].module.inner.terraform_data.leaf[0]",
+                "module.net[\"a\"].terraform_data.child",
+                "module.net[\"a\"].terraform_data.subnet[0]",
+                "module.net[\"a\"].terraform_data.subnet[1]",
+                "module.net[\"b\"].module.inner.terraform_data.leaf[0]",
+                "module.net[\"b\"].terraform_data.child",
+                "module.net[\"b\"].terraform_data.subnet[0]",
+                "module.net[\"b\"].terraform_data.subnet[1]",
+                "terraform_data.cluster",
+                "terraform_data.deep",
+                "terraform_data.known[0]",
+                "terraform_data.known[1]",
+            ]
+        );
+        let base = |a: &str| r.iter().find(|x| x.addr == a).unwrap().base.as_str();
+        assert_eq!(
+            base("module.net[\"a\"].terraform_data.subnet[0]"),
+            "module.net[\"a\"].terraform_data.subnet"
+        );
+        // Each unknown element of `input` names the resource it comes from.
+        let origins = |a: &str| -> Vec<Option<String>> {
+            let res = r.iter().find(|x| x.addr == a).unwrap();
+            res.body
+                .get("input")
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .iter()
+                .map(|v| v.unk().and_then(|u| u.addr.clone()))
+                .collect()
+        };
+        let some =
+            |v: &[&str]| -> Vec<Option<String>> { v.iter().map(|s| Some(s.to_string())).collect() };
+        // `module.net["a"].ids`: through the output of instance "a".
+        assert_eq!(
+            origins("terraform_data.cluster"),
+            some(&[
+                "module.net[\"a\"].terraform_data.subnet[0]",
+                "module.net[\"a\"].terraform_data.subnet[1]"
+            ])
+        );
+        // `module.net["b"].inner_ids` → `module.inner.ids`: two modules down.
+        assert_eq!(
+            origins("terraform_data.deep"),
+            some(&["module.net[\"b\"].module.inner.terraform_data.leaf[0]"])
+        );
+        // `var.parent` inside instance "b": what the root passes in.
+        assert_eq!(
+            origins("module.net[\"b\"].terraform_data.child"),
+            some(&["terraform_data.known[0]", "terraform_data.known[1]"])
         );
     }
 }
