@@ -243,6 +243,7 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
         data,
         values,
         line,
+        raw,
     } in instances_of(root)
     {
         let addr = addr.as_str();
@@ -257,6 +258,7 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
         };
         if let Some(NodeKind::Map(entries)) = values.map(|v| &v.kind) {
             for (k, v) in entries {
+                let v = if raw { dynamic_value(v) } else { v };
                 let val = node_v(v);
                 body.set(k, val.clone(), at.at_line(v.line));
                 add_blocks(&mut body, k, &val, &at.at_line(v.line));
@@ -378,6 +380,33 @@ struct Instance<'a> {
     data: bool,
     values: Option<&'a Node>,
     line: u32,
+    /// From a raw state, where attributes of no fixed type are `{"value": …, "type": …}`.
+    raw: bool,
+}
+
+/// In a raw state, an attribute of no fixed type (cty's dynamic pseudo-type, such as
+/// `kubernetes_manifest.manifest`) is stored with its type: `{"value": …, "type": ["tuple",
+/// […]]}`. The value, when `n` has that form and `type` is a type.
+fn dynamic_value(n: &Node) -> &Node {
+    let entries = n.entries();
+    let (Some(value), Some(ty), 2) = (n.get("value"), n.get("type"), entries.len()) else {
+        return n;
+    };
+    let is_type = match &ty.kind {
+        NodeKind::Scalar { text, .. } => {
+            matches!(text.as_str(), "string" | "number" | "bool" | "dynamic")
+        }
+        NodeKind::Seq(items) => items
+            .first()
+            .and_then(Node::as_str)
+            .is_some_and(|t| matches!(t, "list" | "set" | "map" | "object" | "tuple")),
+        _ => false,
+    };
+    if is_type {
+        value
+    } else {
+        n
+    }
 }
 
 /// The resource instances of a `terraform show -json` plan (`planned_values`) or state (`values`),
@@ -414,6 +443,7 @@ fn instances_of(root: &Node) -> Vec<Instance<'_>> {
                     data,
                     values: i.get("attributes"),
                     line: i.line,
+                    raw: true,
                 });
             }
         }
@@ -442,6 +472,7 @@ fn instances_of(root: &Node) -> Vec<Instance<'_>> {
                 data: r.get("mode").and_then(Node::as_str) == Some("data"),
                 values: r.get("values"),
                 line: r.line,
+                raw: false,
             });
         }
         stack.extend(m.get("child_modules").map(Node::items).unwrap_or_default());
@@ -843,7 +874,8 @@ mod tests {
 /// A plan made by Terraform 1.11.4 itself (`tests/data/real-plan`: built-in `terraform_data`
 /// resources, which need no provider download), to check the reader against Terraform's own
 /// format: instance addresses in keyed module instances, `after_unknown` lists, and references
-/// followed through a module instance's output.
+/// followed through a module instance's output. Then the state once applied, in both forms
+/// (`terraform show -json`, `terraform state pull`), and the plan run again (nothing to do).
 #[cfg(test)]
 mod real_plan {
     use super::*;
@@ -910,5 +942,65 @@ mod real_plan {
             origins("module.net[\"b\"].terraform_data.child"),
             some(&["terraform_data.known[0]", "terraform_data.known[1]"])
         );
+    }
+
+    fn read_doc(text: &str) -> Vec<Res> {
+        let (docs, err) = eksdoctor_inventory::yaml::parse(text);
+        assert!(err.is_none(), "{err:?}");
+        assert!(is_plan(&docs[0].root));
+        read(&Arc::from("x.json"), &docs[0].root).0
+    }
+
+    #[test]
+    fn the_applied_state_in_both_forms_and_the_plan_run_again() {
+        let plan = read_doc(include_str!("../tests/data/real-plan/plan.json"));
+        let want: Vec<(&str, &str)> = plan
+            .iter()
+            .map(|x| (x.addr.as_str(), x.base.as_str()))
+            .collect();
+        for (name, text) in [
+            (
+                "state.json",
+                include_str!("../tests/data/real-plan/state.json"),
+            ),
+            (
+                "state.tfstate",
+                include_str!("../tests/data/real-plan/state.tfstate"),
+            ),
+            (
+                "plan-existing.json",
+                include_str!("../tests/data/real-plan/plan-existing.json"),
+            ),
+        ] {
+            let r = read_doc(text);
+            let got: Vec<(&str, &str)> = r
+                .iter()
+                .map(|x| (x.addr.as_str(), x.base.as_str()))
+                .collect();
+            assert_eq!(got, want, "{name}");
+            // Everything is known once applied: the cluster's input is the two subnet ids.
+            let cluster = r
+                .iter()
+                .find(|x| x.addr == "terraform_data.cluster")
+                .unwrap();
+            let input = cluster.body.get("input").unwrap();
+            assert!(!input.has_unknown(), "{name}: {input:?}");
+            let subnet_id = |a: &str| {
+                r.iter()
+                    .find(|x| x.addr == a)
+                    .unwrap()
+                    .body
+                    .get("id")
+                    .cloned()
+            };
+            assert_eq!(
+                input.as_list().unwrap().to_vec(),
+                [
+                    subnet_id("module.net[\"a\"].terraform_data.subnet[0]").unwrap(),
+                    subnet_id("module.net[\"a\"].terraform_data.subnet[1]").unwrap()
+                ],
+                "{name}"
+            );
+        }
     }
 }
