@@ -492,3 +492,63 @@ fn kustomize_patches_are_skipped_with_a_note() {
     let v = json(&out.stdout);
     assert_eq!(v["findings"][0]["rule"], "cronjob-ip-churn");
 }
+
+/// Text encodings: YAML saved as UTF-16 with a byte order mark (Windows PowerShell 5 writes
+/// `kubectl get -o yaml > sc.yaml` so) is read; a UTF-16 `.tf` file, which Terraform rejects, is
+/// an error that says how to fix it.
+#[test]
+fn utf16_manifests_are_read_and_utf16_terraform_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16 = |text: &str, le: bool| -> Vec<u8> {
+        let mut b: Vec<u8> = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.encode_utf16() {
+            b.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        b
+    };
+    let sc = |name: &str| {
+        format!("apiVersion: storage.k8s.io/v1\r\nkind: StorageClass\r\nmetadata: {{name: {name}}}\r\nprovisioner: kubernetes.io/aws-ebs\r\n")
+    };
+    std::fs::write(dir.path().join("le.yaml"), utf16(&sc("le"), true)).unwrap();
+    std::fs::write(dir.path().join("be.yaml"), utf16(&sc("be"), false)).unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        utf16(
+            "resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+            true,
+        ),
+    )
+    .unwrap();
+    let out = eksdoctor()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let mut got: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "in-tree-ebs-provisioner")
+        .map(|f| {
+            let file = f["location"]["file"].as_str().unwrap();
+            format!("{}:{}", &file[file.len() - 7..], f["location"]["line"])
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, ["be.yaml:1", "le.yaml:1"]);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0]["file"].as_str().unwrap().ends_with("main.tf"));
+    assert_eq!(
+        errors[0]["message"],
+        "UTF-16 text: Terraform reads only UTF-8 (save the file as UTF-8)"
+    );
+}

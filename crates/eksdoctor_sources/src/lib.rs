@@ -214,7 +214,7 @@ fn load_one(
                 )),
                 _ => std::fs::read(p)
                     .map_err(|e| format!("cannot read: {e}"))
-                    .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string())),
+                    .and_then(decode_text),
             };
             (name, text, matches!(input, Input::Named(_)))
         }
@@ -238,6 +238,32 @@ fn load_one(
     };
     read_text_with(&name, &text, named, beside_code, &mut inv);
     inv
+}
+
+/// A YAML or JSON file's text: UTF-8, or UTF-16 with its byte order mark (what Windows
+/// PowerShell 5 writes for `kubectl get -o yaml > file.yaml`; YAML allows it).
+fn decode_text(b: Vec<u8>) -> Result<String, String> {
+    let utf16 = |le: bool| -> Result<String, String> {
+        if b.len() % 2 != 0 {
+            return Err("UTF-16 text with an odd number of bytes".into());
+        }
+        let units: Vec<u16> = b[2..]
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| "not valid UTF-16 text".to_string())
+    };
+    match b.as_slice() {
+        [0xFF, 0xFE, ..] => utf16(true),
+        [0xFE, 0xFF, ..] => utf16(false),
+        _ => String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()),
+    }
 }
 
 /// Read one file's text: every YAML/JSON document goes to the source it belongs to.

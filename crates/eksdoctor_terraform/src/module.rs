@@ -267,7 +267,15 @@ pub fn read(path: &Path) -> Result<String, String> {
     if bytes.len() > 32 * 1024 * 1024 {
         return Err("file is larger than 32 MiB; not read".into());
     }
-    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        match e.as_bytes() {
+            [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => {
+                "UTF-16 text: Terraform reads only UTF-8 (save the file as UTF-8)"
+            }
+            _ => "not UTF-8 text",
+        }
+        .to_string()
+    })?;
     // Terraform accepts and ignores a UTF-8 byte order mark (Windows editors write one).
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
