@@ -244,7 +244,7 @@ fn load_one(
 /// PowerShell 5 writes for `kubectl get -o yaml > file.yaml`; YAML allows it).
 fn decode_text(b: Vec<u8>) -> Result<String, String> {
     let utf16 = |le: bool| -> Result<String, String> {
-        if b.len() % 2 != 0 {
+        if !b.len().is_multiple_of(2) {
             return Err("UTF-16 text with an odd number of bytes".into());
         }
         let units: Vec<u16> = b[2..]
