@@ -142,19 +142,25 @@ impl Inventory {
         if !objs.iter().any(|o| from_terraform(o)) {
             return vec![true; objs.len()];
         }
-        let identity = |o: &ObjectRef| {
+        let name = |o: &ObjectRef| {
             let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
             (
                 group.to_string(),
                 o.kind.clone(),
                 o.namespace.known().cloned().unwrap_or_default(),
                 o.name.clone(),
-                self.cluster_for(&o.at).map(|c| c.id.clone()),
             )
         };
+        let identity = |o: &ObjectRef| (name(o), self.cluster_for(&o.at).map(|c| c.id.clone()));
+        // Which cluster an object belongs to is looked up only for names Terraform applies too.
+        let terraform_names: std::collections::HashSet<_> = objs
+            .iter()
+            .filter(|o| from_terraform(o))
+            .map(|o| name(o))
+            .collect();
         let mut seen: std::collections::HashSet<_> = objs
             .iter()
-            .filter(|o| !from_terraform(o))
+            .filter(|o| !from_terraform(o) && terraform_names.contains(&name(o)))
             .map(|o| identity(o))
             .collect();
         objs.iter()
