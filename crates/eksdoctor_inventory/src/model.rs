@@ -99,6 +99,33 @@ impl Inventory {
     /// Terraform's is dropped; of several Terraform copies of one object the first is kept. One
     /// object is the same API group, kind, namespace and name in the same cluster. Call once the
     /// cluster mapping is set.
+    /// What can only be done once every input is loaded and the cluster mapping is set: node
+    /// groups read from Kubernetes objects (Karpenter `EC2NodeClass`) join the cluster their file
+    /// belongs to, and Terraform's copies of scanned manifests are dropped.
+    pub fn finish(&mut self) {
+        let clusters: Vec<Option<String>> = self
+            .node_groups
+            .iter()
+            .map(|n| {
+                if n.cluster.is_empty() && n.at.source == crate::SourceKind::K8s {
+                    self.cluster_for(&n.at).map(|c| c.id.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if clusters.iter().any(Option::is_some) {
+            for (n, c) in self.node_groups.iter_mut().zip(clusters) {
+                if let Some(c) = c {
+                    n.cluster = c;
+                }
+            }
+            // Node groups are indexed by cluster.
+            self.index = std::sync::OnceLock::new();
+        }
+        self.drop_terraform_copies();
+    }
+
     pub fn drop_terraform_copies(&mut self) {
         fn retain<T>(v: &mut Vec<T>, keep: Vec<bool>) {
             let mut k = keep.into_iter();
@@ -524,6 +551,19 @@ pub struct NodeGroup {
 }
 
 impl NodeGroup {
+    /// Name prefix of the node groups read from a Karpenter `EC2NodeClass`.
+    pub const EC2_NODE_CLASS: &'static str = "EC2NodeClass/";
+
+    /// How messages name it: node group `x`, or Karpenter EC2NodeClass `x`.
+    pub fn describe(&self) -> String {
+        match self.name.strip_prefix(Self::EC2_NODE_CLASS) {
+            Some(n) if self.kind == NodeGroupKind::Karpenter => {
+                format!("Karpenter EC2NodeClass `{n}`")
+            }
+            _ => format!("node group `{}`", self.name),
+        }
+    }
+
     /// Capacity Karpenter provisions from NodePools that are not in scope: present, but nothing
     /// about it is known.
     pub fn karpenter(cluster: &str, at: &Prov, why: &str) -> NodeGroup {

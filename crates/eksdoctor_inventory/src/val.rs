@@ -95,6 +95,11 @@ impl<T> Val<T> {
         }
     }
 
+    /// [`Val::unknown`] at a place borrowed.
+    pub fn unknown_at(at: &Prov, reason: impl Into<String>) -> Val<T> {
+        Val::unknown(reason, at.clone())
+    }
+
     pub fn unknown(reason: impl Into<String>, at: Prov) -> Val<T> {
         Val::Unknown {
             reason: reason.into(),

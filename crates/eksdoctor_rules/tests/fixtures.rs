@@ -63,7 +63,7 @@ fn scan_both(p: &Path, rule: &str) -> (Lines, Lines) {
     let (inputs, errors) = eksdoctor_sources::discover(&[p.to_path_buf()], || Ok(String::new()));
     assert!(errors.is_empty(), "{errors:?}");
     let mut inv = eksdoctor_sources::load(&inputs, &Default::default());
-    inv.drop_terraform_copies();
+    inv.finish();
     assert!(
         inv.errors.is_empty(),
         "fixture {} has input errors: {:?}",

@@ -98,6 +98,12 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
     }
 
     match kind.as_str() {
+        "EC2NodeClass" if api_version.starts_with("karpenter.k8s.aws/") => {
+            if let Some(spec) = spec {
+                inv.node_groups
+                    .push(read_ec2_node_class(ctx, &obj, &api_version, spec, &what));
+            }
+        }
         k if WORKLOAD_KINDS.contains(&k) => {
             if let Some(w) = read_workload(ctx, obj, root, spec, &what) {
                 if w.obj.kind == "DaemonSet" && w.obj.name == "aws-node" {
@@ -411,5 +417,169 @@ fn read_aws_auth(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
                 });
             }
         }
+    }
+}
+
+const KARPENTER_DEFAULT: &str = "Karpenter default";
+
+/// A Karpenter `EC2NodeClass`: the settings of the nodes Karpenter launches with it (AMI family,
+/// IMDS, root volume encryption, kubelet max pods), as a node group of kind Karpenter whose size,
+/// instance types and subnets are not known (NodePools and Karpenter decide them). Its cluster is
+/// set once everything is loaded (`Inventory::finish`).
+fn read_ec2_node_class(
+    ctx: &mut FileCtx,
+    obj: &ObjectRef,
+    api_version: &str,
+    spec: &Node,
+    what: &str,
+) -> NodeGroup {
+    let at = obj.at.clone();
+    // The AMI family: an `alias` selector term (`al2023@latest`), else `amiFamily`.
+    let alias = ctx
+        .seq(spec, "amiSelectorTerms", what)
+        .iter()
+        .find_map(|t| Some((t.get("alias")?.as_str()?.to_string(), t.line_of("alias"))));
+    let family = ctx.str(spec, "amiFamily", what);
+    let (ami_family, ami_label) = match (alias, family) {
+        (Some((a, line)), _) => {
+            let fam = a.split('@').next().unwrap_or("").to_ascii_lowercase();
+            let f = match fam.as_str() {
+                "al2" => Some(AmiFamily::AmazonLinux2),
+                "al2023" => Some(AmiFamily::AmazonLinux2023),
+                "bottlerocket" => Some(AmiFamily::Bottlerocket),
+                "windows2019" | "windows2022" => Some(AmiFamily::Windows),
+                _ => None,
+            };
+            let p = ctx.prov(line);
+            match f {
+                Some(f) => (Val::set(f, p.clone()), Val::set(format!("alias {a}"), p)),
+                None => (
+                    Val::unknown(format!("AMI alias `{a}` is not a known family"), p.clone()),
+                    Val::set(format!("alias {a}"), p),
+                ),
+            }
+        }
+        (None, Some(f)) => {
+            let p = ctx.prov(spec.line_of("amiFamily"));
+            let fam = match f.as_str() {
+                "AL2" => Some(AmiFamily::AmazonLinux2),
+                "AL2023" => Some(AmiFamily::AmazonLinux2023),
+                "Bottlerocket" => Some(AmiFamily::Bottlerocket),
+                "Ubuntu" => Some(AmiFamily::Ubuntu),
+                "Windows2019" | "Windows2022" => Some(AmiFamily::Windows),
+                "Custom" => Some(AmiFamily::Custom),
+                _ => None,
+            };
+            match fam {
+                Some(x) => (
+                    Val::set(x, p.clone()),
+                    Val::set(format!("amiFamily {f}"), p),
+                ),
+                None => (
+                    Val::unknown(format!("amiFamily `{f}` is not known"), p.clone()),
+                    Val::set(format!("amiFamily {f}"), p),
+                ),
+            }
+        }
+        (None, None) => (
+            Val::unknown_at(&at, "the EC2NodeClass names no AMI family"),
+            Val::unknown_at(&at, "the EC2NodeClass names no AMI family"),
+        ),
+    };
+    // IMDS: the CRD's defaults are required tokens and a hop limit of 1 in v1, 2 in v1beta1.
+    let hop_default = if api_version.ends_with("/v1beta1") || api_version.ends_with("/v1alpha1") {
+        2
+    } else {
+        1
+    };
+    let mo = ctx.map(spec, "metadataOptions", what);
+    let imds_http_tokens = match mo.and_then(|m| ctx.str(m, "httpTokens", what)) {
+        Some(t) => Val::set(
+            t,
+            ctx.prov(mo.map_or(spec.line, |m| m.line_of("httpTokens"))),
+        ),
+        None => Val::defaulted("required".to_string(), at.clone(), KARPENTER_DEFAULT),
+    };
+    let imds_hop_limit = match mo.and_then(|m| ctx.uint(m, "httpPutResponseHopLimit", what)) {
+        Some(h) => Val::set(
+            h,
+            ctx.prov(mo.map_or(spec.line, |m| m.line_of("httpPutResponseHopLimit"))),
+        ),
+        None => Val::defaulted(hop_default, at.clone(), KARPENTER_DEFAULT),
+    };
+    // Root volume: Karpenter's default mappings are encrypted (none for `Custom`); given
+    // mappings are as written, and EC2 does not encrypt a volume nobody asks it to.
+    let mappings = ctx.seq(spec, "blockDeviceMappings", what);
+    let volume_encrypted = if mappings.is_empty() {
+        if ami_family.known() == Some(&AmiFamily::Custom) {
+            Val::unknown_at(
+                &at,
+                "amiFamily Custom has no default block device mappings: the AMI's own apply",
+            )
+        } else {
+            Val::defaulted(true, at.clone(), KARPENTER_DEFAULT)
+        }
+    } else {
+        let root = mappings
+            .iter()
+            .find(|m| m.get("rootVolume").and_then(Node::as_bool) == Some(true))
+            .or_else(|| {
+                mappings.iter().find(|m| {
+                    matches!(
+                        m.get("deviceName").and_then(Node::as_str),
+                        Some("/dev/xvda" | "/dev/sda1")
+                    )
+                })
+            })
+            .unwrap_or(&mappings[0]);
+        match root.get("ebs") {
+            Some(ebs) => match ctx.bool(ebs, "encrypted", what) {
+                Some(e) => Val::set(e, ctx.prov(ebs.line_of("encrypted"))),
+                None => Val::defaulted(
+                    false,
+                    ctx.prov(root.line),
+                    "blockDeviceMappings leave `encrypted` unset",
+                ),
+            },
+            None => Val::unknown_at(&at, "the root block device mapping has no `ebs`"),
+        }
+    };
+    let kubelet = ctx.map(spec, "kubelet", what);
+    let max_pods = match kubelet.and_then(|k| ctx.uint(k, "maxPods", what)) {
+        Some(n) => Val::set(
+            Some(n),
+            ctx.prov(kubelet.map_or(spec.line, |k| k.line_of("maxPods"))),
+        ),
+        None => Val::defaulted(None, at.clone(), KARPENTER_DEFAULT),
+    };
+    let why = "Karpenter picks it from the NodePools that use this EC2NodeClass";
+    NodeGroup {
+        cluster: String::new(),
+        name: format!("{}{}", NodeGroup::EC2_NODE_CLASS, obj.name),
+        kind: NodeGroupKind::Karpenter,
+        instance_types: Val::unknown_at(&at, why),
+        ami_family,
+        ami_label,
+        min_size: Val::unknown_at(&at, why),
+        max_size: Val::unknown_at(&at, why),
+        desired_size: Val::unknown_at(&at, why),
+        max_pods,
+        imds_http_tokens,
+        imds_hop_limit,
+        imds_blocked_for_pods: Val::defaulted(false, at.clone(), KARPENTER_DEFAULT),
+        volume_encrypted,
+        subnets: Val::unknown_at(
+            &at,
+            "subnetSelectorTerms select subnets by tag or id in AWS",
+        ),
+        azs: Val::unknown_at(
+            &at,
+            "subnetSelectorTerms select subnets by tag or id in AWS",
+        ),
+        version: Val::unknown_at(&at, "the kubelet follows the AMI Karpenter selects"),
+        node_role: Val::unknown_at(&at, "the EC2NodeClass names its role by name (spec.role)"),
+        launch_template: None,
+        labels: BTreeMap::new(),
+        at,
     }
 }

@@ -38,7 +38,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<eksdoctor_inventory::Inventory> {
         std::io::stdin().read_to_string(&mut s).map(|_| s)
     });
     let mut inv = eksdoctor_sources::load(&inputs, &Default::default());
-    inv.drop_terraform_copies();
+    inv.finish();
     errors.append(&mut inv.errors);
     if let Some(e) = errors.first() {
         bail!(
@@ -151,7 +151,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     phase("discover", &mut since);
     let mut inv = eksdoctor_sources::load(&inputs, &tf);
     inv.cluster_mapping = mapping;
-    inv.drop_terraform_copies();
+    inv.finish();
     phase("load", &mut since);
     path_errors.append(&mut inv.errors);
     inv.errors = path_errors;

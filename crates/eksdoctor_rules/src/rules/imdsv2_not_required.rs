@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Nodes allow IMDSv1",
     why: "IMDSv1 answers plain GET requests, so a server-side request forgery in any pod can read the node role's credentials.",
     fix: "Require IMDSv2: eksctl `disableIMDSv1: true`, or `http_tokens = \"required\"` in the launch template's metadata options.",
-    sources: &["tf", "plan", "eksctl", "live"],
+    sources: &["tf", "plan", "eksctl", "k8s", "live"],
     silent_when: "IMDS settings come from a launch template that is not scanned.",
     references: &["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html"],
 };
@@ -25,8 +25,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 ng.imds_http_tokens.at(),
                 format!("nodegroup {}", ng.name),
                 format!(
-                    "node group `{}` allows IMDSv1 (HttpTokens optional): any pod that can make an HTTP request on the node can read the node role's credentials",
-                    ng.name
+                    "{} allows IMDSv1 (HttpTokens optional): any pod that can make an HTTP request on the node can read the node role's credentials",
+                    ng.describe()
                 ),
             );
         }

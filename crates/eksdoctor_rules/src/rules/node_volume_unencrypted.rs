@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Node root volumes are not encrypted",
     why: "Node volumes hold container images, emptyDir data and logs; unencrypted volumes and their snapshots expose them.",
     fix: "Set `volumeEncrypted: true` (eksctl) or `encrypted = true` in the launch template's block device mapping, or turn on EBS encryption by default for the account.",
-    sources: &["tf", "plan", "eksctl", "live"],
+    sources: &["tf", "plan", "eksctl", "k8s", "live"],
     silent_when: "The node group uses a launch template the scan cannot read.",
     references: &["https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html"],
 };
@@ -27,8 +27,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 ng.volume_encrypted.at(),
                 format!("nodegroup {}", ng.name),
                 format!(
-                    "node group `{}` does not request encrypted root volumes{}; they are unencrypted unless EBS encryption by default is on for the account and Region",
-                    ng.name,
+                    "{} does not request encrypted root volumes{}; they are unencrypted unless EBS encryption by default is on for the account and Region",
+                    ng.describe(),
                     default_note(&ng.volume_encrypted)
                 ),
             );
