@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Medium,
     summary: "A node group uses Amazon Linux 2 AMIs",
     why: "No EKS-optimized AL2 AMIs are published after November 2025 and none exist for Kubernetes 1.33+, so these nodes get no fixes and block the cluster's upgrades.",
-    fix: "Move to AmazonLinux2023 (nodeadm) or Bottlerocket; review user data, since AL2's bootstrap.sh does not exist there.",
+    fix: "Move to AmazonLinux2023 (nodeadm) or Bottlerocket (Karpenter: `alias: al2023@…` or `bottlerocket@…`); review user data, since AL2's bootstrap.sh does not exist there.",
     sources: &["tf", "plan", "eksctl", "k8s", "live"],
     silent_when: "The AMI family is not known (a custom AMI or launch template).",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/al2023.html", "https://github.com/awslabs/amazon-eks-ami/issues/2545"],

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Low,
     summary: "Pods can still read the node role through IMDS while workload identity is in use",
     why: "Workload identity only narrows access if pods cannot fall back to the node role; with a hop limit of 2 any pod can fetch the node's credentials.",
-    fix: "Set the IMDS hop limit to 1 with IMDSv2 required (eksctl `disablePodIMDS: true`, launch template `http_put_response_hop_limit = 1`), after checking no pod relies on IMDS.",
+    fix: "Set the IMDS hop limit to 1 with IMDSv2 required (eksctl `disablePodIMDS: true`, launch template `http_put_response_hop_limit = 1`, Karpenter `metadataOptions.httpPutResponseHopLimit: 1`), after checking no pod relies on IMDS.",
     sources: &["tf", "plan", "eksctl", "k8s", "live"],
     silent_when: "The cluster uses no workload identity, or IMDS settings are unknown.",
     references: &["https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html#_restrict_access_to_the_instance_profile_assigned_to_the_worker_node"],

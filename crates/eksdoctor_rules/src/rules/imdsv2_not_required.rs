@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     summary: "Nodes allow IMDSv1",
     why: "IMDSv1 answers plain GET requests, so a server-side request forgery in any pod can read the node role's credentials.",
-    fix: "Require IMDSv2: eksctl `disableIMDSv1: true`, or `http_tokens = \"required\"` in the launch template's metadata options.",
+    fix: "Require IMDSv2: eksctl `disableIMDSv1: true`, `http_tokens = \"required\"` in the launch template's metadata options, or Karpenter `metadataOptions.httpTokens: required`.",
     sources: &["tf", "plan", "eksctl", "k8s", "live"],
     silent_when: "IMDS settings come from a launch template that is not scanned.",
     references: &["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html"],
