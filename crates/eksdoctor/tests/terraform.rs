@@ -928,3 +928,60 @@ resource "kubectl_manifest" "all" {
     // `one` and `all["sc.yaml"]` apply the same StorageClass: reported once, on the first.
     assert_eq!(got, ["main.tf:12 tf", "main.tf:8 tf"]);
 }
+
+/// Where findings on Kubernetes objects carried by Terraform point: into a heredoc's lines (the
+/// YAML starts on the line after `<<`); at the attribute when the YAML comes from a string, a
+/// function or `file()` (its lines are not this file's).
+#[test]
+fn objects_in_terraform_point_at_their_heredoc_lines_or_the_attribute() {
+    let repo = tempfile::tempdir().unwrap();
+    let w = |p: &str, text: &str| write_under(repo.path(), p, text);
+    w(
+        "main.tf",
+        r#"resource "kubectl_manifest" "indented" {
+  yaml_body = <<-YAML
+    apiVersion: storage.k8s.io/v1
+    kind: StorageClass
+    metadata: {name: a}
+    provisioner: kubernetes.io/aws-ebs
+  YAML
+}
+resource "kubectl_manifest" "plain" {
+  yaml_body = <<YAML
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: b}
+provisioner: kubernetes.io/aws-ebs
+YAML
+}
+resource "kubectl_manifest" "string" {
+  yaml_body = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: c}\nprovisioner: kubernetes.io/aws-ebs\n"
+}
+resource "kubectl_manifest" "from_file" {
+  yaml_body = file("${path.module}/k8s/db.txt")
+}
+"#,
+    );
+    // Not a walked manifest (not .yaml): only Terraform applies it.
+    w(
+        "k8s/db.txt",
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: d}\nprovisioner: ebs.csi.aws.com\nvolumeBindingMode: WaitForFirstConsumer\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: data}\nspec:\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: db, image: postgres}]\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {storageClassName: d, accessModes: [ReadWriteOnce]}\n",
+    );
+    let (_, v) = scan(&[repo.path().to_str().unwrap()]);
+    no_errors(&v);
+    let got: BTreeSet<(String, u64)> = findings(&v)
+        .into_iter()
+        .filter(|(r, _, _)| r == "in-tree-ebs-provisioner" || r == "ebs-volume-az-bound")
+        .map(|(r, l, _)| (r, l))
+        .collect();
+    let want: BTreeSet<(String, u64)> = [
+        ("in-tree-ebs-provisioner", 3),
+        ("in-tree-ebs-provisioner", 11),
+        ("in-tree-ebs-provisioner", 18),
+        ("ebs-volume-az-bound", 21),
+    ]
+    .iter()
+    .map(|(r, l)| (r.to_string(), *l))
+    .collect();
+    assert_eq!(got, want);
+}

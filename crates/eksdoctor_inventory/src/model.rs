@@ -100,14 +100,14 @@ impl Inventory {
     /// object is the same API group, kind, namespace and name in the same cluster. Call once the
     /// cluster mapping is set.
     /// What can only be done once every input is loaded and the cluster mapping is set: node
-    /// groups read from Kubernetes objects (Karpenter `EC2NodeClass`) join the cluster their file
-    /// belongs to, and Terraform's copies of scanned manifests are dropped.
+    /// groups read from Kubernetes objects (Karpenter `EC2NodeClass`, in a manifest or applied by
+    /// Terraform) join the cluster their file belongs to, and Terraform's copies of scanned manifests are dropped.
     pub fn finish(&mut self) {
         let clusters: Vec<Option<String>> = self
             .node_groups
             .iter()
             .map(|n| {
-                if n.cluster.is_empty() && n.at.source == crate::SourceKind::K8s {
+                if n.cluster.is_empty() {
                     self.cluster_for(&n.at).map(|c| c.id.clone())
                 } else {
                     None

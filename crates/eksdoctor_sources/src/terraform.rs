@@ -163,13 +163,29 @@ pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv
         manifests::read_object(&mut ctx, &node, inv);
         inv.errors.append(&mut ctx.errors);
     }
+    // Which `yaml_body` attributes are heredocs: their text is in the file, from the next line.
+    let mut texts: std::collections::HashMap<std::sync::Arc<str>, Option<String>> =
+        Default::default();
     for (at, text) in docs.yaml {
         let (parsed, err) = yaml::parse(&text);
         let mut ctx = FileCtx::new(&at.file, SourceKind::Tf);
-        let offset = at.line.saturating_sub(1);
+        let source = texts
+            .entry(at.file.clone())
+            .or_insert_with(|| std::fs::read_to_string(&*at.file).ok());
+        let heredoc = source
+            .as_deref()
+            .and_then(|t| t.lines().nth(at.line.saturating_sub(1) as usize))
+            .is_some_and(|l| l.contains("<<"));
+        // A heredoc's lines are the file's lines; a body from a string, `file()` or a
+        // template has no lines in this file: all of it is at the attribute.
+        let (offset, flat) = if heredoc { (at.line, false) } else { (0, true) };
         for d in parsed {
             let mut root = d.root;
-            shift_lines(&mut root, offset);
+            if flat {
+                set_lines(&mut root, at.line);
+            } else {
+                shift_lines(&mut root, offset);
+            }
             if manifests::is_k8s_object(&root) {
                 manifests::read_object(&mut ctx, &root, inv);
             }
@@ -177,7 +193,7 @@ pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv
         if let Some(e) = err {
             inv.errors.push(InputError {
                 file: at.file.clone(),
-                line: Some(offset + e.line),
+                line: Some(if flat { at.line } else { offset + e.line }),
                 message: format!(
                     "kubectl_manifest yaml_body is not valid YAML: {}",
                     e.message
@@ -185,6 +201,19 @@ pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv
             });
         }
         inv.errors.append(&mut ctx.errors);
+    }
+}
+
+fn set_lines(n: &mut eksdoctor_inventory::Node, line: u32) {
+    n.line = line;
+    match &mut n.kind {
+        eksdoctor_inventory::NodeKind::Seq(items) => {
+            items.iter_mut().for_each(|i| set_lines(i, line))
+        }
+        eksdoctor_inventory::NodeKind::Map(entries) => {
+            entries.iter_mut().for_each(|(_, v)| set_lines(v, line))
+        }
+        _ => {}
     }
 }
 
