@@ -182,9 +182,9 @@ pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv
         for d in parsed {
             let mut root = d.root;
             if flat {
-                set_lines(&mut root, at.line);
+                relines(&mut root, &|_| at.line);
             } else {
-                shift_lines(&mut root, offset);
+                relines(&mut root, &|l| l + offset);
             }
             if manifests::is_k8s_object(&root) {
                 manifests::read_object(&mut ctx, &root, inv);
@@ -204,27 +204,13 @@ pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv
     }
 }
 
-fn set_lines(n: &mut eksdoctor_inventory::Node, line: u32) {
-    n.line = line;
+/// Every node's line, through `f` (shifted into a heredoc, or all at one attribute).
+fn relines(n: &mut eksdoctor_inventory::Node, f: &impl Fn(u32) -> u32) {
+    n.line = f(n.line);
     match &mut n.kind {
-        eksdoctor_inventory::NodeKind::Seq(items) => {
-            items.iter_mut().for_each(|i| set_lines(i, line))
-        }
+        eksdoctor_inventory::NodeKind::Seq(items) => items.iter_mut().for_each(|i| relines(i, f)),
         eksdoctor_inventory::NodeKind::Map(entries) => {
-            entries.iter_mut().for_each(|(_, v)| set_lines(v, line))
-        }
-        _ => {}
-    }
-}
-
-fn shift_lines(n: &mut eksdoctor_inventory::Node, by: u32) {
-    n.line += by;
-    match &mut n.kind {
-        eksdoctor_inventory::NodeKind::Seq(items) => {
-            items.iter_mut().for_each(|i| shift_lines(i, by))
-        }
-        eksdoctor_inventory::NodeKind::Map(entries) => {
-            entries.iter_mut().for_each(|(_, v)| shift_lines(v, by))
+            entries.iter_mut().for_each(|(_, v)| relines(v, f))
         }
         _ => {}
     }
