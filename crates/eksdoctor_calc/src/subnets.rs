@@ -129,15 +129,18 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
             continue;
         }
         let nodes = (ng.max_size as u64).div_ceil(azs.len() as u64);
+        let over = match azs.len() {
+            1 => "1 AZ".to_string(),
+            n => format!("{n} AZs"),
+        };
         for az in azs {
             let terms = per_az.get_mut(az.as_str()).expect("known AZ");
             terms.push(Term {
                 what: format!("node group `{}` ({})", ng.name, ng.instance_type),
                 addresses: nodes * ips.addresses,
                 how: format!(
-                    "{nodes} nodes (max {} over {} AZs) × {} addresses: {}",
+                    "{nodes} nodes (max {} over {over}) × {} addresses: {}",
                     ng.max_size,
-                    ng.azs.len(),
                     ips.addresses,
                     ips.explain
                 ),
