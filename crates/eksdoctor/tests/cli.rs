@@ -131,6 +131,31 @@ fn as_of_changes_the_calendar_verdict() {
         .collect();
     assert!(rules.contains(&"version-end-of-life"));
     assert!(!rules.contains(&"version-out-of-standard-support"));
+    // The day before, one day is left (singular), and on the day after, it ended one day ago.
+    let message = |as_of: &str, rule: &str| -> String {
+        let out = eksdoctor()
+            .args([
+                "scan",
+                "examples/demo/cluster.yaml",
+                "--format",
+                "json",
+                "--as-of",
+                as_of,
+            ])
+            .output()
+            .unwrap();
+        json(&out.stdout)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert!(message("2026-11-25", "version-out-of-standard-support")
+        .contains("extended support ends 2026-11-26 (1 day left)"));
+    assert!(message("2026-11-27", "version-end-of-life")
+        .contains("extended support ended 2026-11-26 (1 day ago)"));
 }
 
 #[test]

@@ -140,9 +140,7 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
                 addresses: nodes * ips.addresses,
                 how: format!(
                     "{nodes} nodes (max {} over {over}) × {} addresses: {}",
-                    ng.max_size,
-                    ips.addresses,
-                    ips.explain
+                    ng.max_size, ips.addresses, ips.explain
                 ),
             });
             terms.push(Term {

@@ -1,17 +1,12 @@
 //! The EKS support calendar as of a date, and the upgrade path between two versions.
 
 use chrono::NaiveDate;
-use eksdoctor_knowledge::{
-    addon_latest, Calendar, KubeVersion, SupportStatus, EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR,
-};
+use eksdoctor_knowledge::{addon_latest, Calendar, KubeVersion, SupportStatus};
 use serde::Serialize;
-
-/// Hours in a year, for the yearly cost of extended support (365 days × 24).
-pub const HOURS_PER_YEAR: f64 = 8760.0;
 
 /// The yearly extra cost of extended support for one cluster, in USD.
 pub fn extended_yearly_usd() -> f64 {
-    EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR * HOURS_PER_YEAR
+    eksdoctor_knowledge::extended_support_extra_usd_per_year() as f64
 }
 
 #[derive(Debug, Clone, Serialize)]

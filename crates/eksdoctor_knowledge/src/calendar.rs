@@ -11,6 +11,40 @@ pub const STANDARD_USD_PER_HOUR: f64 = 0.10;
 /// What extended support adds on top of the standard fee, USD per cluster-hour.
 pub const EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR: f64 = 0.50;
 
+/// Hours in a year, for the yearly cost of extended support (365 days × 24).
+pub const HOURS_PER_YEAR: f64 = 8760.0;
+
+/// The yearly extra cost of extended support for one cluster, whole USD (0.50 × 8,760 = 4,380).
+pub fn extended_support_extra_usd_per_year() -> i64 {
+    (EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR * HOURS_PER_YEAR).round() as i64
+}
+
+/// `1,234` style thousands separators for whole dollars.
+pub fn thousands(n: i64) -> String {
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// `1 day`, `4 days`.
+pub fn days(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} day")
+    } else {
+        format!("{n} days")
+    }
+}
+
 /// One row of the EKS release calendar. All dates are UTC.
 #[derive(Debug, Clone, Serialize)]
 pub struct EksVersion {

@@ -9,8 +9,9 @@ mod version;
 
 pub use apis::{removed_apis, RemovedApi};
 pub use calendar::{
-    addon_latest, calendar, Calendar, EksVersion, SupportStatus,
-    EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR, STANDARD_USD_PER_HOUR,
+    addon_latest, calendar, days, extended_support_extra_usd_per_year, thousands, Calendar,
+    EksVersion, SupportStatus, EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR, HOURS_PER_YEAR,
+    STANDARD_USD_PER_HOUR,
 };
 pub use instances::{instance, instance_names, instances, suggest_instances, Hypervisor, Instance};
 pub use version::KubeVersion;

@@ -10,22 +10,7 @@ pub fn cluster_version(c: &Cluster) -> Option<KubeVersion> {
     c.version.known().and_then(|v| v.parse().ok())
 }
 
-/// `1,234` style thousands separators for whole dollars.
-pub fn thousands(n: i64) -> String {
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub use eksdoctor_knowledge::thousands;
 
 /// Fargate profile namespace patterns accept `*` and `?`.
 pub fn glob(pattern: &str, text: &str) -> bool {

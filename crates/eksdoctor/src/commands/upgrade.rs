@@ -108,11 +108,16 @@ pub fn run(a: UpgradeArgs) -> Result<u8> {
                 out.push_str(&h(&format!("Step {}: {} → {}", i + 1, s.from, s.to)));
                 match (s.deadline, s.days_left) {
                     (Some(d), Some(days)) if s.overdue => out.push_str(&li(&format!(
-                        "deadline: {} left standard support on {d} ({} days ago); extended support costs USD 4,380 per cluster per year until this step is done",
-                        s.from, -days
+                        "deadline: {} left standard support on {d} ({} ago); extended support costs USD {} per cluster per year until this step is done",
+                        s.from,
+                        eksdoctor_knowledge::days(-days),
+                        eksdoctor_knowledge::thousands(
+                            eksdoctor_knowledge::extended_support_extra_usd_per_year()
+                        )
                     ))),
                     (Some(d), Some(days)) => out.push_str(&li(&format!(
-                        "deadline: before {d} ({days} days left), when standard support for {} ends",
+                        "deadline: before {d} ({} left), when standard support for {} ends",
+                        eksdoctor_knowledge::days(days),
                         s.from
                     ))),
                     _ => out.push_str(&li(&format!("deadline: {} is not in the calendar", s.from))),

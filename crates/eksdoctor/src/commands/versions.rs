@@ -88,14 +88,7 @@ pub fn run(a: VersionsArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Whole dollars with thousands separators.
 pub fn thousands(n: f64) -> String {
-    let s = format!("{:.0}", n);
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    eksdoctor_knowledge::thousands(n.round() as i64)
 }

@@ -28,10 +28,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         };
         let msg = match cal.get(v) {
             Some(row) if row.status(today) == SupportStatus::EndOfLife => format!(
-                "cluster `{}` runs Kubernetes {v}, whose extended support ended {} ({} days ago): EKS upgrades its control plane without notice",
+                "cluster `{}` runs Kubernetes {v}, whose extended support ended {} ({} ago): EKS upgrades its control plane without notice",
                 c.id,
                 row.end_of_extended_support,
-                (today - row.end_of_extended_support).num_days()
+                eksdoctor_knowledge::days((today - row.end_of_extended_support).num_days())
             ),
             None if v < cal.oldest().version && today >= cal.oldest().end_of_standard_support => format!(
                 "cluster `{}` runs Kubernetes {v}, older than {} whose extended support ended {}: EKS no longer supports it",

@@ -20,11 +20,6 @@ pub static META: RuleMeta = RuleMeta {
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html", "https://aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing/"],
 };
 
-/// Extra cost of extended support per cluster and year, whole USD.
-pub fn yearly_extra_usd() -> i64 {
-    (EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR * 24.0 * 365.0).round() as i64
-}
-
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let today = ctx.settings.as_of;
     for c in &ctx.inv.clusters {
@@ -59,13 +54,13 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             );
             continue;
         };
-        let cost = thousands(yearly_extra_usd());
+        let cost = thousands(eksdoctor_knowledge::extended_support_extra_usd_per_year());
         let msg = match row.status(today) {
             SupportStatus::Extended => {
                 let left = (row.end_of_extended_support - today).num_days();
                 format!(
-                    "cluster `{}` runs Kubernetes {v}, in extended support since {}: it costs USD {cost} more per cluster per year (USD {:.2}/hour extra), and extended support ends {} ({left} days left), when EKS upgrades it automatically",
-                    c.id, row.end_of_standard_support, EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR, row.end_of_extended_support
+                    "cluster `{}` runs Kubernetes {v}, in extended support since {}: it costs USD {cost} more per cluster per year (USD {:.2}/hour extra), and extended support ends {} ({} left), when EKS upgrades it automatically",
+                    c.id, row.end_of_standard_support, EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR, row.end_of_extended_support, eksdoctor_knowledge::days(left)
                 )
             }
             SupportStatus::Standard => {
@@ -74,8 +69,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     continue;
                 }
                 format!(
-                    "standard support for Kubernetes {v} (cluster `{}`) ends {} ({left} days left); after that extended support costs USD {cost} more per cluster per year",
-                    c.id, row.end_of_standard_support
+                    "standard support for Kubernetes {v} (cluster `{}`) ends {} ({} left); after that extended support costs USD {cost} more per cluster per year",
+                    c.id, row.end_of_standard_support, eksdoctor_knowledge::days(left)
                 )
             }
             _ => continue,
