@@ -985,3 +985,110 @@ resource "kubectl_manifest" "from_file" {
     .collect();
     assert_eq!(got, want);
 }
+
+/// Kubernetes objects carried by Terraform with values known only after apply: a field that
+/// no rule reads (an EC2NodeClass's role) leaves the object checked; an unknown field that rules
+/// read (a volume's encryption, a binding mode) leaves the object unjudged, with a note, instead
+/// of being taken for unset; a body unknown as a whole keeps the absence rules silent.
+#[test]
+fn objects_with_values_known_after_apply() {
+    let repo = tempfile::tempdir().unwrap();
+    let w = |p: &str, text: &str| write_under(repo.path(), p, text);
+    w(
+        "main.tf",
+        r#"variable "role" {}
+variable "enc" {}
+resource "aws_eks_cluster" "c" {
+  name     = "c"
+  version  = "1.34"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  vpc_config { subnet_ids = ["subnet-1"] }
+  access_config { authentication_mode = "API" }
+}
+resource "aws_eks_addon" "cni" {
+  cluster_name = aws_eks_cluster.c.name
+  addon_name   = "vpc-cni"
+}
+resource "kubectl_manifest" "nodeclass" {
+  yaml_body = <<-YAML
+    apiVersion: karpenter.k8s.aws/v1
+    kind: EC2NodeClass
+    metadata:
+      name: default
+    spec:
+      amiSelectorTerms:
+        - alias: al2@latest
+      role: ${var.role}
+      subnetSelectorTerms:
+        - tags:
+            karpenter.sh/discovery: ${aws_eks_cluster.c.name}
+      metadataOptions:
+        httpTokens: optional
+  YAML
+}
+resource "kubernetes_manifest" "sc" {
+  manifest = {
+    apiVersion        = "storage.k8s.io/v1"
+    kind              = "StorageClass"
+    metadata          = { name = "x" }
+    provisioner       = "ebs.csi.aws.com"
+    volumeBindingMode = var.enc
+  }
+}
+resource "kubernetes_manifest" "nc2" {
+  manifest = {
+    apiVersion = "karpenter.k8s.aws/v1"
+    kind       = "EC2NodeClass"
+    metadata   = { name = "big" }
+    spec = {
+      amiSelectorTerms    = [{ alias = "al2023@latest" }]
+      role                = "r"
+      blockDeviceMappings = [{ deviceName = "/dev/xvda", ebs = { volumeSize = "20Gi", encrypted = var.enc } }]
+    }
+  }
+}
+data "http" "bundle" { url = "https://example.com/bundle.yaml" }
+resource "kubectl_manifest" "bundle" {
+  yaml_body = data.http.bundle.response_body
+}
+"#,
+    );
+    w(
+        "k8s/hpa.yaml",
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 5\n  metrics:\n    - type: Resource\n      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}\n",
+    );
+    let (_, v) = scan(&[repo.path().to_str().unwrap(), "--show-unknown"]);
+    no_errors(&v);
+    let got: BTreeSet<(String, u64)> = findings(&v)
+        .into_iter()
+        .filter(|(r, _, _)| {
+            [
+                "ami-type-deprecated",
+                "imdsv2-not-required",
+                "storageclass-immediate-binding",
+                "node-volume-unencrypted",
+                "hpa-without-metrics-server",
+            ]
+            .contains(&r.as_str())
+        })
+        .map(|(r, l, _)| (r, l))
+        .collect();
+    let want: BTreeSet<(String, u64)> = [("ami-type-deprecated", 22), ("imdsv2-not-required", 28)]
+        .iter()
+        .map(|(r, l)| (r.to_string(), *l))
+        .collect();
+    assert_eq!(got, want);
+    let notes: Vec<String> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| format!("{} {}", n["line"], n["message"].as_str().unwrap()))
+        .collect();
+    for want in [
+        "StorageClass x: a value here is known only after apply",
+        "EC2NodeClass big: a value here is known only after apply",
+        "kubectl_manifest.bundle: yaml_body",
+    ] {
+        assert!(notes.iter().any(|n| n.contains(want)), "{want}: {notes:?}");
+    }
+}

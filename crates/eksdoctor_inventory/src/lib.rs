@@ -19,6 +19,12 @@ pub use val::{Prov, SourceKind, Val};
 /// without it: see [`strip_namespaces`].
 pub const NS_SEP: char = '\u{1f}';
 
+/// The text a Kubernetes object carried by Terraform has where Terraform knows the value only
+/// after apply (`kubernetes_manifest` with a computed field, a `kubectl_manifest` heredoc with an
+/// interpolated attribute). Such an object is known by its identity only: its fields are not
+/// judged, since an unknown value is neither the one written nor the default.
+pub const UNKNOWN_VALUE: &str = "(known after apply)";
+
 /// Remove identifier namespaces from a text: each `<namespace>\u{1f}` (the namespace runs back
 /// to the previous backtick, space or start) is dropped.
 pub fn strip_namespaces(text: &str) -> String {

@@ -231,6 +231,16 @@ pub fn by_cluster<'a>(
     out
 }
 
+/// An object Terraform applies to cluster `c` whose content is known only after apply: it may be
+/// whatever a rule looks for, so that rule cannot conclude from an absence.
+pub fn has_unreadable_objects(ctx: &Ctx, c: &eksdoctor_inventory::Cluster) -> bool {
+    ctx.inv
+        .k8s
+        .unreadable
+        .iter()
+        .any(|n| ctx.inv.cluster_for(&n.at).is_none_or(|o| o.id == c.id))
+}
+
 /// Subnets a node group launches into, resolved; `None` when one cannot be found.
 pub fn node_group_subnets<'a>(
     inv: &'a Inventory,

@@ -383,6 +383,7 @@ pub(crate) fn merge(into: &mut Inventory, mut from: Inventory) {
     k.metrics_server.append(&mut f.metrics_server);
     k.cluster_autoscaler.append(&mut f.cluster_autoscaler);
     k.ebs_csi.append(&mut f.ebs_csi);
+    k.unreadable.append(&mut f.unreadable);
     if k.cni.is_none() {
         k.cni = f.cni.take();
     }

@@ -97,6 +97,19 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
         inv.k8s.ebs_csi.push(obj.clone());
     }
 
+    // Terraform knows some of its values only after apply: the object is there, but its fields
+    // are neither what is written nor the defaults, so none of them is judged.
+    if let Some(line) = unknown_field(root) {
+        inv.notes.push(Note {
+            at: ctx.prov(line),
+            message: format!(
+                "{}: a value here is known only after apply, so the object's fields are not checked",
+                obj.display()
+            ),
+        });
+        return;
+    }
+
     match kind.as_str() {
         "EC2NodeClass" if api_version.starts_with("karpenter.k8s.aws/") => {
             if let Some(spec) = spec {
@@ -581,5 +594,34 @@ fn read_ec2_node_class(
         launch_template: None,
         labels: BTreeMap::new(),
         at,
+    }
+}
+
+/// The line of a value Terraform knows only after apply ([`UNKNOWN_VALUE`]), outside the fields
+/// no rule reads: container images, commands, arguments and environment; an EC2NodeClass's
+/// role, instance profile, selector terms, tags and user data.
+fn unknown_field(n: &Node) -> Option<u32> {
+    match &n.kind {
+        NodeKind::Scalar { text, .. } if text == UNKNOWN_VALUE => Some(n.line),
+        NodeKind::Seq(items) => items.iter().find_map(unknown_field),
+        NodeKind::Map(entries) => entries
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "image"
+                        | "command"
+                        | "args"
+                        | "env"
+                        | "role"
+                        | "instanceProfile"
+                        | "subnetSelectorTerms"
+                        | "securityGroupSelectorTerms"
+                        | "tags"
+                        | "userData"
+                )
+            })
+            .find_map(|(_, v)| unknown_field(v)),
+        _ => None,
     }
 }

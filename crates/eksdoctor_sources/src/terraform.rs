@@ -158,6 +158,14 @@ fn local_sources(text: &str) -> Vec<String> {
 pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv: &mut Inventory) {
     let mut docs = eksdoctor_terraform::K8sDocs::default();
     eksdoctor_terraform::map(res, none_created, ns, inv, &mut docs);
+    for (at, message) in docs.unreadable {
+        let note = Note {
+            at,
+            message: format!("{message}: the object is not read, and rules that look for an object (metrics-server, the EBS CSI driver) stay silent for its cluster"),
+        };
+        inv.notes.push(note.clone());
+        inv.k8s.unreadable.push(note);
+    }
     for (file, node) in docs.objects {
         let mut ctx = FileCtx::new(&file, SourceKind::Tf);
         manifests::read_object(&mut ctx, &node, inv);

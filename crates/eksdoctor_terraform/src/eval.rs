@@ -475,13 +475,8 @@ impl<'a> Inst<'a> {
                 }
             }
             Expression::StringTemplate(t) => self.template_elements(t.iter(), sc)?,
-            Expression::HeredocTemplate(h) => {
-                let mut h = (**h).clone();
-                if h.indent().is_some() {
-                    h.dedent();
-                }
-                self.template(&h.template, sc)?
-            }
+            // `<<-` heredocs come dedented from the parser.
+            Expression::HeredocTemplate(h) => self.template(&h.template, sc)?,
             Expression::Parenthesis(p) => self.ev(p.inner(), sc)?,
             Expression::Variable(v) => self.root_name(v.as_str(), sc)?,
             Expression::Conditional(c) => {
@@ -547,13 +542,17 @@ impl<'a> Inst<'a> {
             return self.ev(&i.expr, sc);
         }
         let elements = elements.into_iter();
-        let mut out = String::new();
+        let mut out = TplOut {
+            pattern: String::new(),
+            text: Some(String::new()),
+        };
         let mut unknown: Option<Unk> = None;
         self.template_into(elements, sc, &mut out, &mut unknown)?;
         Ok(match unknown {
-            None => V::str(out),
+            None => V::str(out.pattern),
             Some(u) => V::Unknown(Arc::new(Unk {
-                pattern: Some(out),
+                pattern: Some(out.pattern),
+                text: out.text,
                 ..Unk::because(u.reason)
             })),
         })
@@ -563,19 +562,24 @@ impl<'a> Inst<'a> {
         &self,
         elements: impl Iterator<Item = &'e Element>,
         sc: &Scope,
-        out: &mut String,
+        out: &mut TplOut,
         unknown: &mut Option<Unk>,
     ) -> R<()> {
         for el in elements {
             match el {
-                Element::Literal(s) => out.push_str(s.value()),
+                Element::Literal(s) => out.push(s.value()),
                 Element::Interpolation(i) => match self.ev(&i.expr, sc)? {
                     V::Unknown(u) => {
-                        out.push_str(u.pattern.as_deref().unwrap_or("*"));
+                        out.pattern.push_str(u.pattern.as_deref().unwrap_or("*"));
+                        match (&mut out.text, &u.text) {
+                            (Some(t), Some(inner)) => t.push_str(inner),
+                            (Some(t), None) => t.push_str(eksdoctor_inventory::UNKNOWN_VALUE),
+                            (None, _) => {}
+                        }
                         unknown.get_or_insert_with(|| (*u).clone());
                     }
                     V::Null => return Err("a template interpolated a null value".into()),
-                    v => out.push_str(&v.to_template_string().ok_or_else(|| {
+                    v => out.push(&v.to_template_string().ok_or_else(|| {
                         format!("cannot interpolate a {} into a string", v.type_name())
                     })?),
                 },
@@ -584,7 +588,8 @@ impl<'a> Inst<'a> {
                         let c = self.ev(&i.if_expr.cond_expr, sc)?;
                         match c {
                             V::Unknown(u) => {
-                                out.push('*');
+                                out.pattern.push('*');
+                                out.text = None;
                                 unknown.get_or_insert_with(|| (*u).clone());
                             }
                             _ => {
@@ -608,7 +613,8 @@ impl<'a> Inst<'a> {
                             Some(p) => p,
                             None => {
                                 if let V::Unknown(u) = &coll {
-                                    out.push('*');
+                                    out.pattern.push('*');
+                                    out.text = None;
                                     unknown.get_or_insert_with(|| (**u).clone());
                                     continue;
                                 }
@@ -1455,6 +1461,7 @@ fn computed(addr: &str, attr: &str) -> V {
             pattern: None,
             partial: None,
             elem: None,
+            text: None,
         }))
     } else {
         V::computed(addr, attr)
@@ -1582,6 +1589,23 @@ pub fn eval_expr(text: &str) -> Result<V, String> {
     inst.ev(&expr, &[])
 }
 
+/// A string template being rendered: its pattern (unknown parts as `*`), and its text with
+/// unknown interpolations as [`eksdoctor_inventory::UNKNOWN_VALUE`] (`None` once an unknown
+/// `%{if}` or `%{for}` makes its shape unknown).
+struct TplOut {
+    pattern: String,
+    text: Option<String>,
+}
+
+impl TplOut {
+    fn push(&mut self, s: &str) {
+        self.pattern.push_str(s);
+        if let Some(t) = &mut self.text {
+            t.push_str(s);
+        }
+    }
+}
+
 /// Files most `fileset()` walks: more is a mistake in the pattern or the path.
 const FILESET_MAX_FILES: usize = 50_000;
 
@@ -1629,7 +1653,22 @@ fn fileset(dir: &Path, pattern: &str) -> R<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::fileset;
+    use super::{eval_expr, fileset};
+
+    /// `<<-` heredocs with interpolations, against what Terraform 1.11.4 gave for the same text
+    /// (the parser dedents them; dedenting again stripped the lines after an interpolation).
+    #[test]
+    fn indented_heredocs_match_terraform() {
+        let s = |e: &str| eval_expr(e).unwrap().as_str().unwrap().to_string();
+        assert_eq!(
+            s("<<-YAML\n    apiVersion: v1\n    spec:\n      role: ${\"R\"}\n      after: 1\n  YAML"),
+            "apiVersion: v1\nspec:\n  role: R\n  after: 1\n"
+        );
+        assert_eq!(
+            s("<<-EOT\n      deeper ${\"R\"} tail\n    shallow\n  EOT"),
+            "  deeper R tail\nshallow\n"
+        );
+    }
 
     /// What Terraform 1.11.4's `terraform console` printed for the same tree.
     #[test]

@@ -22,6 +22,8 @@ pub struct K8sDocs {
     pub objects: Vec<(Arc<str>, Node)>,
     /// YAML text (`kubectl_manifest.yaml_body`) with the line it starts at.
     pub yaml: Vec<(Prov, String)>,
+    /// Objects whose whole content is known only after apply, with why.
+    pub unreadable: Vec<(Prov, String)>,
 }
 
 /// A string list from a value; `None` when the list or an element is unknown.
@@ -1676,19 +1678,39 @@ fn map_k8s(res: &[Res], k8s: &mut K8sDocs) {
                 }
                 k8s.objects.push((file, obj(api, kind, extra)));
             }
-            "kubernetes_manifest" => {
-                if let Some(v) = b.get("manifest") {
-                    if !v.is_unknown() {
-                        k8s.objects
-                            .push((file, node_of(v, b.at_of("manifest").line)));
-                    }
+            "kubernetes_manifest" => match b.get("manifest") {
+                Some(V::Unknown(u)) if matches!(u.partial, Some(V::Obj(_))) => {
+                    let p = u.partial.as_ref().expect("checked");
+                    k8s.objects
+                        .push((file, node_of(p, b.at_of("manifest").line)));
                 }
-            }
-            "kubectl_manifest" => {
-                if let Some(V::Str(s)) = b.get("yaml_body") {
-                    k8s.yaml.push((b.at_of("yaml_body"), s.to_string()));
+                Some(v) if v.is_unknown() => k8s.unreadable.push((
+                    b.at_of("manifest"),
+                    format!("{}: manifest {}", r.addr, reason(v)),
+                )),
+                Some(v) => k8s
+                    .objects
+                    .push((file, node_of(v, b.at_of("manifest").line))),
+                None => {}
+            },
+            "kubectl_manifest" => match b.get("yaml_body") {
+                Some(V::Str(s)) => k8s.yaml.push((b.at_of("yaml_body"), s.to_string())),
+                // A heredoc with computed interpolations: its text, with those parts unknown.
+                Some(V::Unknown(u)) if u.text.is_some() => k8s
+                    .yaml
+                    .push((b.at_of("yaml_body"), u.text.clone().unwrap_or_default())),
+                // `yamlencode({...})` of an object with computed parts.
+                Some(V::Unknown(u)) if matches!(u.partial, Some(V::Obj(_))) => {
+                    let p = u.partial.as_ref().expect("checked");
+                    k8s.objects
+                        .push((file, node_of(p, b.at_of("yaml_body").line)));
                 }
-            }
+                Some(v) => k8s.unreadable.push((
+                    b.at_of("yaml_body"),
+                    format!("{}: yaml_body {}", r.addr, reason(v)),
+                )),
+                None => {}
+            },
             "helm_release" => {
                 // A Helm release stands for the controller it installs (metrics-server, ...).
                 let chart = b

@@ -37,6 +37,10 @@ pub struct Unk {
     /// `data.aws_availability_zones.available.names`): unknown, but distinct from the other
     /// elements of that list.
     pub elem: Option<(String, usize)>,
+    /// A string template whose only unknown parts are interpolations, with each unknown part as
+    /// [`eksdoctor_inventory::UNKNOWN_VALUE`] (a `kubectl_manifest` heredoc naming a computed
+    /// role): the text around them is known.
+    pub text: Option<String>,
 }
 
 impl Unk {
@@ -48,6 +52,7 @@ impl Unk {
             pattern: None,
             partial: None,
             elem: None,
+            text: None,
         }
     }
 }
@@ -69,6 +74,7 @@ impl V {
             pattern: None,
             partial: None,
             elem: None,
+            text: None,
         }))
     }
 
@@ -82,6 +88,7 @@ impl V {
             pattern: Some(pattern.to_string()),
             partial: None,
             elem: None,
+            text: None,
         }))
     }
 
@@ -281,6 +288,7 @@ pub fn key_value(k: &str) -> V {
             if let Ok(i) = i.parse() {
                 return V::Unknown(Arc::new(Unk {
                     elem: Some((id.to_string(), i)),
+                    text: None,
                     ..Unk::because(format!("{id} is read from the provider at plan time"))
                 }));
             }
@@ -350,7 +358,7 @@ pub enum PartialAs {
     /// whose statements rules read one by one).
     Tree,
     /// As one scalar holding its JSON text (a `yamlencode` of a list with a computed ARN), or
-    /// its pattern; null when nothing is known.
+    /// [`eksdoctor_inventory::UNKNOWN_VALUE`] when nothing of its shape is known.
     Text,
 }
 
@@ -376,8 +384,7 @@ pub fn to_node(v: &V, line: u32, partial: PartialAs) -> eksdoctor_inventory::Nod
                 true,
             ),
             (PartialAs::Text, Some(p), _) => scalar(lossy_json(p).to_string(), true),
-            (PartialAs::Text, None, Some(pat)) => scalar(pat.clone(), true),
-            (PartialAs::Text, None, None) => NodeKind::Null,
+            (PartialAs::Text, None, _) => scalar(eksdoctor_inventory::UNKNOWN_VALUE.into(), true),
         },
     };
     eksdoctor_inventory::Node { line, kind }

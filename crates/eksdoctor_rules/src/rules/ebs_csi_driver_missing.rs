@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "Since Kubernetes 1.23 EBS volumes are provisioned only by the EBS CSI driver; without it (or without its IAM permissions) claims stay Pending and their pods never start.",
     fix: "Install the `aws-ebs-csi-driver` EKS add-on with its own role (IRSA or Pod Identity, AmazonEBSCSIDriverPolicy).",
     sources: &["x", "live"],
-    silent_when: "The cluster's add-ons may be managed outside the scanned code, or manifests and infrastructure are not scanned together.",
+    silent_when: "The cluster's add-ons may be managed outside the scanned code, manifests and infrastructure are not scanned together, or Terraform applies an object whose content is known only after apply.",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html"],
 };
 
@@ -28,7 +28,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some((claim, at)) = claims.get(c.id.as_str()) else {
             continue;
         };
-        if drivers.contains_key(c.id.as_str()) {
+        if drivers.contains_key(c.id.as_str()) || crate::helpers::has_unreadable_objects(ctx, c) {
             continue;
         }
         check_cluster(ctx, c, claim, at, sink);

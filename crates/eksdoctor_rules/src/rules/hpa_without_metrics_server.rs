@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "CPU and memory HPAs read the resource metrics API that metrics-server serves; without it they report <unknown> and never scale.",
     fix: "Install metrics-server (the EKS add-on `metrics-server`, or its Helm chart).",
     sources: &["live", "x"],
-    silent_when: "Manifests are scanned without the cluster's definition, several clusters are in scope, or metrics-server is installed by an add-on, Helm release, Argo CD application or Deployment in scope.",
+    silent_when: "Manifests are scanned without the cluster's definition, several clusters are in scope, metrics-server is installed by an add-on, Helm release, Argo CD application or Deployment in scope, or Terraform applies an object whose content is known only after apply.",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/metrics-server.html"],
 };
 
@@ -24,7 +24,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some(c) = ctx.inv.cluster_for(&h.obj.at) else {
             continue;
         };
-        if !c.addons_complete {
+        if !c.addons_complete || crate::helpers::has_unreadable_objects(ctx, c) {
             continue;
         }
         let Some(defaults) = c.default_addons.known() else {

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Medium,
     summary: "Node root volumes are not encrypted",
     why: "Node volumes hold container images, emptyDir data and logs; unencrypted volumes and their snapshots expose them.",
-    fix: "Set `volumeEncrypted: true` (eksctl) `encrypted = true` in the launch template's block device mapping, `encrypted: true` in a Karpenter EC2NodeClass's `blockDeviceMappings`, or turn on EBS encryption by default for the account.",
+    fix: "Set `volumeEncrypted: true` (eksctl), `encrypted = true` in the launch template's block device mapping, `encrypted: true` in a Karpenter EC2NodeClass's `blockDeviceMappings`, or turn on EBS encryption by default for the account.",
     sources: &["tf", "plan", "eksctl", "k8s", "live"],
     silent_when: "The node group uses a launch template the scan cannot read.",
     references: &["https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html"],
