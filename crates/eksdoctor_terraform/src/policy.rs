@@ -160,7 +160,15 @@ pub fn policy_node(v: &V, at: &Prov) -> Option<Node> {
             let j: serde_json::Value = serde_json::from_str(s).ok()?;
             Some(json_node(&V::from_json(&j), at.line))
         }
-        V::Unknown(u) => u.partial.as_ref().map(|p| json_node(p, at.line)),
+        V::Unknown(u) => match (&u.partial, &u.text) {
+            (Some(p), _) => Some(json_node(p, at.line)),
+            // A heredoc policy with computed interpolations inside its strings.
+            (None, Some(text)) => {
+                let j: serde_json::Value = serde_json::from_str(text).ok()?;
+                Some(json_node(&V::from_json(&j), at.line))
+            }
+            (None, None) => None,
+        },
         V::Obj(_) => Some(json_node(v, at.line)),
         _ => None,
     }
