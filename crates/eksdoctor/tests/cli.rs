@@ -18,6 +18,20 @@ fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("valid JSON")
 }
 
+/// `eksdoctor scan --format json ARGS... PATH`, which must exit with `code`; its JSON.
+fn scan_json(path: impl AsRef<std::ffi::OsStr>, args: &[&str], code: i32) -> serde_json::Value {
+    let out = eksdoctor()
+        .args(["scan", "--format", "json"])
+        .args(args)
+        .arg(path)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    json(&out)
+}
+
 #[test]
 fn demo_json_has_exactly_the_expected_findings() {
     let out = eksdoctor()
@@ -211,15 +225,7 @@ fn bad_input_names_file_and_line_and_the_scan_goes_on() {
     )
     .unwrap();
     std::fs::write(dir.path().join("sc.yaml"), "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: gp2}\nprovisioner: kubernetes.io/aws-ebs\n").unwrap();
-    let out = eksdoctor()
-        .args(["scan", "--format", "json"])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
-    let v = json(&out);
+    let v = scan_json(dir.path(), &[], 2);
     let errors = v["errors"].as_array().unwrap();
     let msgs: Vec<String> = errors
         .iter()
@@ -284,28 +290,12 @@ fn helm_templates_unknown_files_and_gitignored_files_are_skipped_quietly() {
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n",
     )
     .unwrap();
-    let out = eksdoctor()
-        .args(["scan", "--format", "json"])
-        .arg(p)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v = json(&out);
+    let v = scan_json(p, &[], 0);
     assert_eq!(v["errors"].as_array().unwrap().len(), 0);
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
     assert_eq!(v["summary"]["files_scanned"], 1);
     // --show-unknown says why each template was skipped.
-    let out = eksdoctor()
-        .args(["scan", "--format", "json", "--show-unknown"])
-        .arg(p)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let notes: Vec<String> = json(&out)["notes"]
+    let notes: Vec<String> = scan_json(p, &["--show-unknown"], 0)["notes"]
         .as_array()
         .unwrap()
         .iter()
@@ -471,12 +461,7 @@ fn kustomize_patches_are_skipped_with_a_note() {
         "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: sync, namespace: ops}\nspec:\n  schedule: \"* * * * *\"\n",
     );
     w("shared/every-minute.yaml", &cron("* * * * *"));
-    let out = eksdoctor()
-        .args(["scan", "--format", "json", "--show-unknown"])
-        .arg(p)
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = scan_json(p, &["--show-unknown"], 0);
     assert_eq!(v["errors"].as_array().unwrap().len(), 0, "{}", v["errors"]);
     // The base runs every 5 minutes: no churn finding, and none from the patches.
     assert_eq!(
@@ -509,12 +494,7 @@ fn kustomize_patches_are_skipped_with_a_note() {
         );
     }
     // Named on the command line, a patch file is read as it is.
-    let out = eksdoctor()
-        .args(["scan", "--format", "json"])
-        .arg(p.join("shared/every-minute.yaml"))
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = scan_json(p.join("shared/every-minute.yaml"), &[], 0);
     assert_eq!(v["findings"][0]["rule"], "cronjob-ip-churn");
 }
 
