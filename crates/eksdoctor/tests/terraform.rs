@@ -1092,3 +1092,89 @@ resource "kubectl_manifest" "bundle" {
         assert!(notes.iter().any(|n| n.contains(want)), "{want}: {notes:?}");
     }
 }
+
+/// The kubectl provider's document splitters (`kubectl_path_documents`, `kubectl_file_documents`)
+/// read files only, so their documents are known and the manifests applied from them are read;
+/// documents holding only comments are dropped, as the provider drops them.
+#[test]
+fn kubectl_document_data_sources_are_read() {
+    let repo = tempfile::tempdir().unwrap();
+    let w = |p: &str, text: &str| write_under(repo.path(), p, text);
+    w(
+        "main.tf",
+        r#"resource "aws_eks_cluster" "c" {
+  name     = "c"
+  version  = "1.34"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  vpc_config { subnet_ids = ["subnet-1"] }
+}
+data "kubectl_path_documents" "all" {
+  pattern = "${path.module}/manifests/*.yml"
+}
+resource "kubectl_manifest" "all" {
+  for_each  = toset(data.kubectl_path_documents.all.documents)
+  yaml_body = each.value
+}
+data "kubectl_file_documents" "one" {
+  content = file("${path.module}/bundle.txt")
+}
+resource "kubectl_manifest" "one" {
+  count     = length(data.kubectl_file_documents.one.documents)
+  yaml_body = element(data.kubectl_file_documents.one.documents, count.index)
+}
+data "kubectl_path_documents" "templated" {
+  pattern = "${path.module}/manifests/*.yml"
+  vars    = { name = "x" }
+}
+resource "kubectl_manifest" "templated" {
+  for_each  = toset(data.kubectl_path_documents.templated.documents)
+  yaml_body = each.value
+}
+"#,
+    );
+    let sc = |name: &str, wait: bool| {
+        format!(
+            "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: {name}}}\nprovisioner: kubernetes.io/aws-ebs\n{}",
+            if wait { "volumeBindingMode: WaitForFirstConsumer\n" } else { "" }
+        )
+    };
+    w(
+        "manifests/scs.yml",
+        &format!(
+            "---\n# comment only\n---\n{}---\n{}",
+            sc("a", true),
+            sc("b", true)
+        ),
+    );
+    w(
+        "bundle.txt",
+        &format!(
+            "{}---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: x}}\n",
+            sc("c", true)
+        ),
+    );
+    let (_, v) = scan(&[
+        repo.path().join("main.tf").to_str().unwrap(),
+        "--show-unknown",
+    ]);
+    no_errors(&v);
+    let mut got: Vec<String> = findings(&v)
+        .into_iter()
+        .filter(|(r, _, _)| r == "in-tree-ebs-provisioner")
+        .map(|(_, l, m)| format!("{l} {}", &m[..m.find(" uses").unwrap()]))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "12 StorageClass `a`",
+            "12 StorageClass `b`",
+            "19 StorageClass `c`"
+        ]
+    );
+    // With `vars` the provider substitutes its own way: those documents are not known.
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n["message"]
+        .as_str()
+        .unwrap()
+        .contains("kubectl_manifest.templated")));
+}

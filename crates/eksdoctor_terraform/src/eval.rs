@@ -862,6 +862,45 @@ impl<'a> Inst<'a> {
         }
     }
 
+    /// `documents` of `data "kubectl_file_documents"` (its `content`) or `data
+    /// "kubectl_path_documents"` (the files its `pattern` matches, in path order; only without
+    /// `vars`, which the provider substitutes its own way): each YAML document as a string.
+    fn kubectl_documents(&self, rtype: &str, body: &RBody) -> Option<V> {
+        let texts: Vec<String> = if rtype == "kubectl_file_documents" {
+            vec![body.get("content")?.as_str()?.to_string()]
+        } else {
+            let has_vars = |k: &str| {
+                body.get(k).is_some_and(|v| {
+                    !matches!(v, V::Null) && v.as_obj().is_none_or(|m| !m.is_empty())
+                })
+            };
+            if has_vars("vars") || has_vars("sensitive_vars") {
+                return None;
+            }
+            let pattern = body.get("pattern")?.as_str()?;
+            // A glob in the file name only (`manifests/*.yaml`); the provider's Go glob has no
+            // `**`, and wildcards in directories are left unknown here.
+            let path = self.resolve_path(pattern);
+            let dir = path.parent()?.to_path_buf();
+            if dir.to_string_lossy().contains(['*', '?', '[']) {
+                return None;
+            }
+            let glob = path.file_name()?.to_string_lossy().to_string();
+            fileset(&dir, &glob)
+                .ok()?
+                .iter()
+                .map(|f| std::fs::read_to_string(dir.join(f)).ok())
+                .collect::<Option<Vec<String>>>()?
+        };
+        Some(V::list(
+            texts
+                .iter()
+                .flat_map(|t| split_yaml_documents(t))
+                .map(V::str)
+                .collect(),
+        ))
+    }
+
     /// Terraform reads relative paths from the root module's directory; `path.module` and
     /// `path.root` are given here as the scan sees them (relative to where eksdoctor runs), so a
     /// path that does not exist below the root module is taken as it is.
@@ -1371,6 +1410,20 @@ impl<'a> Inst<'a> {
                         Arc::make_mut(m).insert("json".into(), json);
                     }
                 }
+                // The kubectl provider's document splitters read only text and files.
+                if d.data
+                    && matches!(
+                        d.rtype.as_str(),
+                        "kubectl_file_documents" | "kubectl_path_documents"
+                    )
+                {
+                    if let Some(docs) = self.kubectl_documents(&d.rtype, &body) {
+                        body.set("documents", docs.clone(), d.at.clone());
+                        if let V::Obj(m) = &mut v {
+                            Arc::make_mut(m).insert("documents".into(), docs);
+                        }
+                    }
+                }
                 self.env.out.borrow_mut().push(Res {
                     addr: addr.clone(),
                     base: base.clone(),
@@ -1726,6 +1779,34 @@ impl TplOut {
             cut(t);
         }
     }
+}
+
+/// YAML documents of a text, split at `---` lines as the kubectl provider does; documents that
+/// hold only comments or whitespace are dropped.
+fn split_yaml_documents(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut flush = |cur: &mut String| {
+        let has_content = cur.lines().any(|l| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#')
+        });
+        if has_content {
+            out.push(std::mem::take(cur));
+        } else {
+            cur.clear();
+        }
+    };
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == "---" || t.starts_with("--- ") {
+            flush(&mut cur);
+        } else {
+            cur.push_str(line);
+        }
+    }
+    flush(&mut cur);
+    out
 }
 
 /// Files most `fileset()` walks: more is a mistake in the pattern or the path.
