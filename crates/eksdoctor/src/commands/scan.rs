@@ -18,13 +18,20 @@ pub fn parse_fail_on(s: &str) -> Result<Option<Severity>> {
         .map_err(|e| anyhow!("--fail-on: {e} or never"))
 }
 
-pub fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| anyhow!("--as-of: `{s}` is not a date like 2026-11-22"))
+/// `--as-of`: the date given, or today (UTC).
+pub fn as_of(arg: &Option<String>) -> Result<chrono::NaiveDate> {
+    match arg {
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| anyhow!("--as-of: `{s}` is not a date like 2026-11-22")),
+        None => Ok(chrono::Utc::now().date_naive()),
+    }
 }
 
-/// A calendar CSV given with `--calendar`.
-pub fn load_calendar(path: &std::path::Path) -> Result<eksdoctor_knowledge::Calendar> {
+/// `--calendar`: the calendar CSV given, or the embedded one.
+pub fn calendar(arg: &Option<PathBuf>) -> Result<eksdoctor_knowledge::Calendar> {
+    let Some(path) = arg else {
+        return Ok(eksdoctor_knowledge::calendar().clone());
+    };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("--calendar {}: cannot read", path.display()))?;
     eksdoctor_knowledge::Calendar::parse(&text)
@@ -53,13 +60,10 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<eksdoctor_inventory::Inventory> {
 
 pub fn run(a: ScanArgs) -> Result<u8> {
     let fail_on = parse_fail_on(&a.fail_on)?;
-    let as_of = match &a.as_of {
-        Some(s) => parse_date(s)?,
-        None => chrono::Utc::now().date_naive(),
-    };
+    let as_of = as_of(&a.as_of)?;
     let mut settings = Settings::new(as_of);
-    if let Some(path) = &a.calendar {
-        settings.calendar = load_calendar(path)?;
+    if a.calendar.is_some() {
+        settings.calendar = calendar(&a.calendar)?;
     }
     if let Some(v) = &a.k8s_version {
         settings.k8s_version = Some(

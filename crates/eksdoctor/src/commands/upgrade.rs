@@ -1,7 +1,7 @@
 //! `eksdoctor upgrade`: the path from one EKS version to another, step by step.
 
 use crate::args::{ReportFormat, UpgradeArgs};
-use crate::commands::scan::{load_calendar, load_paths, parse_date};
+use crate::commands::scan::{as_of, calendar, load_paths};
 use anyhow::{anyhow, bail, Result};
 use eksdoctor_calc::versions::{upgrade_plan, ApiUse, NodeGroupInfo};
 use eksdoctor_inventory::AmiFamily;
@@ -9,14 +9,8 @@ use eksdoctor_knowledge::{removed_apis, KubeVersion, SupportStatus};
 use std::io::Write;
 
 pub fn run(a: UpgradeArgs) -> Result<u8> {
-    let as_of = match &a.as_of {
-        Some(s) => parse_date(s)?,
-        None => chrono::Utc::now().date_naive(),
-    };
-    let cal = match &a.calendar {
-        Some(p) => load_calendar(p)?,
-        None => eksdoctor_knowledge::calendar().clone(),
-    };
+    let as_of = as_of(&a.as_of)?;
+    let cal = calendar(&a.calendar)?;
     let inv = if a.paths.is_empty() {
         None
     } else {

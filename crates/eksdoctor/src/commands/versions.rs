@@ -1,21 +1,15 @@
 //! `eksdoctor versions`: the EKS calendar as of a date.
 
 use crate::args::{ReportFormat, VersionsArgs};
-use crate::commands::scan::{load_calendar, parse_date};
+use crate::commands::scan::{as_of, calendar};
 use anyhow::Result;
 use eksdoctor_calc::versions::table;
 use eksdoctor_knowledge::SupportStatus;
 use std::io::Write;
 
 pub fn run(a: VersionsArgs) -> Result<u8> {
-    let as_of = match &a.as_of {
-        Some(s) => parse_date(s)?,
-        None => chrono::Utc::now().date_naive(),
-    };
-    let cal = match &a.calendar {
-        Some(p) => load_calendar(p)?,
-        None => eksdoctor_knowledge::calendar().clone(),
-    };
+    let as_of = as_of(&a.as_of)?;
+    let cal = calendar(&a.calendar)?;
     let rows = table(&cal, as_of);
     let text = match a.format {
         ReportFormat::Json => {
