@@ -171,29 +171,15 @@ pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv
         manifests::read_object(&mut ctx, &node, inv);
         inv.errors.append(&mut ctx.errors);
     }
-    // Which `yaml_body` attributes are heredocs: their text is in the file, from the next line.
-    let mut texts: std::collections::HashMap<std::sync::Arc<str>, Option<String>> =
-        Default::default();
-    for (at, text) in docs.yaml {
+    for (at, text, heredoc) in docs.yaml {
         let (parsed, err) = yaml::parse(&text);
         let mut ctx = FileCtx::new(&at.file, SourceKind::Tf);
-        let source = texts
-            .entry(at.file.clone())
-            .or_insert_with(|| std::fs::read_to_string(&*at.file).ok());
-        let heredoc = source
-            .as_deref()
-            .and_then(|t| t.lines().nth(at.line.saturating_sub(1) as usize))
-            .is_some_and(|l| l.contains("<<"));
-        // A heredoc's lines are the file's lines; a body from a string, `file()` or a
-        // template has no lines in this file: all of it is at the attribute.
-        let (offset, flat) = if heredoc { (at.line, false) } else { (0, true) };
+        // A heredoc's lines are the file's, from the line after the attribute; a body from a
+        // string, `file()` or a template has no lines in this file: all of it is at the attribute.
+        let line = |l: u32| if heredoc { at.line + l } else { at.line };
         for d in parsed {
             let mut root = d.root;
-            if flat {
-                relines(&mut root, &|_| at.line);
-            } else {
-                relines(&mut root, &|l| l + offset);
-            }
+            relines(&mut root, &line);
             if manifests::is_k8s_object(&root) {
                 manifests::read_object(&mut ctx, &root, inv);
             }
@@ -201,7 +187,7 @@ pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv
         if let Some(e) = err {
             inv.errors.push(InputError {
                 file: at.file.clone(),
-                line: Some(if flat { at.line } else { offset + e.line }),
+                line: Some(line(e.line)),
                 message: format!(
                     "kubectl_manifest yaml_body is not valid YAML: {}",
                     e.message
@@ -212,7 +198,7 @@ pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv
     }
 }
 
-/// Every node's line, through `f` (shifted into a heredoc, or all at one attribute).
+/// Every node's line, through `f`.
 fn relines(n: &mut eksdoctor_inventory::Node, f: &impl Fn(u32) -> u32) {
     n.line = f(n.line);
     match &mut n.kind {

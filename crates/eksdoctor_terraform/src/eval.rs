@@ -1463,6 +1463,9 @@ impl<'a> Inst<'a> {
             let at = src.prov(a.span());
             let v = self.eval_at(&a.value, sc, &at);
             obj.insert(k.to_string(), v.clone());
+            if matches!(a.value, Expression::HeredocTemplate(_)) {
+                rb.heredocs.insert(k.to_string());
+            }
             rb.set(k, v, at);
         }
         let mut blocks: BTreeMap<String, Vec<V>> = BTreeMap::new();

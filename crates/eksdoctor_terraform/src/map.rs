@@ -20,8 +20,9 @@ const EKS_DEFAULT: &str = "EKS default";
 pub struct K8sDocs {
     /// Objects as document trees (lines point into the `.tf` file).
     pub objects: Vec<(Arc<str>, Node)>,
-    /// YAML text (`kubectl_manifest.yaml_body`) with the line it starts at.
-    pub yaml: Vec<(Prov, String)>,
+    /// YAML text (`kubectl_manifest.yaml_body`) with the attribute's place, and whether it is a
+    /// heredoc (its lines are the file's, from the next line) or not (no lines of this file).
+    pub yaml: Vec<(Prov, String, bool)>,
     /// Objects whose whole content is known only after apply, with why.
     pub unreadable: Vec<(Prov, String)>,
 }
@@ -1694,11 +1695,17 @@ fn map_k8s(res: &[Res], k8s: &mut K8sDocs) {
                 None => {}
             },
             "kubectl_manifest" => match b.get("yaml_body") {
-                Some(V::Str(s)) => k8s.yaml.push((b.at_of("yaml_body"), s.to_string())),
+                Some(V::Str(s)) => k8s.yaml.push((
+                    b.at_of("yaml_body"),
+                    s.to_string(),
+                    b.heredocs.contains("yaml_body"),
+                )),
                 // A heredoc with computed interpolations: its text, with those parts unknown.
-                Some(V::Unknown(u)) if u.text.is_some() => k8s
-                    .yaml
-                    .push((b.at_of("yaml_body"), u.text.clone().unwrap_or_default())),
+                Some(V::Unknown(u)) if u.text.is_some() => k8s.yaml.push((
+                    b.at_of("yaml_body"),
+                    u.text.clone().unwrap_or_default(),
+                    b.heredocs.contains("yaml_body"),
+                )),
                 // `yamlencode({...})` of an object with computed parts.
                 Some(V::Unknown(u)) if matches!(u.partial, Some(V::Obj(_))) => {
                     let p = u.partial.as_ref().expect("checked");

@@ -14,6 +14,8 @@ pub struct RBody {
     /// Attributes filled from a documented default rather than written (a community module's
     /// default), with the note findings show.
     pub defaults: BTreeMap<String, &'static str>,
+    /// Attributes written as heredocs: their text starts on the line after the attribute's.
+    pub heredocs: std::collections::BTreeSet<String>,
 }
 
 impl RBody {
@@ -23,6 +25,7 @@ impl RBody {
             attrs: BTreeMap::new(),
             blocks: Vec::new(),
             defaults: BTreeMap::new(),
+            heredocs: Default::default(),
         }
     }
 
