@@ -74,6 +74,23 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
+    /// The top-level object of a JSON file (`what` names the file kind in the error), and an
+    /// empty output for it.
+    fn start<'a>(json: &'a str, what: &str) -> Result<(Map<String, Value>, Out<'a>), String> {
+        let root: Value = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
+        let Value::Object(root) = root else {
+            return Err(format!("a {what} file must hold a JSON object"));
+        };
+        let out = Out {
+            text: String::new(),
+            lines: Vec::new(),
+            json,
+            pos: 0,
+            cur_line: 1,
+        };
+        Ok((root, out))
+    }
+
     /// Move to the JSON line of the next occurrence of `"key"`.
     fn seek(&mut self, key: &str) {
         let needle = format!("{}:", Value::String(key.to_string()));
@@ -243,17 +260,7 @@ fn raw_expr(key: &str, v: &Value) -> String {
 
 /// The native-syntax text of a `.tf.json` file and the JSON line of each of its lines.
 pub fn to_native(json: &str) -> Result<(String, Vec<u32>), String> {
-    let root: Value = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
-    let Value::Object(root) = root else {
-        return Err("a .tf.json file must hold a JSON object".into());
-    };
-    let mut out = Out {
-        text: String::new(),
-        lines: Vec::new(),
-        json,
-        pos: 0,
-        cur_line: 1,
-    };
+    let (root, mut out) = Out::start(json, ".tf.json")?;
     for (kind, v) in &root {
         out.seek(kind);
         match (kind.as_str(), v) {
@@ -320,17 +327,7 @@ pub fn to_native(json: &str) -> Result<(String, Vec<u32>), String> {
 /// A `.tfvars.json` file (one JSON object of variable values) as native `.tfvars` text, with the
 /// JSON line of each generated line. Strings are literal there: `${` is not interpolated.
 pub fn tfvars_to_native(json: &str) -> Result<(String, Vec<u32>), String> {
-    let root: Value = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
-    let Value::Object(root) = root else {
-        return Err("a .tfvars.json file must hold a JSON object".into());
-    };
-    let mut out = Out {
-        text: String::new(),
-        lines: Vec::new(),
-        json,
-        pos: 0,
-        cur_line: 1,
-    };
+    let (root, mut out) = Out::start(json, ".tfvars.json")?;
     for (k, v) in &root {
         out.seek(k);
         let ident = !k.is_empty()
