@@ -726,14 +726,18 @@ fn unknown_with_refs(addr: &str, attr: &str, refs: &[String], list: bool) -> V {
 mod tests {
     use super::*;
 
-    fn state(resources: &str) -> Vec<Res> {
-        let text = format!(
-            r#"{{"format_version": "1.0", "values": {{"root_module": {{"resources": [{resources}]}}}}}}"#
-        );
-        let (docs, err) = eksdoctor_inventory::yaml::parse(&text);
+    /// The resource instances of a plan or state document, which must parse and be recognised.
+    pub(super) fn read_doc(text: &str) -> Vec<Res> {
+        let (docs, err) = eksdoctor_inventory::yaml::parse(text);
         assert!(err.is_none(), "{err:?}");
         assert!(is_plan(&docs[0].root));
-        read(&Arc::from("state.json"), &docs[0].root).0
+        read(&Arc::from("x.json"), &docs[0].root).0
+    }
+
+    fn state(resources: &str) -> Vec<Res> {
+        read_doc(&format!(
+            r#"{{"format_version": "1.0", "values": {{"root_module": {{"resources": [{resources}]}}}}}}"#
+        ))
     }
 
     fn res(addr: &str, values: &str) -> String {
@@ -759,10 +763,7 @@ mod tests {
              "instances": [{"index_key": 0, "attributes": {"id": "subnet-1"}}]},
             {"mode": "data", "type": "aws_caller_identity", "name": "current",
              "instances": [{"attributes": {"account_id": "1"}}]}]}"#;
-        let (docs, err) = eksdoctor_inventory::yaml::parse(text);
-        assert!(err.is_none(), "{err:?}");
-        assert!(is_plan(&docs[0].root));
-        let r = read(&Arc::from("terraform.tfstate"), &docs[0].root).0;
+        let r = read_doc(text);
         let got: Vec<(&str, &str, bool)> = r
             .iter()
             .map(|x| (x.addr.as_str(), x.base.as_str(), x.data))
@@ -878,15 +879,11 @@ mod tests {
 /// (`terraform show -json`, `terraform state pull`), and the plan run again (nothing to do).
 #[cfg(test)]
 mod real_plan {
-    use super::*;
+    use super::tests::read_doc;
 
     #[test]
     fn references_through_keyed_module_instances() {
-        let text = include_str!("../tests/data/real-plan/plan.json");
-        let (docs, err) = eksdoctor_inventory::yaml::parse(text);
-        assert!(err.is_none(), "{err:?}");
-        assert!(is_plan(&docs[0].root));
-        let r = read(&Arc::from("plan.json"), &docs[0].root).0;
+        let r = read_doc(include_str!("../tests/data/real-plan/plan.json"));
         let addrs: Vec<&str> = r.iter().map(|x| x.addr.as_str()).collect();
         assert_eq!(
             addrs,
@@ -942,13 +939,6 @@ mod real_plan {
             origins("module.net[\"b\"].terraform_data.child"),
             some(&["terraform_data.known[0]", "terraform_data.known[1]"])
         );
-    }
-
-    fn read_doc(text: &str) -> Vec<Res> {
-        let (docs, err) = eksdoctor_inventory::yaml::parse(text);
-        assert!(err.is_none(), "{err:?}");
-        assert!(is_plan(&docs[0].root));
-        read(&Arc::from("x.json"), &docs[0].root).0
     }
 
     #[test]
