@@ -40,8 +40,8 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct RulesArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    #[arg(long, default_value = "human", value_parser = formats(&[Format::Human, Format::Json, Format::Markdown]))]
+    pub format: Format,
 }
 
 #[derive(clap::Args, Debug)]
@@ -49,8 +49,8 @@ pub struct ExplainArgs {
     /// Rule id, e.g. subnet-too-small.
     pub rule: String,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    #[arg(long, default_value = "human", value_parser = formats(&[Format::Human, Format::Json, Format::Markdown]))]
+    pub format: Format,
 }
 
 #[derive(clap::Args, Debug)]
@@ -65,27 +65,62 @@ pub enum PlanCommand {
     Subnets(PlanSubnetsArgs),
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReportFormat {
-    Human,
-    Json,
-    Markdown,
+/// `--as-of` and `--calendar`: declared once, for every command that judges dates.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct DateArgs {
+    /// The date to judge against (YYYY-MM-DD): support status, days left, deadlines. Default: today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// A newer EKS calendar CSV (same columns as the embedded eks-versions.csv).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
+}
+
+/// What a command reads: paths, the configuration file and Terraform variables. Declared once,
+/// for every command that reads infrastructure and manifests.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// Files or directories: Terraform (HCL, plan and state JSON), eksctl ClusterConfig files and
+    /// Kubernetes manifests (directories are walked); `-` reads standard input.
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (default: `.eksdoctor.toml` in the first path's directory or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A Terraform variables file applied to every root module (after terraform.tfvars and
+    /// *.auto.tfvars, as Terraform orders them); repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// A Terraform variable for every root module, `NAME=VALUE`; repeatable; wins over files.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+impl InputArgs {
+    /// The shared flags, for [`eksdoctor_config::resolve`].
+    pub fn flags(&self, dates: &DateArgs) -> eksdoctor_config::Flags {
+        eksdoctor_config::Flags {
+            paths: self.paths.clone(),
+            config: self.config.clone(),
+            as_of: dates.as_of.clone(),
+            calendar: dates.calendar.clone(),
+            k8s_version: None,
+            var_files: self.var_files.clone(),
+            vars: self.vars.clone(),
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
 pub struct VersionsArgs {
-    /// The date to judge against (YYYY-MM-DD). Default: today (UTC).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub as_of: Option<String>,
-    /// A newer calendar CSV (same columns as the embedded eks-versions.csv).
-    #[arg(long, value_name = "FILE")]
-    pub calendar: Option<PathBuf>,
+    #[command(flatten)]
+    pub dates: DateArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    #[arg(long, default_value = "human", value_parser = formats(&[Format::Human, Format::Json, Format::Markdown]))]
+    pub format: Format,
 }
 
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("paths", |a| a.help("Infrastructure and manifests to take the version, node groups and removed-API blockers from")))]
 pub struct UpgradeArgs {
     /// Current version (X.Y). Default: the version of the one cluster found in PATHs.
     #[arg(long, value_name = "X.Y")]
@@ -93,17 +128,13 @@ pub struct UpgradeArgs {
     /// Target version (X.Y). Default: the newest version released on the `--as-of` date.
     #[arg(long, value_name = "X.Y")]
     pub to: Option<String>,
-    /// Infrastructure and manifests to take the version, node groups and removed-API blockers from.
-    pub paths: Vec<PathBuf>,
-    /// The date deadlines and days left are counted from (YYYY-MM-DD). Default: today (UTC).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub as_of: Option<String>,
-    /// A newer calendar CSV (same columns as the embedded eks-versions.csv).
-    #[arg(long, value_name = "FILE")]
-    pub calendar: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub dates: DateArgs,
     /// `markdown` is ready to paste into a change ticket.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    #[arg(long, default_value = "human", value_parser = formats(&[Format::Human, Format::Json, Format::Markdown]))]
+    pub format: Format,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,9 +147,12 @@ pub enum CniModeArg {
 }
 
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("paths", |a| a.help("Infrastructure (and manifests) to take node groups, AZs, VPC CIDR, subnets and CNI settings from; flags override")))]
 pub struct PlanSubnetsArgs {
-    /// Infrastructure (and manifests) to take node groups, AZs, VPC CIDR, subnets and CNI settings from; flags override.
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub dates: DateArgs,
     /// VPC CIDR to lay the subnets out in.
     #[arg(long, value_name = "CIDR")]
     pub vpc_cidr: Option<String>,
@@ -165,28 +199,12 @@ pub struct PlanSubnetsArgs {
     /// `ip_model.headroom_pct`).
     #[arg(long, value_name = "PCT")]
     pub headroom: Option<u64>,
-    /// Configuration file (default: `.eksdoctor.toml` in the first path's directory or above).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     /// Prefix length of the public subnets in the layout.
     #[arg(long, value_name = "LEN", default_value_t = 24)]
     pub public_prefix: u8,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
-    pub format: PlanFormat,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlanFormat {
-    Human,
-    Json,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TableFormat {
-    Text,
-    Csv,
-    Json,
+    #[arg(long, default_value = "human", value_parser = formats(&[Format::Human, Format::Json]))]
+    pub format: Format,
 }
 
 #[derive(clap::Args, Debug)]
@@ -220,13 +238,21 @@ pub struct MaxPodsArgs {
     #[arg(long)]
     pub explain: bool,
     /// Output format; `text` prints just the number for one instance type, as the script does.
-    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
-    pub format: TableFormat,
+    #[arg(long, default_value = "text", value_parser = formats(&[Format::Text, Format::Csv, Format::Json]))]
+    pub format: Format,
 }
 
+/// Every output format of every command; each command accepts the ones it can write
+/// ([`formats`]).
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// For a terminal.
     Human,
+    /// Plain text (max-pods: just the number for one type).
+    Text,
+    /// Comma-separated values.
+    Csv,
+    /// JSON (for `scan`, the contract in docs/json-output.md).
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
@@ -238,19 +264,25 @@ pub enum Format {
     Html,
 }
 
+/// A value parser accepting only `allowed` of the formats.
+fn formats(allowed: &'static [Format]) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(allowed.iter().filter_map(|f| f.to_possible_value()))
+        .map(|s| Format::from_str(&s, true).expect("a possible value"))
+}
+
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("paths", |a| a.help("Files or directories to scan: Terraform (HCL, plan and state JSON), eksctl ClusterConfig files and Kubernetes manifests; `-` reads standard input (e.g. `helm template . | eksdoctor scan -`). Default: the current directory")))]
 pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input (e.g. `helm template . | eksdoctor scan -`).
-    /// Default: the current directory.
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub dates: DateArgs,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, default_value = "human", value_parser = formats(&[Format::Human, Format::Json, Format::Sarif, Format::Junit, Format::Markdown, Format::Html]))]
     pub format: Format,
-
-    /// The date calendar rules judge against (YYYY-MM-DD). Default: today (UTC).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub as_of: Option<String>,
 
     /// The Kubernetes version manifests are checked against when no scanned cluster says it (e.g. 1.31).
     #[arg(long, value_name = "X.Y")]
@@ -264,10 +296,6 @@ pub struct ScanArgs {
     #[arg(long)]
     pub show_unknown: bool,
 
-    /// Configuration file (default: `.eksdoctor.toml` in the first path's directory or above).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -279,19 +307,6 @@ pub struct ScanArgs {
     /// Record the fingerprints of this scan's findings in FILE.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-
-    /// A Terraform variables file applied to every root module (after terraform.tfvars and
-    /// *.auto.tfvars, as Terraform orders them); repeatable.
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-
-    /// A newer EKS calendar CSV (same columns as the embedded eks-versions.csv).
-    #[arg(long, value_name = "FILE")]
-    pub calendar: Option<PathBuf>,
-
-    /// A Terraform variable for every root module, `NAME=VALUE`; repeatable; wins over files.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {

@@ -1,4 +1,5 @@
-//! One module per subcommand.
+//! One module per subcommand, and what they share: settings come from one resolver, inputs from
+//! one loader.
 
 pub mod max_pods;
 pub mod plan;
@@ -6,3 +7,53 @@ pub mod rules;
 pub mod scan;
 pub mod upgrade;
 pub mod versions;
+
+use crate::args::{DateArgs, InputArgs};
+use anyhow::{bail, Result};
+use eksdoctor_config::Settings;
+use eksdoctor_inventory::Inventory;
+use eksdoctor_sources::Source;
+use std::io::Read;
+
+/// The sources every command loads with. A source in a crate of its own (live mode) is
+/// registered here, with one more line.
+pub fn sources() -> Vec<&'static dyn Source> {
+    eksdoctor_sources::SOURCES.to_vec()
+}
+
+/// The settings of a command: its flags over the configuration file over the defaults.
+pub fn settings(
+    input: &InputArgs,
+    dates: &DateArgs,
+    k8s_version: Option<&str>,
+) -> Result<Settings> {
+    let mut flags = input.flags(dates);
+    flags.k8s_version = k8s_version.map(str::to_string);
+    let ids: Vec<&str> = eksdoctor_rules::RULES.iter().map(|r| r.meta.id).collect();
+    eksdoctor_config::resolve(&flags, &ids)
+}
+
+/// Everything the PATHs hold, read as `scan` reads it (configuration excludes and mapping,
+/// Terraform variables). Input errors
+/// are in the inventory.
+pub fn load(input: &InputArgs, settings: &Settings) -> Inventory {
+    eksdoctor_sources::load_paths(&sources(), &input.paths, &settings.load, || {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map(|_| s)
+    })
+}
+
+/// [`load`] for commands that take their answer from the inputs (`plan`, `upgrade`): the first
+/// input error stops the command.
+pub fn load_strict(input: &InputArgs, settings: &Settings) -> Result<Inventory> {
+    let inv = load(input, settings);
+    if let Some(e) = inv.errors.first() {
+        bail!(
+            "{}{}: {}",
+            e.file,
+            e.line.map(|l| format!(":{l}")).unwrap_or_default(),
+            e.message
+        );
+    }
+    Ok(inv)
+}

@@ -3,7 +3,6 @@
 
 pub mod args;
 mod commands;
-mod config;
 
 use clap::Parser;
 use std::process::ExitCode;

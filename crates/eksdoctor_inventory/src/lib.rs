@@ -4,6 +4,7 @@
 //! an [`Inventory`]; rules only *read* it. Every value is a [`Val`]: known with the place it came
 //! from, or unknown with the reason it could not be known. Nothing here does I/O.
 
+mod merge;
 mod model;
 mod node;
 pub mod paths;

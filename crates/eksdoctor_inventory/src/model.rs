@@ -38,7 +38,7 @@ pub struct Inventory {
     pub opaque: Vec<Opaque>,
     /// Lookup tables, built on the first query (after the sources have filled the inventory).
     #[serde(skip)]
-    index: std::sync::OnceLock<Index>,
+    pub(crate) index: std::sync::OnceLock<Index>,
     /// Files matching a pattern belong to the named cluster (configuration `[[clusters]]`);
     /// consulted before the directory layout.
     #[serde(skip)]
@@ -47,7 +47,7 @@ pub struct Inventory {
 
 /// Positions of objects by the names other objects use for them, so that joins are lookups.
 #[derive(Debug, Default)]
-struct Index {
+pub(crate) struct Index {
     subnets: std::collections::HashMap<String, Vec<usize>>,
     node_groups: std::collections::HashMap<String, Vec<usize>>,
     fargate_profiles: std::collections::HashMap<String, Vec<usize>>,
@@ -121,7 +121,7 @@ impl Inventory {
                 }
             }
             // Node groups are indexed by cluster.
-            self.index = std::sync::OnceLock::new();
+            self.reset_index();
         }
         self.drop_terraform_copies();
     }
@@ -272,6 +272,11 @@ impl Inventory {
         };
         memo.insert(at.file.clone(), found);
         found.map(|i| &self.clusters[i])
+    }
+
+    /// Forget the lookup tables (after the lists changed); they are rebuilt on the next query.
+    pub(crate) fn reset_index(&mut self) {
+        self.index = std::sync::OnceLock::new();
     }
 
     fn index(&self) -> &Index {

@@ -8,46 +8,11 @@ mod rules;
 
 pub use registry::{example, find_rule, rules_markdown, Rule, RULES};
 
-use chrono::NaiveDate;
 use eksdoctor_findings::Sink;
 use eksdoctor_inventory::Inventory;
-use eksdoctor_knowledge::{Calendar, KubeVersion};
 
-/// What rules are judged against.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// The date calendar rules judge against (`--as-of`).
-    pub as_of: NaiveDate,
-    /// The Kubernetes version manifests are checked against when no cluster says it.
-    pub k8s_version: Option<KubeVersion>,
-    /// Smallest acceptable prefix length for node and pod subnets (21 = a /21).
-    pub min_subnet_prefix: u8,
-    /// Warn this many days before the end of standard support.
-    pub eos_warning_days: i64,
-    /// The EKS version calendar (embedded, or `--calendar FILE`).
-    pub calendar: Calendar,
-    /// `cronjob-ip-churn` fires for CronJobs that run at least every this many minutes.
-    pub cronjob_interval_minutes: u32,
-    /// Rules not run (configuration `[rules] disable`).
-    pub disabled: std::collections::BTreeSet<String>,
-    /// Severities set by the configuration (`[rules.severity]`).
-    pub severity: std::collections::BTreeMap<String, eksdoctor_findings::Severity>,
-}
-
-impl Settings {
-    pub fn new(as_of: NaiveDate) -> Settings {
-        Settings {
-            as_of,
-            k8s_version: None,
-            min_subnet_prefix: 21,
-            eos_warning_days: 90,
-            calendar: eksdoctor_knowledge::calendar().clone(),
-            cronjob_interval_minutes: 1,
-            disabled: Default::default(),
-            severity: Default::default(),
-        }
-    }
-}
+/// What rules are judged against: the one resolved configuration.
+pub use eksdoctor_config::Settings;
 
 /// Move findings an inline suppression with a reason covers (same file, the comment on the
 /// finding's line or the line above) to `sink.suppressed`.

@@ -5,13 +5,16 @@
 
 mod ctx;
 mod eksctl;
+pub mod loader;
 mod manifests;
 mod terraform;
 pub use eksdoctor_inventory::yaml;
+pub use loader::{load_paths, Source};
 
 use ctx::FileCtx;
+pub use eksdoctor_config::LoadSettings;
 use eksdoctor_inventory::{InputError, Inventory, Note, Prov, ScannedFile, SourceKind};
-pub use eksdoctor_terraform::TfOptions;
+use eksdoctor_terraform::TfOptions;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -99,43 +102,87 @@ fn is_terraform(p: &Path) -> bool {
     name.ends_with(".tf") || name.ends_with(".tfvars") || name.ends_with(".tf.json")
 }
 
-/// Read all inputs (in parallel) into one inventory. Output order follows input order.
-pub fn load(inputs: &[Input], tf: &TfOptions) -> Inventory {
-    let (tf_inputs, other): (Vec<&Input>, Vec<&Input>) = inputs.iter().partition(|i| match i {
-        Input::Named(p) | Input::Walked(p) => is_terraform(p),
-        Input::Stdin(_) => false,
-    });
-    // Directories that hold Terraform code found by walking: a plan found beside it describes the
-    // same root module, which is scanned from its code (lines to fix, suppressions) instead.
-    let tf_dirs: std::collections::HashSet<PathBuf> = tf_inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Walked(p) if p.extension().is_some_and(|e| e == "tf") => {
-                p.parent().map(Path::to_path_buf)
-            }
-            _ => None,
-        })
-        .collect();
-    let patches = kustomize_patches(&other);
-    let parts: Vec<Inventory> = other
-        .par_iter()
-        .map(|i| load_one(i, &tf_dirs, &patches))
-        .collect();
-    let mut inv = Inventory::default();
-    for p in parts {
-        merge(&mut inv, p);
+/// Read all inputs into one inventory with the built-in sources ([`SOURCES`]). Output order
+/// follows input order. The cluster mapping is applied and [`Inventory::finish`] is called.
+pub fn load(inputs: &[Input], settings: &LoadSettings) -> Inventory {
+    loader::load_with(SOURCES, inputs, settings)
+}
+
+/// The sources built into every build, in the order their inventories are merged. A source
+/// that needs heavy dependencies (live mode) lives in its own crate and is added to this list
+/// by the binary: see [`loader::load_with`].
+pub static SOURCES: &[&dyn Source] = &[&Documents, &TerraformCode];
+
+/// YAML and JSON documents, each recognised by its content: eksctl `ClusterConfig`, Kubernetes
+/// objects, Terraform plans and states. Read in parallel, one file at a time.
+pub struct Documents;
+
+impl Source for Documents {
+    fn name(&self) -> &'static str {
+        "documents"
     }
-    let tf_paths: Vec<PathBuf> = tf_inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Named(p) | Input::Walked(p) => Some(p.clone()),
-            Input::Stdin(_) => None,
-        })
-        .collect();
-    if !tf_paths.is_empty() {
-        merge(&mut inv, terraform::load(&tf_paths, tf));
+
+    fn claims(&self, input: &Input) -> bool {
+        match input {
+            Input::Named(p) | Input::Walked(p) => !is_terraform(p),
+            Input::Stdin(_) => true,
+        }
     }
-    inv
+
+    fn load(&self, claimed: &[&Input], all: &[Input], _: &LoadSettings) -> Inventory {
+        // Directories that hold Terraform code found by walking: a plan found beside it describes
+        // the same root module, which is scanned from its code (lines to fix, suppressions).
+        let tf_dirs: std::collections::HashSet<PathBuf> = all
+            .iter()
+            .filter_map(|i| match i {
+                Input::Walked(p) if p.extension().is_some_and(|e| e == "tf") => {
+                    p.parent().map(Path::to_path_buf)
+                }
+                _ => None,
+            })
+            .collect();
+        let patches = kustomize_patches(claimed);
+        let parts: Vec<Inventory> = claimed
+            .par_iter()
+            .map(|i| load_one(i, &tf_dirs, &patches))
+            .collect();
+        let mut inv = Inventory::default();
+        for p in parts {
+            inv.merge(p);
+        }
+        inv
+    }
+}
+
+/// Terraform code: `.tf`, `.tf.json` and `.tfvars` files, read as modules (directories).
+pub struct TerraformCode;
+
+impl Source for TerraformCode {
+    fn name(&self) -> &'static str {
+        "terraform"
+    }
+
+    fn claims(&self, input: &Input) -> bool {
+        matches!(input, Input::Named(p) | Input::Walked(p) if is_terraform(p))
+    }
+
+    fn load(&self, claimed: &[&Input], _: &[Input], settings: &LoadSettings) -> Inventory {
+        let paths: Vec<PathBuf> = claimed
+            .iter()
+            .filter_map(|i| match i {
+                Input::Named(p) | Input::Walked(p) => Some(p.clone()),
+                Input::Stdin(_) => None,
+            })
+            .collect();
+        if paths.is_empty() {
+            return Inventory::default();
+        }
+        let opts = TfOptions {
+            var_files: settings.var_files.clone(),
+            vars: settings.vars.clone(),
+        };
+        terraform::load(&paths, &opts)
+    }
 }
 
 /// Walked files that a walked `kustomization.yaml` applies as patches (`patches[].path`,
@@ -304,7 +351,7 @@ fn read_text_with(
                 &format!("{name}{}", eksdoctor_inventory::NS_SEP),
                 &mut part,
             );
-            merge(inv, part);
+            inv.merge(part);
         } else if eksctl::is_cluster_config(&d.root) {
             kind = Some(SourceKind::Eksctl);
             eksctl::read_cluster_config(&mut ctx_eksctl, &d.root, inv);
@@ -350,45 +397,4 @@ fn read_text_with(
         file: name.clone(),
         source: kind,
     });
-}
-
-pub(crate) fn merge(into: &mut Inventory, mut from: Inventory) {
-    into.clusters.append(&mut from.clusters);
-    into.node_groups.append(&mut from.node_groups);
-    into.fargate_profiles.append(&mut from.fargate_profiles);
-    into.vpcs.append(&mut from.vpcs);
-    into.subnets.append(&mut from.subnets);
-    into.vpc_endpoints.append(&mut from.vpc_endpoints);
-    into.launch_templates.append(&mut from.launch_templates);
-    into.iam_roles.append(&mut from.iam_roles);
-    into.addons.append(&mut from.addons);
-    into.access_entries.append(&mut from.access_entries);
-    into.auth_mappings.append(&mut from.auth_mappings);
-    into.pod_identity_associations
-        .append(&mut from.pod_identity_associations);
-    into.identity_providers.append(&mut from.identity_providers);
-    into.suppressions.append(&mut from.suppressions);
-    let k = &mut into.k8s;
-    let f = &mut from.k8s;
-    k.objects.append(&mut f.objects);
-    k.workloads.append(&mut f.workloads);
-    k.services.append(&mut f.services);
-    k.ingresses.append(&mut f.ingresses);
-    k.storage_classes.append(&mut f.storage_classes);
-    k.pvcs.append(&mut f.pvcs);
-    k.hpas.append(&mut f.hpas);
-    k.pdbs.append(&mut f.pdbs);
-    k.service_accounts.append(&mut f.service_accounts);
-    k.namespaces.append(&mut f.namespaces);
-    k.metrics_server.append(&mut f.metrics_server);
-    k.cluster_autoscaler.append(&mut f.cluster_autoscaler);
-    k.ebs_csi.append(&mut f.ebs_csi);
-    k.unreadable.append(&mut f.unreadable);
-    if k.cni.is_none() {
-        k.cni = f.cni.take();
-    }
-    into.files.append(&mut from.files);
-    into.errors.append(&mut from.errors);
-    into.notes.append(&mut from.notes);
-    into.opaque.append(&mut from.opaque);
 }

@@ -110,7 +110,7 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
         .collect();
     let mut inv = Inventory::default();
     for o in outs {
-        crate::merge(&mut inv, o);
+        inv.merge(o);
     }
     inv.suppressions.extend(loader.suppressions());
     // Files of the modules the roots called.

@@ -202,7 +202,11 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
         }
     }
     for (k, raw) in &opts.vars {
+        // As Terraform parses `-var`: literally for undeclared, untyped and primitive-typed
+        // variables (`k8s=1.30` stays "1.30"), as an HCL expression otherwise.
+        let literal = root.variables.get(k).is_none_or(|d| d.literal);
         let v = match hcl_edit::parser::parse_expr(raw) {
+            _ if literal => V::str(raw.as_str()),
             Ok(
                 e @ (Expression::Array(_)
                 | Expression::Object(_)

@@ -61,6 +61,9 @@ pub struct VarDef {
     pub nullable: bool,
     /// The `type` constraint (values are converted to it).
     pub ty: crate::types::Ty,
+    /// A `-var` value is taken literally, as a string (no `type`, or a primitive one), rather
+    /// than parsed as an HCL expression: Terraform's `VariableParseLiteral` parsing mode.
+    pub literal: bool,
     pub at: Prov,
 }
 
@@ -306,15 +309,19 @@ fn add_body(m: &mut ModuleDef, src: &Arc<SrcFile>, body: Body) {
                     .get_attribute("nullable")
                     .and_then(|a| a.value.as_bool())
                     .unwrap_or(true);
+                let ty = block
+                    .body
+                    .get_attribute("type")
+                    .map(|a| crate::types::parse(&a.value));
+                use crate::types::Ty;
+                let literal = matches!(ty, None | Some(Ty::String | Ty::Number | Ty::Bool));
                 m.variables.insert(
                     name,
                     VarDef {
                         default,
                         nullable,
-                        ty: block
-                            .body
-                            .get_attribute("type")
-                            .map_or(crate::types::Ty::Any, |a| crate::types::parse(&a.value)),
+                        ty: ty.unwrap_or(Ty::Any),
+                        literal,
                         at,
                     },
                 );

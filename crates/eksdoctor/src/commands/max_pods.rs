@@ -1,6 +1,6 @@
 //! `eksdoctor max-pods`: a drop-in for max-pods-calculator.sh, for one, several or all types.
 
-use crate::args::{MaxPodsArgs, TableFormat};
+use crate::args::{Format, MaxPodsArgs};
 use anyhow::{anyhow, bail, Result};
 use eksdoctor_calc::max_pods::{compute, parse_cni_version, Options};
 use eksdoctor_knowledge::{instance, instances, suggest_instances, Instance};
@@ -41,11 +41,11 @@ pub fn run(a: MaxPodsArgs) -> Result<u8> {
     }
     let mut out = String::new();
     match a.format {
-        TableFormat::Json => {
+        Format::Json => {
             out = serde_json::to_string_pretty(&rows)?;
             out.push('\n');
         }
-        TableFormat::Csv => {
+        Format::Csv => {
             out.push_str(
                 "instance_type,max_pods,uncapped,enis,ipv4_per_eni,vcpus,prefix_delegation\n",
             );
@@ -63,7 +63,7 @@ pub fn run(a: MaxPodsArgs) -> Result<u8> {
                 );
             }
         }
-        TableFormat::Text => {
+        _ => {
             for r in &rows {
                 if rows.len() == 1 && !a.all {
                     let _ = writeln!(out, "{}", r.max_pods);

@@ -1,10 +1,10 @@
 //! `eksdoctor plan subnets`: IP demand per AZ against subnet capacity, with every assumption.
 
-use crate::args::{CniModeArg, PlanFormat as Format, PlanSubnetsArgs};
-use crate::commands::scan::load_paths;
+use crate::args::{CniModeArg, Format, PlanSubnetsArgs};
 use anyhow::{anyhow, bail, Result};
 use eksdoctor_calc::ipdemand::{usable, Cni, CniMode};
 use eksdoctor_calc::subnets::{plan, NodeGroupDemand, PlanInput};
+use eksdoctor_config::Settings;
 use ipnet::{IpNet, Ipv4Net};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -12,6 +12,7 @@ use std::io::Write;
 /// A plan for each cluster of a scan whose node groups are all known (for the HTML report).
 pub fn plans(
     inv: &eksdoctor_inventory::Inventory,
+    settings: &Settings,
 ) -> Vec<(String, eksdoctor_calc::subnets::SubnetPlan)> {
     let mut out = Vec::new();
     for c in &inv.clusters {
@@ -29,7 +30,7 @@ pub fn plans(
             existing: BTreeMap::new(),
             public_prefix: 24,
         };
-        if cluster_input(inv, c, &mut input).is_err() || input.azs.is_empty() {
+        if cluster_input(inv, settings, c, &mut input).is_err() || input.azs.is_empty() {
             continue;
         }
         if let Ok(p) = plan(&input) {
@@ -45,16 +46,9 @@ pub fn plans(
 }
 
 pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
-    let cfg = crate::config::load(a.config.as_deref(), &a.paths)?.map(|(_, c)| c);
-    let model = cfg.as_ref().map(|c| &c.ip_model);
-    let headroom = a
-        .headroom
-        .or(model.and_then(|m| m.headroom_pct))
-        .unwrap_or(100);
-    let job_seconds = a
-        .job_seconds
-        .or(model.and_then(|m| m.job_seconds))
-        .unwrap_or(60);
+    let settings = super::settings(&a.input, &a.dates, None)?;
+    let headroom = a.headroom.unwrap_or(settings.headroom_pct);
+    let job_seconds = a.job_seconds.unwrap_or(settings.job_seconds);
     let mut input = PlanInput {
         azs: Vec::new(),
         node_groups: Vec::new(),
@@ -69,8 +63,8 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
         existing: BTreeMap::new(),
         public_prefix: a.public_prefix,
     };
-    if !a.paths.is_empty() {
-        from_inventory(&a, &mut input)?;
+    if !a.input.paths.is_empty() {
+        from_inventory(&a, &settings, &mut input)?;
     }
     if let Some(azs) = &a.azs {
         input.azs = match azs.parse::<usize>() {
@@ -161,7 +155,7 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
         Format::Json => {
             serde_json::to_string_pretty(&serde_json::json!({ "input": input, "plan": p }))? + "\n"
         }
-        Format::Human => {
+        _ => {
             let mut out = String::new();
             for az in &p.azs {
                 out.push_str(&format!("{}\n", az.az));
@@ -236,20 +230,21 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
 }
 
 /// Node groups, AZs, VPC CIDR, existing node subnets and CNI settings of the one cluster scanned.
-fn from_inventory(a: &PlanSubnetsArgs, input: &mut PlanInput) -> Result<()> {
-    let inv = load_paths(&a.paths)?;
+fn from_inventory(a: &PlanSubnetsArgs, settings: &Settings, input: &mut PlanInput) -> Result<()> {
+    let inv = super::load_strict(&a.input, settings)?;
     let c = match inv.clusters.as_slice() {
         [c] => c,
         [] => bail!("no cluster in the scanned paths"),
         _ => bail!("several clusters in the scanned paths: scan one"),
     };
-    cluster_input(&inv, c, input)
+    cluster_input(&inv, settings, c, input)
 }
 
 /// What the inventory says about one cluster's IP demand: node groups, AZs, VPC CIDR, existing
 /// node subnets, CNI settings, CronJob runs and Fargate pods of its manifests.
 pub fn cluster_input(
     inv: &eksdoctor_inventory::Inventory,
+    settings: &Settings,
     c: &eksdoctor_inventory::Cluster,
     input: &mut PlanInput,
 ) -> Result<()> {
@@ -312,8 +307,7 @@ pub fn cluster_input(
     azs.sort();
     input.azs = azs;
     // Short-lived pods and Fargate pods from the manifests scanned with the cluster.
-    let settings = eksdoctor_rules::Settings::new(chrono::Utc::now().date_naive());
-    let (runs, fargate) = eksdoctor_rules::pod_demand(inv, &settings, &c.id);
+    let (runs, fargate) = eksdoctor_rules::pod_demand(inv, settings, &c.id);
     input.job_runs_per_minute = input.job_runs_per_minute.max(runs);
     input.fargate_pods = fargate;
     if let Some(vpc) = c

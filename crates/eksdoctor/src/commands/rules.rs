@@ -1,7 +1,7 @@
 //! `eksdoctor rules`, `explain`, `completions` and `man`: documentation from the same metadata
 //! the rules and the argument parser are built from.
 
-use crate::args::{Cli, CompletionsArgs, ExplainArgs, ReportFormat, RulesArgs};
+use crate::args::{Cli, CompletionsArgs, ExplainArgs, Format, RulesArgs};
 use anyhow::{bail, Result};
 use clap::CommandFactory;
 use eksdoctor_findings::RuleMeta;
@@ -30,12 +30,12 @@ fn print(text: &str) -> Result<u8> {
 
 pub fn list(a: RulesArgs) -> Result<u8> {
     let text = match a.format {
-        ReportFormat::Json => {
+        Format::Json => {
             let v: Vec<_> = RULES.iter().map(|r| meta_json(r.meta)).collect();
             serde_json::to_string_pretty(&v)? + "\n"
         }
-        ReportFormat::Markdown => rules_markdown(),
-        ReportFormat::Human => {
+        Format::Markdown => rules_markdown(),
+        _ => {
             let mut out = format!(
                 "{:<36} {:<9} {:<13} {}\n",
                 "rule", "severity", "category", "what it catches"
@@ -81,15 +81,15 @@ pub fn explain(a: ExplainArgs) -> Result<u8> {
     let m = rule.meta;
     let ex = example(m.id);
     let text = match a.format {
-        ReportFormat::Json => {
+        Format::Json => {
             let mut v = meta_json(m);
             if let Some((f, c)) = ex {
                 v["example"] = serde_json::json!({ "file": f, "content": c });
             }
             serde_json::to_string_pretty(&v)? + "\n"
         }
-        ReportFormat::Human | ReportFormat::Markdown => {
-            let md = a.format == ReportFormat::Markdown;
+        _ => {
+            let md = a.format == Format::Markdown;
             let h = |s: &str| {
                 if md {
                     format!("\n## {s}\n\n")

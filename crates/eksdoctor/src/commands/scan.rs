@@ -2,163 +2,31 @@
 
 use crate::args::{Format, ScanArgs};
 use anyhow::{anyhow, bail, Context, Result};
-use eksdoctor_findings::Severity;
 use eksdoctor_report::ScanReport;
-use eksdoctor_rules::Settings;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-/// `--fail-on`: a severity, or never.
-pub fn parse_fail_on(s: &str) -> Result<Option<Severity>> {
-    if s.eq_ignore_ascii_case("never") {
-        return Ok(None);
-    }
-    s.parse::<Severity>()
-        .map(Some)
-        .map_err(|e| anyhow!("--fail-on: {e} or never"))
-}
-
-/// `--as-of`: the date given, or today (UTC).
-pub fn as_of(arg: &Option<String>) -> Result<chrono::NaiveDate> {
-    match arg {
-        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| anyhow!("--as-of: `{s}` is not a date like 2026-11-22")),
-        None => Ok(chrono::Utc::now().date_naive()),
-    }
-}
-
-/// `--calendar`: the calendar CSV given, or the embedded one.
-pub fn calendar(arg: &Option<PathBuf>) -> Result<eksdoctor_knowledge::Calendar> {
-    let Some(path) = arg else {
-        return Ok(eksdoctor_knowledge::calendar().clone());
-    };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("--calendar {}: cannot read", path.display()))?;
-    eksdoctor_knowledge::Calendar::parse(&text)
-        .map_err(|e| anyhow!("--calendar {}: {e}", path.display()))
-}
-
-/// Read and load inputs as `scan` does (for commands that take PATHs).
-pub fn load_paths(paths: &[PathBuf]) -> Result<eksdoctor_inventory::Inventory> {
-    let (inputs, mut errors) = eksdoctor_sources::discover(paths, || {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map(|_| s)
-    });
-    let mut inv = eksdoctor_sources::load(&inputs, &Default::default());
-    inv.finish();
-    errors.append(&mut inv.errors);
-    if let Some(e) = errors.first() {
-        bail!(
-            "{}{}: {}",
-            e.file,
-            e.line.map(|l| format!(":{l}")).unwrap_or_default(),
-            e.message
-        );
-    }
-    Ok(inv)
-}
-
 pub fn run(a: ScanArgs) -> Result<u8> {
-    let fail_on = parse_fail_on(&a.fail_on)?;
-    let as_of = as_of(&a.as_of)?;
-    let mut settings = Settings::new(as_of);
-    if a.calendar.is_some() {
-        settings.calendar = calendar(&a.calendar)?;
+    let fail_on = eksdoctor_config::fail_on(&a.fail_on)?;
+    let mut input = a.input.clone();
+    if input.paths.is_empty() {
+        input.paths = vec![PathBuf::from(".")];
     }
-    if let Some(v) = &a.k8s_version {
-        settings.k8s_version = Some(
-            v.parse()
-                .map_err(|e: String| anyhow!("--k8s-version: {e}"))?,
-        );
-    }
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        a.paths.clone()
-    };
+    let paths = input.paths.clone();
+    let settings = super::settings(&input, &a.dates, a.k8s_version.as_deref())?;
+    let as_of = settings.as_of;
 
     // EKSDOCTOR_TIMINGS=1 prints how long each phase took, on standard error.
     let timings = std::env::var_os("EKSDOCTOR_TIMINGS").is_some();
-    let t0 = std::time::Instant::now();
     let phase = |name: &str, since: &mut std::time::Instant| {
         if timings {
             eprintln!("eksdoctor: {name}: {:.3}s", since.elapsed().as_secs_f64());
         }
         *since = std::time::Instant::now();
     };
-    let mut since = t0;
-    let (inputs, mut path_errors) = eksdoctor_sources::discover(&paths, || {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map(|_| s)
-    });
-    // Configuration: thresholds, rules, excludes, cluster mapping, Terraform variables.
-    let config = crate::config::load(a.config.as_deref(), &paths)?;
-    let mut tf = eksdoctor_sources::TfOptions::default();
-    let mut inputs = inputs;
-    let mut mapping = Vec::new();
-    if let Some((cfg_file, cfg)) = &config {
-        let base = cfg_file.parent().unwrap_or(std::path::Path::new("."));
-        let t = &cfg.thresholds;
-        if let Some(v) = t.min_subnet_prefix {
-            settings.min_subnet_prefix = v;
-        }
-        if let Some(v) = t.eos_warning_days {
-            settings.eos_warning_days = v;
-        }
-        if let Some(v) = t.cronjob_interval_minutes {
-            settings.cronjob_interval_minutes = v;
-        }
-        settings.disabled = cfg.rules.disable.iter().cloned().collect();
-        if !cfg.rules.enable.is_empty() {
-            // Only the enabled rules run.
-            for r in eksdoctor_rules::RULES {
-                if !cfg.rules.enable.iter().any(|e| e == r.meta.id) {
-                    settings.disabled.insert(r.meta.id.to_string());
-                }
-            }
-        }
-        for (id, sev) in &cfg.rules.severity {
-            settings
-                .severity
-                .insert(id.clone(), sev.parse().map_err(|e: String| anyhow!(e))?);
-        }
-        tf.var_files = cfg.terraform.var_files.clone();
-        tf.vars = cfg
-            .terraform
-            .vars
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let excludes: Vec<globset::GlobMatcher> = cfg
-            .paths
-            .exclude
-            .iter()
-            .map(|p| crate::config::matcher(base, p))
-            .collect();
-        if !excludes.is_empty() {
-            inputs.retain(|i| match i {
-                eksdoctor_sources::Input::Walked(p) | eksdoctor_sources::Input::Named(p) => {
-                    let abs = crate::config::absolute(p);
-                    !excludes.iter().any(|m| m.is_match(&abs))
-                }
-                eksdoctor_sources::Input::Stdin(_) => true,
-            });
-        }
-        for c in &cfg.clusters {
-            for p in &c.paths {
-                mapping.push((crate::config::matcher(base, p), c.cluster.clone()));
-            }
-        }
-    }
-    tf.var_files.extend(a.var_files.iter().cloned());
-    tf.vars.extend(a.vars.iter().cloned());
-    phase("discover", &mut since);
-    let mut inv = eksdoctor_sources::load(&inputs, &tf);
-    inv.cluster_mapping = mapping;
-    inv.finish();
+    let mut since = std::time::Instant::now();
+    let inv = super::load(&input, &settings);
     phase("load", &mut since);
-    path_errors.append(&mut inv.errors);
-    inv.errors = path_errors;
 
     let files_scanned = inv.files.iter().filter(|f| f.source.is_some()).count();
     let sink = eksdoctor_rules::run(&inv, &settings);
@@ -198,7 +66,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                     )
                 })
                 .collect(),
-            plans: crate::commands::plan::plans(&inv),
+            plans: crate::commands::plan::plans(&inv, &settings),
         })
     } else {
         None
@@ -223,6 +91,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         Format::Junit => eksdoctor_report::junit::render(&report),
         Format::Markdown => eksdoctor_report::markdown::render(&report),
         Format::Html => eksdoctor_report::html::render(&report),
+        other => bail!("--format {other:?} is not a scan format"),
     };
     match &a.output {
         Some(path) => std::fs::write(path, text.as_bytes())

@@ -1,7 +1,6 @@
 //! `eksdoctor upgrade`: the path from one EKS version to another, step by step.
 
-use crate::args::{ReportFormat, UpgradeArgs};
-use crate::commands::scan::{as_of, calendar, load_paths};
+use crate::args::{Format, UpgradeArgs};
 use anyhow::{anyhow, bail, Result};
 use eksdoctor_calc::versions::{upgrade_plan, ApiUse, NodeGroupInfo};
 use eksdoctor_inventory::AmiFamily;
@@ -9,12 +8,13 @@ use eksdoctor_knowledge::{removed_apis, KubeVersion, SupportStatus};
 use std::io::Write;
 
 pub fn run(a: UpgradeArgs) -> Result<u8> {
-    let as_of = as_of(&a.as_of)?;
-    let cal = calendar(&a.calendar)?;
-    let inv = if a.paths.is_empty() {
+    let settings = super::settings(&a.input, &a.dates, None)?;
+    let as_of = settings.as_of;
+    let cal = &settings.calendar;
+    let inv = if a.input.paths.is_empty() {
         None
     } else {
-        Some(load_paths(&a.paths)?)
+        Some(super::load_strict(&a.input, &settings)?)
     };
     let from: KubeVersion = match (&a.from, &inv) {
         (Some(v), _) => v.parse().map_err(|e: String| anyhow!("--from: {e}"))?,
@@ -73,11 +73,11 @@ pub fn run(a: UpgradeArgs) -> Result<u8> {
             });
         }
     }
-    let plan = upgrade_plan(&cal, from, to, as_of, &apis, &node_groups).map_err(|e| anyhow!(e))?;
+    let plan = upgrade_plan(cal, from, to, as_of, &apis, &node_groups).map_err(|e| anyhow!(e))?;
     let text = match a.format {
-        ReportFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
-        ReportFormat::Human | ReportFormat::Markdown => {
-            let md = a.format == ReportFormat::Markdown;
+        Format::Json => serde_json::to_string_pretty(&plan)? + "\n",
+        _ => {
+            let md = a.format == Format::Markdown;
             let h = |s: &str| {
                 if md {
                     format!("## {s}\n\n")

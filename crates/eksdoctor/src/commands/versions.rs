@@ -1,23 +1,22 @@
 //! `eksdoctor versions`: the EKS calendar as of a date.
 
-use crate::args::{ReportFormat, VersionsArgs};
-use crate::commands::scan::{as_of, calendar};
+use crate::args::{Format, VersionsArgs};
 use anyhow::Result;
 use eksdoctor_calc::versions::table;
 use eksdoctor_knowledge::SupportStatus;
 use std::io::Write;
 
 pub fn run(a: VersionsArgs) -> Result<u8> {
-    let as_of = as_of(&a.as_of)?;
-    let cal = calendar(&a.calendar)?;
+    let as_of = eksdoctor_config::as_of(a.dates.as_of.as_deref())?;
+    let cal = eksdoctor_config::calendar(a.dates.calendar.as_deref())?;
     let rows = table(&cal, as_of);
     let text = match a.format {
-        ReportFormat::Json => {
+        Format::Json => {
             serde_json::to_string_pretty(&serde_json::json!({ "as_of": as_of, "versions": rows }))?
                 + "\n"
         }
-        ReportFormat::Human | ReportFormat::Markdown => {
-            let md = a.format == ReportFormat::Markdown;
+        _ => {
+            let md = a.format == Format::Markdown;
             let mut out = String::new();
             if md {
                 out.push_str(&format!("EKS versions as of {as_of}\n\n| version | EKS release | end of standard support | end of extended support | status | days left | extended support cost |\n| --- | --- | --- | --- | --- | --- | --- |\n"));

@@ -87,9 +87,13 @@ pub struct Terraform {
     pub vars: BTreeMap<String, String>,
 }
 
-/// The configuration for a scan: `--config FILE`, else `.eksdoctor.toml` in the first scanned
-/// path's directory or above it, else none.
-pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Option<(PathBuf, Config)>> {
+/// The configuration for a command: `--config FILE`, else `.eksdoctor.toml` in the first
+/// path's directory or above it, else none. `rule_ids` are the rules that exist.
+pub fn load(
+    explicit: Option<&Path>,
+    paths: &[PathBuf],
+    rule_ids: &[&str],
+) -> Result<Option<(PathBuf, Config)>> {
     let file = match explicit {
         Some(p) => Some(p.to_path_buf()),
         None => find(
@@ -103,11 +107,11 @@ pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Option<(PathBu
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("{}: cannot read", file.display()))?;
     let cfg: Config = toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", file.display()))?;
-    validate(&cfg).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    validate(&cfg, rule_ids).map_err(|e| anyhow!("{}: {e}", file.display()))?;
     Ok(Some((file, cfg)))
 }
 
-fn find(start: &Path) -> Option<PathBuf> {
+pub fn find(start: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(start).ok()?;
     let mut dir = if abs.is_file() {
         abs.parent()?.to_path_buf()
@@ -123,8 +127,9 @@ fn find(start: &Path) -> Option<PathBuf> {
     }
 }
 
-fn validate(cfg: &Config) -> Result<()> {
-    let known = |id: &str| eksdoctor_rules::find_rule(id).is_some();
+/// Check what serde cannot: rule ids (against `rule_ids`), severities, glob patterns, ranges.
+pub fn validate(cfg: &Config, rule_ids: &[&str]) -> Result<()> {
+    let known = |id: &str| rule_ids.contains(&id);
     for id in cfg
         .rules
         .enable
