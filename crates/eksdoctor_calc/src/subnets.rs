@@ -31,9 +31,18 @@ pub struct PlanInput {
     pub job_runs_per_minute: f64,
     /// How long each run holds its pod's address before the CNI's cooldown.
     pub job_seconds: u64,
+    /// Fargate pods spread evenly over all AZs.
     pub fargate_pods: u64,
+    /// Fargate pods per AZ, as the scanned profiles place them (in addition to `fargate_pods`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub fargate_by_az: BTreeMap<String, u64>,
     pub load_balancers: u64,
+    /// Interface endpoints in every AZ.
     pub interface_endpoints: u64,
+    /// Interface endpoints per AZ, as scanned in the node subnets (in addition to
+    /// `interface_endpoints`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub endpoints_by_az: BTreeMap<String, u64>,
     /// Extra room on top of the projected peak, in percent.
     pub headroom_pct: u64,
     pub vpc_cidr: Option<Ipv4Net>,
@@ -70,6 +79,35 @@ pub struct SubnetPlan {
     /// Private (node/pod) and public subnets per AZ inside the VPC CIDR.
     pub layout: Option<Vec<(String, Ipv4Net, Ipv4Net)>>,
     pub layout_error: Option<String>,
+}
+
+impl PlanInput {
+    /// No demand yet, with the VPC CNI's defaults, jobs holding their address 60 s, no headroom
+    /// and /24 public subnets.
+    pub fn new() -> PlanInput {
+        PlanInput {
+            azs: Vec::new(),
+            node_groups: Vec::new(),
+            cni: Cni::default(),
+            job_runs_per_minute: 0.0,
+            job_seconds: 60,
+            fargate_pods: 0,
+            fargate_by_az: BTreeMap::new(),
+            load_balancers: 0,
+            interface_endpoints: 0,
+            endpoints_by_az: BTreeMap::new(),
+            headroom_pct: 0,
+            vpc_cidr: None,
+            existing: BTreeMap::new(),
+            public_prefix: 24,
+        }
+    }
+}
+
+impl Default for PlanInput {
+    fn default() -> Self {
+        PlanInput::new()
+    }
 }
 
 pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
@@ -164,7 +202,7 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
     } else {
         0
     };
-    for terms in per_az.values_mut() {
+    for (az, terms) in per_az.iter_mut() {
         if churn > 0 {
             terms.push(Term {
                 what: "short-lived pods (CronJobs, Jobs)".into(),
@@ -182,6 +220,13 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
                 how: format!("{} pods × 1 address, over {n} AZs", input.fargate_pods),
             });
         }
+        if let Some(&pods) = input.fargate_by_az.get(*az).filter(|p| **p > 0) {
+            terms.push(Term {
+                what: "Fargate pods of the scanned profiles".into(),
+                addresses: pods,
+                how: format!("{pods} pods × 1 address, as the profiles' subnets place them"),
+            });
+        }
         if input.load_balancers > 0 {
             terms.push(Term {
                 what: "load balancers".into(),
@@ -194,6 +239,13 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
                 what: "interface endpoints".into(),
                 addresses: input.interface_endpoints,
                 how: format!("{} × 1", input.interface_endpoints),
+            });
+        }
+        if let Some(&n) = input.endpoints_by_az.get(*az).filter(|n| **n > 0) {
+            terms.push(Term {
+                what: "interface endpoints in the scanned node subnets".into(),
+                addresses: n,
+                how: format!("{n} × 1"),
             });
         }
     }

@@ -3,6 +3,7 @@
 //! [`Inventory`] and [`Settings`] only: no I/O, no clock.
 
 mod helpers;
+pub mod ipmodel;
 pub mod registry;
 mod rules;
 

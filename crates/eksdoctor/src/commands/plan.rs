@@ -2,35 +2,26 @@
 
 use crate::args::{CniModeArg, Format, PlanSubnetsArgs};
 use anyhow::{anyhow, bail, Result};
-use eksdoctor_calc::ipdemand::{usable, Cni, CniMode};
+use eksdoctor_calc::ipdemand::{usable, CniMode};
 use eksdoctor_calc::subnets::{plan, NodeGroupDemand, PlanInput};
 use eksdoctor_config::Settings;
-use ipnet::{IpNet, Ipv4Net};
-use std::collections::BTreeMap;
+use ipnet::Ipv4Net;
 use std::io::Write;
 
-/// A plan for each cluster of a scan whose node groups are all known (for the HTML report).
+/// A plan for each cluster of a scan whose IP demand is known (for the HTML report), without
+/// headroom.
 pub fn plans(
     inv: &eksdoctor_inventory::Inventory,
     settings: &Settings,
 ) -> Vec<(String, eksdoctor_calc::subnets::SubnetPlan)> {
+    let ctx = eksdoctor_rules::Ctx { inv, settings };
     let mut out = Vec::new();
     for c in &inv.clusters {
-        let mut input = PlanInput {
-            azs: Vec::new(),
-            node_groups: Vec::new(),
-            cni: Cni::default(),
-            job_runs_per_minute: 0.0,
-            job_seconds: 60,
-            fargate_pods: 0,
-            load_balancers: 0,
-            interface_endpoints: 0,
-            headroom_pct: 0,
-            vpc_cidr: None,
-            existing: BTreeMap::new(),
-            public_prefix: 24,
+        let Ok(mut input) = eksdoctor_rules::ipmodel::plan_input(&ctx, c) else {
+            continue;
         };
-        if cluster_input(inv, settings, c, &mut input).is_err() || input.azs.is_empty() {
+        input.headroom_pct = 0;
+        if input.azs.is_empty() {
             continue;
         }
         if let Ok(p) = plan(&input) {
@@ -47,25 +38,25 @@ pub fn plans(
 
 pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
     let settings = super::settings(&a.input, &a.dates, None)?;
-    let headroom = a.headroom.unwrap_or(settings.headroom_pct);
-    let job_seconds = a.job_seconds.unwrap_or(settings.job_seconds);
-    let mut input = PlanInput {
-        azs: Vec::new(),
-        node_groups: Vec::new(),
-        cni: Cni::default(),
-        job_runs_per_minute: a.cronjobs,
-        job_seconds,
-        fargate_pods: 0,
-        load_balancers: a.load_balancers,
-        interface_endpoints: a.interface_endpoints,
-        headroom_pct: headroom,
-        vpc_cidr: None,
-        existing: BTreeMap::new(),
-        public_prefix: a.public_prefix,
+    let mut input = if a.input.paths.is_empty() {
+        PlanInput {
+            headroom_pct: settings.headroom_pct,
+            job_seconds: settings.job_seconds,
+            ..PlanInput::new()
+        }
+    } else {
+        from_inventory(&a, &settings)?
     };
-    if !a.input.paths.is_empty() {
-        from_inventory(&a, &settings, &mut input)?;
+    if let Some(h) = a.headroom {
+        input.headroom_pct = h;
     }
+    if let Some(j) = a.job_seconds {
+        input.job_seconds = j;
+    }
+    input.job_runs_per_minute = input.job_runs_per_minute.max(a.cronjobs);
+    input.load_balancers = a.load_balancers;
+    input.interface_endpoints = a.interface_endpoints;
+    input.public_prefix = a.public_prefix;
     if let Some(azs) = &a.azs {
         input.azs = match azs.parse::<usize>() {
             Ok(n) if (1..=10).contains(&n) => (0..n)
@@ -135,7 +126,9 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
         input.cni.minimum_ip_target = a.minimum_ip_target;
     }
     if let Some(n) = a.fargate_pods {
+        // Replaces what the scanned manifests run on Fargate.
         input.fargate_pods = n;
+        input.fargate_by_az.clear();
     }
     if let Some(c) = &a.vpc_cidr {
         input.vpc_cidr = Some(
@@ -147,7 +140,7 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
     if input.azs.is_empty() {
         bail!("no availability zones: give --azs N or the paths of a cluster whose subnets name their AZs");
     }
-    if input.node_groups.is_empty() && input.fargate_pods == 0 {
+    if input.node_groups.is_empty() && input.fargate_pods == 0 && input.fargate_by_az.is_empty() {
         bail!("nothing to plan: give --node-group TYPE:MAX (or --fargate-pods N), or the paths of a cluster");
     }
     let p = plan(&input).map_err(|e| anyhow!(e))?;
@@ -229,95 +222,23 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// Node groups, AZs, VPC CIDR, existing node subnets and CNI settings of the one cluster scanned.
-fn from_inventory(a: &PlanSubnetsArgs, settings: &Settings, input: &mut PlanInput) -> Result<()> {
+/// The plan input of the one cluster scanned, from the IP model the rules use.
+fn from_inventory(a: &PlanSubnetsArgs, settings: &Settings) -> Result<PlanInput> {
     let inv = super::load_strict(&a.input, settings)?;
     let c = match inv.clusters.as_slice() {
         [c] => c,
         [] => bail!("no cluster in the scanned paths"),
         _ => bail!("several clusters in the scanned paths: scan one"),
     };
-    cluster_input(&inv, settings, c, input)
-}
-
-/// What the inventory says about one cluster's IP demand: node groups, AZs, VPC CIDR, existing
-/// node subnets, CNI settings, CronJob runs and Fargate pods of its manifests.
-pub fn cluster_input(
-    inv: &eksdoctor_inventory::Inventory,
-    settings: &Settings,
-    c: &eksdoctor_inventory::Cluster,
-    input: &mut PlanInput,
-) -> Result<()> {
-    let s = &c.cni;
-    if c.ip_family.known().map(String::as_str) == Some("ipv6") {
-        input.cni.mode = CniMode::Ipv6;
-    } else if s.custom_networking.known() == Some(&true) {
-        input.cni.mode = CniMode::CustomNetworking;
-    } else if s.prefix_delegation.known() == Some(&true) {
-        input.cni.mode = CniMode::Prefix;
-    }
-    if let Some(Some(v)) = s.warm_eni_target.known() {
-        input.cni.warm_eni_target = *v;
-    }
-    input.cni.warm_ip_target = s.warm_ip_target.known().copied().flatten();
-    input.cni.minimum_ip_target = s.minimum_ip_target.known().copied().flatten();
-    let mut azs: Vec<String> = Vec::new();
-    for ng in inv.node_groups_of(&c.id) {
-        let (Some(max), Some(types)) = (ng.max_size.known(), ng.instance_types.known()) else {
-            bail!("node group `{}`: its max size or instance types are not known; give them with --node-group", ng.name);
-        };
-        let subnets: Vec<_> = ng
-            .subnets
-            .known()
-            .map(|refs| refs.iter().filter_map(|r| inv.subnet(&c.id, r)).collect())
-            .unwrap_or_default();
-        let mut ng_azs: Vec<String> = subnets
-            .iter()
-            .filter_map(|s| s.az.known().cloned())
-            .collect();
-        ng_azs.sort();
-        ng_azs.dedup();
-        for sn in &subnets {
-            if let (Some(az), Some(IpNet::V4(net))) = (sn.az.known(), sn.cidr.known()) {
-                let e = input.existing.entry(az.clone()).or_default();
-                if !e.contains(net) {
-                    e.push(*net);
-                }
-            }
-        }
-        for z in &ng_azs {
-            if !azs.contains(z) {
-                azs.push(z.clone());
-            }
-        }
-        // The largest type holds the most addresses per node: plan for it.
-        let t = types
-            .iter()
-            .filter(|t| eksdoctor_knowledge::instance(t).is_some())
-            .max_by_key(|t| eksdoctor_knowledge::instance(t).map(|i| i.max_enis * i.ipv4_per_eni))
-            .ok_or_else(|| anyhow!("node group `{}`: no known instance type", ng.name))?;
-        input.node_groups.push(NodeGroupDemand {
-            name: ng.name.clone(),
-            instance_type: t.clone(),
-            max_size: *max,
-            azs: ng_azs,
-            pods_per_node: ng.max_pods.known().copied().flatten(),
-        });
-    }
-    azs.sort();
-    input.azs = azs;
-    // Short-lived pods and Fargate pods from the manifests scanned with the cluster.
-    let (runs, fargate) = eksdoctor_rules::pod_demand(inv, settings, &c.id);
-    input.job_runs_per_minute = input.job_runs_per_minute.max(runs);
-    input.fargate_pods = fargate;
-    if let Some(vpc) = c
-        .vpc
-        .as_ref()
-        .and_then(|v| inv.vpcs.iter().find(|x| &x.id == v))
-    {
-        if let Some(IpNet::V4(n)) = vpc.cidr.known() {
-            input.vpc_cidr = Some(*n);
-        }
-    }
-    Ok(())
+    let ctx = eksdoctor_rules::Ctx {
+        inv: &inv,
+        settings,
+    };
+    eksdoctor_rules::ipmodel::plan_input(&ctx, c).map_err(|u| {
+        anyhow!(
+            "{}: {}; give the node groups with --node-group TYPE:MAX (and --azs)",
+            u.at,
+            eksdoctor_inventory::strip_namespaces(&u.reason)
+        )
+    })
 }

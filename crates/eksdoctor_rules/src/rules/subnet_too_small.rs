@@ -8,6 +8,7 @@
 //! private subnets. Silent for subnets given by id only (their CIDR is in AWS).
 
 use crate::Ctx;
+use eksdoctor_calc::ipdemand::usable;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 use std::collections::BTreeSet;
 
@@ -22,10 +23,6 @@ pub static META: RuleMeta = RuleMeta {
     silent_when: "The subnet's CIDR is not known (given by id only, from a data source, or unset variable), or the cluster is IPv6 (pods take IPv6 addresses) or its IP family is not known.",
     references: &["https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html", "https://docs.aws.amazon.com/eks/latest/best-practices/subnets.html"],
 };
-
-pub fn usable(prefix: u8) -> u64 {
-    (1u64 << (32 - u32::from(prefix))).saturating_sub(5)
-}
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let min = ctx.settings.min_subnet_prefix;
