@@ -3,7 +3,7 @@
 
 pub mod paths;
 
-use eksdoctor_inventory::{Prov, SourceKind};
+use eksdoctor_inventory::{Prov, SourceKind, Val};
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
@@ -208,5 +208,23 @@ impl Sink {
 
     pub fn unknown(&mut self, meta: &RuleMeta, at: &Prov, message: String) {
         self.unknowns.push(Unknown::new(meta, at, message));
+    }
+
+    /// The value a rule needs: its known value, or `None` after recording that the rule could
+    /// not decide (`{what} not known: {reason}`, at the value's place). Rules read every value
+    /// they decide on through this, so that an unknown never makes them silent.
+    pub fn need<'v, T>(
+        &mut self,
+        meta: &RuleMeta,
+        v: &'v Val<T>,
+        what: impl FnOnce() -> String,
+    ) -> Option<&'v T> {
+        match v {
+            Val::Known { value, .. } => Some(value),
+            Val::Unknown { reason, at } => {
+                self.unknown(meta, at, format!("{} not known: {reason}", what()));
+                None
+            }
+        }
     }
 }

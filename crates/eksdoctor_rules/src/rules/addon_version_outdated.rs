@@ -31,7 +31,9 @@ pub fn parts(v: &str) -> Vec<u64> {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for a in &ctx.inv.addons {
-        let Some(Some(pinned)) = a.version.known() else {
+        let Some(Some(pinned)) = sink.need(&META, &a.version, || {
+            format!("version of add-on {}", a.name)
+        }) else {
             continue;
         };
         if pinned == "latest" || pinned == "default" {

@@ -20,7 +20,10 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for ng in &ctx.inv.node_groups {
-        if ng.ami_family.known() == Some(&AmiFamily::AmazonLinux2) {
+        let family = sink.need(&META, &ng.ami_family, || {
+            format!("AMI family of {}", ng.describe())
+        });
+        if family == Some(&AmiFamily::AmazonLinux2) {
             let label = ng
                 .ami_label
                 .known()

@@ -20,7 +20,10 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
-        if c.auth_mode.known() == Some(&AuthMode::ConfigMap) {
+        let mode = sink.need(&META, &c.auth_mode, || {
+            format!("authentication mode of cluster `{}`", c.id)
+        });
+        if mode == Some(&AuthMode::ConfigMap) {
             let note = c
                 .auth_mode
                 .default_note()

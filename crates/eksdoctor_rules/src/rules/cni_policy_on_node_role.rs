@@ -2,7 +2,7 @@
 //! `AmazonEKS_CNI_Policy` is attached to the node role rather than to a role for the `aws-node`
 //! service account (IRSA, Pod Identity or the vpc-cni add-on's role).
 
-use crate::helpers::{managed_policy_name, role};
+use crate::helpers::{managed_policy_name, node_role};
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 use std::collections::BTreeSet;
@@ -21,14 +21,14 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let mut seen = BTreeSet::new();
+    let mut seen_refs = BTreeSet::new();
     for ng in &ctx.inv.node_groups {
-        let Some(Some(r)) = ng.node_role.known() else {
+        let Some(role) = node_role(ctx, ng, &META, sink, &mut seen_refs) else {
             continue;
         };
-        let Some(role) = role(ctx.inv, r) else {
-            continue;
-        };
-        let Some(policies) = role.managed_policies.known() else {
+        let Some(policies) = sink.need(&META, &role.managed_policies, || {
+            format!("managed policies of node role `{}`", role.id)
+        }) else {
             continue;
         };
         // AmazonEKS_CNI_Policy, or the IPv6 policy AWS documents creating in the account.

@@ -19,7 +19,9 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
-        let Some(types) = c.log_types.known() else {
+        let Some(types) = sink.need(&META, &c.log_types, || {
+            format!("control-plane log types of cluster `{}`", c.id)
+        }) else {
             continue;
         };
         let missing: Vec<&str> = ["audit", "authenticator"]

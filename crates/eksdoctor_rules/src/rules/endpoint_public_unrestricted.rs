@@ -20,10 +20,15 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
-        if c.endpoint_public.known() != Some(&true) {
+        let public = sink.need(&META, &c.endpoint_public, || {
+            format!("public endpoint access of cluster `{}`", c.id)
+        });
+        if public != Some(&true) {
             continue;
         }
-        let Some(cidrs) = c.public_access_cidrs.known() else {
+        let Some(cidrs) = sink.need(&META, &c.public_access_cidrs, || {
+            format!("public access CIDRs of cluster `{}`", c.id)
+        }) else {
             continue;
         };
         if let Some(open) = cidrs.iter().find(|x| *x == "0.0.0.0/0" || *x == "::/0") {

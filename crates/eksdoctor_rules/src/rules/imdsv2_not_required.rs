@@ -19,7 +19,10 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for ng in &ctx.inv.node_groups {
-        if ng.imds_http_tokens.known().map(String::as_str) == Some("optional") {
+        let tokens = sink.need(&META, &ng.imds_http_tokens, || {
+            format!("IMDS HttpTokens of {}", ng.describe())
+        });
+        if tokens.map(String::as_str) == Some("optional") {
             sink.finding(
                 &META,
                 ng.imds_http_tokens.at(),

@@ -20,7 +20,13 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
-        if uses_workload_identity(ctx.inv, c) == Some(false) {
+        let uses = uses_workload_identity(ctx.inv, c);
+        if uses.is_none() {
+            sink.need(&META, &c.oidc_provider, || {
+                format!("whether cluster `{}` has an IAM OIDC provider", c.id)
+            });
+        }
+        if uses == Some(false) {
             sink.finding(
                 &META,
                 c.oidc_provider.at(),

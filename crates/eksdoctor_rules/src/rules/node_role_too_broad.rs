@@ -3,7 +3,7 @@
 //! `*FullAccess` managed policy, or an inline / customer-managed statement allowing `Action: "*"`
 //! or a whole service (`ec2:*`) on every resource.
 
-use crate::helpers::{managed_policy_name, role, statements, str_or_list};
+use crate::helpers::{managed_policy_name, node_role, statements, str_or_list};
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 use std::collections::BTreeSet;
@@ -26,11 +26,9 @@ fn broad_managed(name: &str) -> bool {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let mut seen = BTreeSet::new();
+    let mut seen_refs = BTreeSet::new();
     for ng in &ctx.inv.node_groups {
-        let Some(Some(r)) = ng.node_role.known() else {
-            continue;
-        };
-        let Some(role) = role(ctx.inv, r) else {
+        let Some(role) = node_role(ctx, ng, &META, sink, &mut seen_refs) else {
             continue;
         };
         if !seen.insert(role.id.clone()) {

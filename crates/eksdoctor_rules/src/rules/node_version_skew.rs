@@ -31,7 +31,9 @@ pub fn allowed_skew(cp: KubeVersion) -> i64 {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for ng in &ctx.inv.node_groups {
-        let Some(Some(nv)) = ng.version.known() else {
+        let Some(Some(nv)) = sink.need(&META, &ng.version, || {
+            format!("kubelet version of node group `{}`", ng.name)
+        }) else {
             continue;
         };
         let Ok(nv) = nv.parse::<KubeVersion>() else {

@@ -21,7 +21,10 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for ng in &ctx.inv.node_groups {
-        if ng.volume_encrypted.known() == Some(&false) {
+        let encrypted = sink.need(&META, &ng.volume_encrypted, || {
+            format!("root volume encryption of {}", ng.describe())
+        });
+        if encrypted == Some(&false) {
             sink.finding(
                 &META,
                 ng.volume_encrypted.at(),

@@ -20,7 +20,10 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
-        if let Some(None) = c.secrets_kms_key.known() {
+        let key = sink.need(&META, &c.secrets_kms_key, || {
+            format!("Secrets encryption key of cluster `{}`", c.id)
+        });
+        if let Some(None) = key {
             sink.finding(
                 &META,
                 c.secrets_kms_key.at(),
