@@ -371,6 +371,36 @@ pub fn default_note<T>(v: &Val<T>) -> String {
         .unwrap_or_default()
 }
 
+/// The IAM role of a node group, for rules that judge it. When the group names a role that the
+/// scanned files do not define (only its ARN is known), or its role is not known, the rule
+/// records that it could not decide (once per role reference, `seen` keeps them) and gets `None`.
+/// A group that names no role (the tool creates one with the standard policies) gives `None`.
+pub fn node_role<'a>(
+    ctx: &'a Ctx,
+    ng: &eksdoctor_inventory::NodeGroup,
+    meta: &eksdoctor_findings::RuleMeta,
+    sink: &mut eksdoctor_findings::Sink,
+    seen: &mut std::collections::BTreeSet<String>,
+) -> Option<&'a eksdoctor_inventory::IamRole> {
+    let r = sink
+        .need(meta, &ng.node_role, || {
+            format!("node role of node group `{}`", ng.name)
+        })?
+        .as_ref()?;
+    let found = role(ctx.inv, r);
+    if found.is_none() && seen.insert(r.clone()) {
+        sink.unknown(
+            meta,
+            ng.node_role.at(),
+            format!(
+                "node role `{r}` of node group `{}` is not defined in the scanned files: its policies are not known",
+                ng.name
+            ),
+        );
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,34 +434,4 @@ mod tests {
         assert_eq!(thousands(438), "438");
         assert_eq!(thousands(1_000_000), "1,000,000");
     }
-}
-
-/// The IAM role of a node group, for rules that judge it. When the group names a role that the
-/// scanned files do not define (only its ARN is known), or its role is not known, the rule
-/// records that it could not decide (once per role reference, `seen` keeps them) and gets `None`.
-/// A group that names no role (the tool creates one with the standard policies) gives `None`.
-pub fn node_role<'a>(
-    ctx: &'a Ctx,
-    ng: &eksdoctor_inventory::NodeGroup,
-    meta: &eksdoctor_findings::RuleMeta,
-    sink: &mut eksdoctor_findings::Sink,
-    seen: &mut std::collections::BTreeSet<String>,
-) -> Option<&'a eksdoctor_inventory::IamRole> {
-    let r = sink
-        .need(meta, &ng.node_role, || {
-            format!("node role of node group `{}`", ng.name)
-        })?
-        .as_ref()?;
-    let found = role(ctx.inv, r);
-    if found.is_none() && seen.insert(r.clone()) {
-        sink.unknown(
-            meta,
-            ng.node_role.at(),
-            format!(
-                "node role `{r}` of node group `{}` is not defined in the scanned files: its policies are not known",
-                ng.name
-            ),
-        );
-    }
-    found
 }
