@@ -401,6 +401,85 @@ pub fn node_role<'a>(
     found
 }
 
+/// Record that `meta` could not judge a node group's subnets: which references the scanned
+/// files do not define, or why the list is not known.
+pub fn unknown_subnets(
+    ctx: &Ctx,
+    ng: &eksdoctor_inventory::NodeGroup,
+    meta: &eksdoctor_findings::RuleMeta,
+    sink: &mut eksdoctor_findings::Sink,
+) {
+    let Some(refs) = sink.need(meta, &ng.subnets, || {
+        format!("subnets of node group `{}`", ng.name)
+    }) else {
+        return;
+    };
+    let missing: Vec<String> = refs
+        .iter()
+        .filter(|r| ctx.inv.subnet(&ng.cluster, r).is_none())
+        .map(|r| format!("`{r}`"))
+        .collect();
+    sink.unknown(
+        meta,
+        ng.subnets.at(),
+        format!(
+            "subnets of node group `{}` not known: {} not defined in the scanned files (given by id, or from a data source)",
+            ng.name,
+            missing.join(", ")
+        ),
+    );
+}
+
+/// Record that `meta` could not decide about a cluster's add-ons, which may be installed by what
+/// the scan cannot see.
+pub fn unknown_addons(
+    ctx: &Ctx,
+    c: &Cluster,
+    meta: &eksdoctor_findings::RuleMeta,
+    sink: &mut eksdoctor_findings::Sink,
+) {
+    let why = match ctx.inv.opaque_for(&c.id) {
+        Some(o) => format!("{}, which may install them", o.what),
+        None => {
+            "no EKS add-on is defined for it in its root module, so they may be managed elsewhere"
+                .to_string()
+        }
+    };
+    sink.unknown(
+        meta,
+        &c.at,
+        format!("add-ons of cluster `{}` not known: {why}", c.id),
+    );
+}
+
+/// Record that `meta` could not decide because Terraform applies an object to the cluster whose
+/// content is known only after apply (it may be what the rule looks for).
+pub fn unknown_objects(
+    ctx: &Ctx,
+    c: &Cluster,
+    meta: &eksdoctor_findings::RuleMeta,
+    sink: &mut eksdoctor_findings::Sink,
+) {
+    let Some(n) = ctx
+        .inv
+        .k8s
+        .unreadable
+        .iter()
+        .find(|n| ctx.inv.cluster_for(&n.at).is_none_or(|o| o.id == c.id))
+    else {
+        return;
+    };
+    sink.unknown(
+        meta,
+        &n.at,
+        format!(
+            "objects of cluster `{}` not all known: {}",
+            c.id,
+            n.message.split(':').next().unwrap_or(&n.message)
+        ),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,10 +20,19 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
-        if !c.addons_complete || c.auto_mode.known() != Some(&false) {
+        let auto = sink.need(&META, &c.auto_mode, || {
+            format!("whether cluster `{}` runs in Auto Mode", c.id)
+        });
+        if auto != Some(&false) {
             continue;
         }
-        let Some(defaults) = c.default_addons.known() else {
+        if !c.addons_complete {
+            crate::helpers::unknown_addons(ctx, c, &META, sink);
+            continue;
+        }
+        let Some(defaults) = sink.need(&META, &c.default_addons, || {
+            format!("default add-ons of cluster `{}`", c.id)
+        }) else {
             continue;
         };
         for name in ["vpc-cni", "coredns", "kube-proxy"] {

@@ -28,7 +28,11 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some((claim, at)) = claims.get(c.id.as_str()) else {
             continue;
         };
-        if drivers.contains_key(c.id.as_str()) || crate::helpers::has_unreadable_objects(ctx, c) {
+        if drivers.contains_key(c.id.as_str()) {
+            continue;
+        }
+        if crate::helpers::has_unreadable_objects(ctx, c) {
+            crate::helpers::unknown_objects(ctx, c, &META, sink);
             continue;
         }
         check_cluster(ctx, c, claim, at, sink);
@@ -43,7 +47,14 @@ fn check_cluster(
     sink: &mut Sink,
 ) {
     let inv = ctx.inv;
-    if !c.addons_complete || c.auto_mode.known() != Some(&false) {
+    let auto = sink.need(&META, &c.auto_mode, || {
+        format!("whether cluster `{}` runs in Auto Mode", c.id)
+    });
+    if auto != Some(&false) {
+        return;
+    }
+    if !c.addons_complete {
+        crate::helpers::unknown_addons(ctx, c, &META, sink);
         return;
     }
     match inv.addons_of(&c.id).find(|a| a.name == "aws-ebs-csi-driver") {
@@ -62,7 +73,10 @@ fn check_cluster(
                     && p.namespace == "kube-system"
                     && p.service_account == "ebs-csi-controller-sa"
             });
-            if a.role.known() == Some(&None) && !pod_identity {
+            let role = sink.need(&META, &a.role, || {
+                "IAM role of the aws-ebs-csi-driver add-on".to_string()
+            });
+            if role == Some(&None) && !pod_identity {
                 sink.finding(
                     &META,
                     &a.at,

@@ -19,15 +19,27 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for fp in &ctx.inv.fargate_profiles {
-        let Some(Some(refs)) = fp.subnets.known() else {
+        let what = || format!("subnets of Fargate profile `{}`", fp.name);
+        let Some(Some(refs)) = sink.need(&META, &fp.subnets, what) else {
             continue;
         };
-        let public: Vec<&str> = refs
-            .iter()
-            .filter_map(|r| ctx.inv.subnet(&fp.cluster, r))
-            .filter(|s| s.public.known() == Some(&true))
-            .map(|s| s.id.as_deref().unwrap_or(&s.name))
-            .collect();
+        let mut public: Vec<&str> = Vec::new();
+        for r in refs {
+            let Some(s) = ctx.inv.subnet(&fp.cluster, r) else {
+                sink.unknown(
+                    &META,
+                    fp.subnets.at(),
+                    format!("whether subnet `{r}` of Fargate profile `{}` is public not known: it is not defined in the scanned files", fp.name),
+                );
+                continue;
+            };
+            let is_public = sink.need(&META, &s.public, || {
+                format!("whether subnet `{}` is public", s.name)
+            });
+            if is_public == Some(&true) {
+                public.push(s.id.as_deref().unwrap_or(&s.name));
+            }
+        }
         if !public.is_empty() {
             sink.finding(
                 &META,

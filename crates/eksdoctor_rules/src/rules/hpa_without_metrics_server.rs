@@ -24,10 +24,24 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some(c) = ctx.inv.cluster_for(&h.obj.at) else {
             continue;
         };
-        if !c.addons_complete || crate::helpers::has_unreadable_objects(ctx, c) {
+        let res_metrics = h
+            .resource_metrics
+            .iter()
+            .any(|m| m == "cpu" || m == "memory");
+        if !res_metrics {
             continue;
         }
-        let Some(defaults) = c.default_addons.known() else {
+        if !c.addons_complete {
+            crate::helpers::unknown_addons(ctx, c, &META, sink);
+            continue;
+        }
+        if crate::helpers::has_unreadable_objects(ctx, c) {
+            crate::helpers::unknown_objects(ctx, c, &META, sink);
+            continue;
+        }
+        let Some(defaults) = sink.need(&META, &c.default_addons, || {
+            format!("default add-ons of cluster `{}`", c.id)
+        }) else {
             continue;
         };
         let present = defaults.iter().any(|d| d == "metrics-server")

@@ -21,15 +21,27 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
-        if uses_workload_identity(ctx.inv, c) != Some(true) {
+        let uses = uses_workload_identity(ctx.inv, c);
+        if uses.is_none() {
+            sink.need(&META, &c.oidc_provider, || {
+                format!("whether cluster `{}` has an IAM OIDC provider", c.id)
+            });
+        }
+        if uses != Some(true) {
             continue;
         }
         for ng in ctx.inv.node_groups_of(&c.id) {
-            let (Some(tokens), Some(&hop), Some(&blocked)) = (
-                ng.imds_http_tokens.known(),
-                ng.imds_hop_limit.known(),
-                ng.imds_blocked_for_pods.known(),
-            ) else {
+            let d = ng.describe();
+            let tokens = sink.need(&META, &ng.imds_http_tokens, || {
+                format!("IMDS HttpTokens of {d}")
+            });
+            let hop = sink.need(&META, &ng.imds_hop_limit, || {
+                format!("IMDS hop limit of {d}")
+            });
+            let blocked = sink.need(&META, &ng.imds_blocked_for_pods, || {
+                format!("whether pods are blocked from IMDS on {d}")
+            });
+            let (Some(tokens), Some(&hop), Some(&blocked)) = (tokens, hop, blocked) else {
                 continue;
             };
             if blocked {

@@ -21,7 +21,9 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for role in &ctx.inv.iam_roles {
-        let Some(Some(doc)) = role.trust_policy.known() else {
+        let Some(Some(doc)) = sink.need(&META, &role.trust_policy, || {
+            format!("trust policy of IAM role `{}`", role.id)
+        }) else {
             continue;
         };
         for st in statements(doc) {
@@ -56,6 +58,14 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 }
             }
             if unknown {
+                sink.unknown(
+                    &META,
+                    role.trust_policy.at(),
+                    format!(
+                        "trust policy of IAM role `{}` not decided: its `:sub` condition is known only after apply",
+                        role.id
+                    ),
+                );
                 continue;
             }
             let problem = if subs.is_empty() {

@@ -29,20 +29,29 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some(Some(max_pods)) = ng.max_pods.known() else {
             continue;
         };
-        let Some(types) = ng.instance_types.known() else {
+        let Some(types) = sink.need(&META, &ng.instance_types, || {
+            format!("instance types of node group `{}`", ng.name)
+        }) else {
             continue;
         };
         let Some(c) = ctx.inv.clusters.iter().find(|c| c.id == ng.cluster) else {
             continue;
         };
         // IPv6 pods get addresses from an IPv6 prefix per ENI: the IPv4 slots do not limit them.
-        if !c.pods_use_ipv4() {
+        let family = sink.need(&META, &c.ip_family, || {
+            format!("IP family of cluster `{}`", c.id)
+        });
+        if family.map(String::as_str) != Some("ipv4") {
             continue;
         }
         let cni = cni_settings(ctx, c);
-        let (Some(&pd), Some(&custom)) =
-            (cni.prefix_delegation.known(), cni.custom_networking.known())
-        else {
+        let pd = sink.need(&META, &cni.prefix_delegation, || {
+            "the VPC CNI's ENABLE_PREFIX_DELEGATION".to_string()
+        });
+        let custom = sink.need(&META, &cni.custom_networking, || {
+            "the VPC CNI's custom networking".to_string()
+        });
+        let (Some(&pd), Some(&custom)) = (pd, custom) else {
             continue;
         };
         for t in types {

@@ -20,7 +20,10 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
-        if c.endpoint_private.known() != Some(&true) {
+        let private = sink.need(&META, &c.endpoint_private, || {
+            format!("private endpoint access of cluster `{}`", c.id)
+        });
+        if private != Some(&true) {
             continue;
         }
         let Some(vpc) = c
@@ -28,13 +31,25 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             .as_ref()
             .and_then(|v| ctx.inv.vpcs.iter().find(|x| &x.id == v))
         else {
+            sink.unknown(
+                &META,
+                &c.at,
+                format!(
+                    "DNS settings of the VPC of cluster `{}` not known: {}",
+                    c.id,
+                    match &c.vpc {
+                        Some(v) => format!("VPC `{v}` is not defined in the scanned files"),
+                        None => "its VPC is not known".to_string(),
+                    }
+                ),
+            );
             continue;
         };
         for (what, val) in [
             ("DNS support", &vpc.dns_support),
             ("DNS hostnames", &vpc.dns_hostnames),
         ] {
-            if val.known() == Some(&false) {
+            if sink.need(&META, val, || format!("{what} of VPC `{}`", vpc.id)) == Some(&false) {
                 sink.finding(
                     &META,
                     val.at(),

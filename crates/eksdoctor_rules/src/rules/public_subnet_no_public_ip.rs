@@ -29,13 +29,23 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         .filter(|n| n.kind != NodeGroupKind::Karpenter)
     {
         let Some(subnets) = node_group_subnets(ctx.inv, ng) else {
+            crate::helpers::unknown_subnets(ctx, ng, &META, sink);
             continue;
         };
         for s in subnets {
-            if s.public.known() == Some(&true)
-                && s.map_public_ip.known() == Some(&false)
-                && seen.insert(s.name.clone())
-            {
+            if !seen.insert(s.name.clone()) {
+                continue;
+            }
+            let public = sink.need(&META, &s.public, || {
+                format!("whether subnet `{}` is public", s.name)
+            });
+            if public != Some(&true) {
+                continue;
+            }
+            let assigns = sink.need(&META, &s.map_public_ip, || {
+                format!("MapPublicIpOnLaunch of subnet `{}`", s.name)
+            });
+            if assigns == Some(&false) {
                 sink.finding(
                     &META,
                     s.map_public_ip.at(),

@@ -22,22 +22,46 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     'cluster: for c in &ctx.inv.clusters {
         // Capacity in other zones may come from what the scan cannot see.
-        if ctx.inv.opaque_for(&c.id).is_some() {
+        if let Some(o) = ctx.inv.opaque_for(&c.id) {
+            sink.unknown(
+                &META,
+                &o.at,
+                format!(
+                    "zones of cluster `{}` not decided: {}, which may add capacity in other zones",
+                    c.id, o.what
+                ),
+            );
             continue;
         }
         let mut zones = BTreeSet::new();
         let mut names = Vec::new();
         for ng in ctx.inv.node_groups_of(&c.id) {
-            match ng.azs.known() {
+            let what = || format!("zones of node group `{}`", ng.name);
+            match sink.need(&META, &ng.azs, what) {
                 Some(z) if !z.is_empty() => zones.extend(z.iter().cloned()),
-                _ => continue 'cluster,
+                Some(_) => {
+                    sink.unknown(
+                        &META,
+                        ng.azs.at(),
+                        format!("zones of node group `{}` not known: none are named, so they are chosen when the nodes launch", ng.name),
+                    );
+                    continue 'cluster;
+                }
+                None => continue 'cluster,
             }
             names.push(format!("node group `{}`", ng.name));
         }
         for fp in ctx.inv.fargate_profiles_of(&c.id) {
             match fargate_profile_azs(ctx.inv, fp) {
                 Some(z) => zones.extend(z),
-                None => continue 'cluster,
+                None => {
+                    sink.unknown(
+                        &META,
+                        fp.subnets.at(),
+                        format!("zones of Fargate profile `{}` not known: its subnets or their AZs are not in the scanned files", fp.name),
+                    );
+                    continue 'cluster;
+                }
             }
             names.push(format!("Fargate profile `{}`", fp.name));
         }
