@@ -152,3 +152,53 @@ fn every_rule_fires_on_its_positive_fixtures_and_only_there() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// Rules that decide from values a manifest or definition always states literally, so there is no
+/// unknown for them to report; each with the reason. Every other rule has a fixture asserting
+/// where it says it cannot decide (`# unknown: RULE`).
+const ALWAYS_DECIDE: &[(&str, &str)] = &[
+    (
+        "aws-auth-user-system-masters",
+        "reads the aws-auth entries as written",
+    ),
+    ("cronjob-ip-churn", "reads the schedule as written"),
+    (
+        "deprecated-api",
+        "falls back to --k8s-version, then to the oldest available EKS version",
+    ),
+    (
+        "in-tree-ebs-provisioner",
+        "reads the provisioner as written",
+    ),
+    (
+        "storageclass-immediate-binding",
+        "reads the binding mode as written (unset is the API default)",
+    ),
+    (
+        "suppression-without-reason",
+        "reads the comments as written",
+    ),
+    (
+        "version-end-of-life",
+        "an unknown version is reported once, by version-out-of-standard-support",
+    ),
+];
+
+#[test]
+fn every_rule_that_can_be_undecided_has_a_fixture_saying_so() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut missing = Vec::new();
+    for rule in RULES {
+        let id = rule.meta.id;
+        let has = !tagged(&root.join(id), id, "# unknown").is_empty();
+        let exempt = ALWAYS_DECIDE.iter().any(|(r, _)| *r == id);
+        if has == exempt {
+            missing.push(if exempt {
+                format!("{id}: listed as always deciding, but a fixture marks an unknown")
+            } else {
+                format!("{id}: no fixture marks where it cannot decide (`# unknown: {id}`)")
+            });
+        }
+    }
+    assert!(missing.is_empty(), "\n{}", missing.join("\n"));
+}

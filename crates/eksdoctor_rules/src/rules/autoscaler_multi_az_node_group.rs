@@ -37,7 +37,11 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             .node_groups_of(&c.id)
             .filter(|n| n.kind != NodeGroupKind::Karpenter)
         {
-            let Some(azs) = ng.azs.known() else { continue };
+            let Some(azs) = sink.need(&META, &ng.azs, || {
+                format!("zones of node group `{}`", ng.name)
+            }) else {
+                continue;
+            };
             if azs.len() > 1 {
                 sink.finding(
                     &META,

@@ -3,7 +3,7 @@
 //! vpc-cni add-on has no role, no Pod Identity association serves `kube-system/aws-node`, and no
 //! IRSA role trusts it. Decided only when all of that is in the scanned code.
 
-use crate::helpers::{managed_policy_name, role, statements};
+use crate::helpers::{managed_policy_name, statements};
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 
@@ -55,17 +55,30 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     });
     for c in &inv.clusters {
         // A module the scan cannot see may give aws-node its role (Pod Identity, IRSA).
-        if inv.opaque_for(&c.id).is_some() {
+        if let Some(o) = inv.opaque_for(&c.id) {
+            sink.unknown(
+                &META,
+                &o.at,
+                format!(
+                    "the VPC CNI's permissions in cluster `{}` not decided: {}, which may give aws-node a role",
+                    c.id, o.what
+                ),
+            );
             continue;
         }
-        if c.auto_mode.known() != Some(&false) {
+        let auto = sink.need(&META, &c.auto_mode, || {
+            format!("whether cluster `{}` runs in Auto Mode", c.id)
+        });
+        if auto != Some(&false) {
             continue;
         }
         let Some(addon) = inv.addons_of(&c.id).find(|a| a.name == "vpc-cni") else {
             continue;
         };
         // The add-on's own role: must be known to be none.
-        match addon.role.known() {
+        match sink.need(&META, &addon.role, || {
+            "IAM role of the vpc-cni add-on".to_string()
+        }) {
             Some(None) => {}
             _ => continue,
         }
@@ -85,14 +98,16 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         let mut decided = true;
+        let mut seen = std::collections::BTreeSet::new();
         for ng in &groups {
-            let roles = ng
-                .node_role
-                .known()
-                .and_then(|r| r.as_ref())
-                .and_then(|r| role(inv, r));
-            match roles.and_then(|r| r.managed_policies.known()) {
-                Some(p) if !has_cni(p) && roles.is_some_and(|r| r.inline_policies.is_empty()) => {}
+            // A group that names no role gets one from its tool (with the CNI policy).
+            let Some(role) = crate::helpers::node_role(ctx, ng, &META, sink, &mut seen) else {
+                decided = false;
+                break;
+            };
+            let what = || format!("managed policies of node role `{}`", role.id);
+            match sink.need(&META, &role.managed_policies, what) {
+                Some(p) if !has_cni(p) && role.inline_policies.is_empty() => {}
                 _ => {
                     decided = false;
                     break;

@@ -27,7 +27,21 @@ fn admin_policy(arn: &str) -> bool {
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let inv = ctx.inv;
     for c in &inv.clusters {
-        if c.at.source != SourceKind::Eksctl || c.bootstrap_creator_admin.known() != Some(&true) {
+        let creator_admin = sink.need(&META, &c.bootstrap_creator_admin, || {
+            format!("whether cluster `{}` gives its creator admin", c.id)
+        });
+        if creator_admin != Some(&true) {
+            continue;
+        }
+        if c.at.source != SourceKind::Eksctl {
+            sink.unknown(
+                &META,
+                c.bootstrap_creator_admin.at(),
+                format!(
+                    "other cluster admins of `{}` not decided: for Terraform, access entries and aws-auth mappings are not yet judged as a whole root module",
+                    c.id
+                ),
+            );
             continue;
         }
         let entry_admin = inv.access_entries.iter().any(|e| {

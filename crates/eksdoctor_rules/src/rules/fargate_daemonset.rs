@@ -53,6 +53,14 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     }
     for ds in k.workloads.iter().filter(|w| w.obj.kind == "DaemonSet") {
         let Some(c) = ctx.inv.cluster_for(&ds.obj.at) else {
+            sink.unknown(
+                &META,
+                &ds.obj.at,
+                format!(
+                    "cluster of {} not known: several clusters are in scope and neither the directory layout nor `[[clusters]]` in the configuration assigns this file",
+                    ds.obj.display()
+                ),
+            );
             continue;
         };
         let Some(namespaces) = fargate_ns.get(c.id.as_str()) else {

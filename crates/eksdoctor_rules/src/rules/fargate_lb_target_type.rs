@@ -34,6 +34,14 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         let Some(ns) = s.obj.namespace.known() else {
+            if !ctx.inv.fargate_profiles.is_empty() {
+                sink.need(&META, &s.obj.namespace, || {
+                    format!(
+                        "namespace of {} (whether it selects pods on Fargate)",
+                        s.obj.display()
+                    )
+                });
+            }
             continue;
         };
         if s.selector.is_empty() {

@@ -60,6 +60,15 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         let Some(p) = workload_on_fargate(ctx, w) else {
+            // Without a namespace, where it runs depends on where it is applied.
+            if w.obj.namespace.known().is_none() && !ctx.inv.fargate_profiles.is_empty() {
+                sink.need(&META, &w.obj.namespace, || {
+                    format!(
+                        "namespace of {} (whether a Fargate profile selects it)",
+                        w.obj.display()
+                    )
+                });
+            }
             continue;
         };
         sink.finding(

@@ -21,6 +21,9 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
+        if ctx.inv.node_groups_of(&c.id).next().is_none() {
+            continue;
+        }
         let uses = uses_workload_identity(ctx.inv, c);
         if uses.is_none() {
             sink.need(&META, &c.oidc_provider, || {

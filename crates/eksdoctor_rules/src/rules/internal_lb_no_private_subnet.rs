@@ -32,27 +32,54 @@ fn check_cluster(
     lbs: &[crate::helpers::LoadBalancer],
     sink: &mut Sink,
 ) {
-    let Some(vpc) = c.vpc.as_ref() else { return };
-    if !ctx.inv.vpcs.iter().any(|v| &v.id == vpc) {
+    let internal: Vec<_> = lbs
+        .iter()
+        .filter(|(_, scheme, _, _)| *scheme == Some("internal"))
+        .collect();
+    let Some((_, _, _, first)) = internal.first() else {
         return;
-    }
+    };
+    let undecided = |why: String, sink: &mut Sink| {
+        sink.unknown(
+            &META,
+            first,
+            format!(
+                "whether the VPC of cluster `{}` has a private subnet not known: {why}",
+                c.id
+            ),
+        )
+    };
+    let vpc = match c.vpc.as_ref() {
+        Some(v) if ctx.inv.vpcs.iter().any(|x| &x.id == v) => v,
+        Some(_) => {
+            let why = "the cluster's VPC is not defined in the scanned files (it is in AWS)";
+            return undecided(why.into(), sink);
+        }
+        None => return undecided("its VPC is not known".into(), sink),
+    };
     let subnets: Vec<_> = ctx
         .inv
         .subnets
         .iter()
         .filter(|s| s.vpc.as_ref() == Some(vpc))
         .collect();
-    if subnets.is_empty() || !subnets.iter().all(|s| s.public.known() == Some(&true)) {
+    if subnets.is_empty() || subnets.iter().any(|s| s.public.known() == Some(&false)) {
         return;
     }
-    for (lb, scheme, _, at) in lbs {
-        if *scheme == Some("internal") {
-            sink.finding(
-                &META,
-                at,
-                lb.clone(),
-                format!("{lb} asks for an internal load balancer, but every subnet of the VPC of cluster `{}` is public", c.id),
-            );
-        }
+    if let Some(s) = subnets.iter().find(|s| s.public.known().is_none()) {
+        let why = format!(
+            "whether subnet `{}` is public: {}",
+            s.name,
+            s.public.unknown_reason().unwrap_or("not known")
+        );
+        return undecided(why, sink);
+    }
+    for (lb, _, _, at) in internal {
+        sink.finding(
+            &META,
+            at,
+            lb.clone(),
+            format!("{lb} asks for an internal load balancer, but every subnet of the VPC of cluster `{}` is public", c.id),
+        );
     }
 }

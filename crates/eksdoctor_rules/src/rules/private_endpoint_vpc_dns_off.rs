@@ -38,7 +38,9 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     "DNS settings of the VPC of cluster `{}` not known: {}",
                     c.id,
                     match &c.vpc {
-                        Some(v) => format!("VPC `{v}` is not defined in the scanned files"),
+                        Some(_) =>
+                            "the cluster's VPC is not defined in the scanned files (it is in AWS)"
+                                .to_string(),
                         None => "its VPC is not known".to_string(),
                     }
                 ),
