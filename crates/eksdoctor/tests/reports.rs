@@ -676,3 +676,53 @@ fn config_excludes_match_paths_given_with_dot_dot() {
     assert!(!files.is_empty());
     assert!(files.iter().all(|f| f.contains("envs/prod/")), "{files:?}");
 }
+
+/// `--show-unknown` lists what rules could not decide in every format that can carry it: JSON
+/// `unknowns`, SARIF note-level notifications naming the rule (valid against the schema), the
+/// HTML report's "Not decided" table, and the terminal's section; without the flag, none.
+#[test]
+fn show_unknown_reaches_every_format() {
+    let p = "crates/eksdoctor_rules/fixtures/ip-exhaustion-risk/neg-unknown.yaml";
+    let (_, json) = scan_out(&[p, "--format", "json", "--show-unknown"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let unknowns: BTreeSet<String> = v["unknowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert!(unknowns.contains("ip-exhaustion-risk"), "{unknowns:?}");
+    assert!(unknowns.contains("subnet-too-small"), "{unknowns:?}");
+
+    let (_, text) = scan_out(&[p, "--format", "sarif", "--show-unknown"]);
+    let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    assert!(validator.is_valid(&sarif));
+    let notes: BTreeSet<String> = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["level"] == "note")
+        .map(|n| n["associatedRule"]["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(notes, unknowns);
+    let (_, text) = scan_out(&[p, "--format", "sarif"]);
+    assert!(!text.contains("not-decided"));
+
+    let (_, html) = scan_out(&[p, "--format", "html", "--show-unknown"]);
+    assert!(html.contains("<h2>Not decided</h2>"));
+    assert!(html.contains("IP demand of cluster `ips` not computed"));
+    let (_, human) = scan_out(&[p, "--show-unknown"]);
+    assert!(
+        human.contains("Not decided") && human.contains("IP demand of cluster `ips` not computed")
+    );
+    let (_, human) = scan_out(&[p]);
+    assert!(!human.contains("Not decided"));
+}

@@ -276,6 +276,20 @@ pub fn render(r: &ScanReport) -> String {
         }
         h.push_str("</tbody></table>");
     }
+    if r.show_unknown && !r.unknowns.is_empty() {
+        h.push_str("<h2>Not decided</h2><table id=\"unknowns\"><thead><tr><th>rule</th><th>where</th><th>why</th></tr></thead><tbody>");
+        for u in r.unknowns {
+            let _ = write!(
+                h,
+                "<tr><td><code>{}</code></td><td><code>{}:{}</code></td><td>{}</td></tr>",
+                esc(u.rule),
+                esc(&u.location.file),
+                u.location.line,
+                esc(&u.message)
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
 
     // IP capacity and the subnet plan.
     h.push_str("<h2>IP capacity against projected demand, per AZ</h2>");

@@ -1,7 +1,8 @@
 //! SARIF 2.1.0, as GitHub code scanning reads it: one run, every rule in `tool.driver.rules` with
 //! its descriptions, help and `security-severity`, results with physical locations (line and
 //! the column of the line's first non-blank character), stable `partialFingerprints`, suppressed
-//! findings with their justification, and input errors as tool notifications.
+//! findings with their justification, input errors as tool notifications, and with
+//! `--show-unknown` what rules could not decide as note-level notifications.
 
 use crate::ScanReport;
 use eksdoctor_findings::paths;
@@ -182,6 +183,25 @@ pub fn render(r: &ScanReport) -> String {
             n
         })
         .collect();
+    let mut notifications = notifications;
+    // `--show-unknown`: what rules could not decide, as note-level notifications naming the rule.
+    if r.show_unknown {
+        for u in r.unknowns {
+            let mut n = json!({
+                "level": "note",
+                "message": { "text": format!("not decided: {}", u.message) },
+                "descriptor": { "id": "not-decided" },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": artifact(&u.location.file),
+                    "region": { "startLine": u.location.line.max(1) }
+                } }],
+            });
+            if let Some(i) = index.get(u.rule) {
+                n["associatedRule"] = json!({ "id": u.rule, "index": i });
+            }
+            notifications.push(n);
+        }
+    }
     let out = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
