@@ -1,7 +1,7 @@
 //! The normalized inventory of an EKS estate.
 //!
-//! Sources (eksctl files, Kubernetes manifests, later Terraform, plans and live clusters) only *fill*
-//! an [`Inventory`]; rules only *read* it. Every value is a [`Val`]: known with the place it came
+//! Sources (eksctl files, Kubernetes manifests, Terraform code, plans and states; live clusters to
+//! come) only *fill* an [`Inventory`]; rules only *read* it. Every value is a [`Val`]: known with the place it came
 //! from, or unknown with the reason it could not be known. Nothing here does I/O.
 
 mod merge;

@@ -1,7 +1,9 @@
-//! Input discovery and the static sources that fill the inventory: eksctl `ClusterConfig` files
-//! and Kubernetes manifests. Files are recognised by content: any YAML/JSON document with
-//! `apiVersion: eksctl.io/*` and `kind: ClusterConfig` is an eksctl file, any other document with
-//! `apiVersion` and `kind` a Kubernetes object; everything else is skipped quietly.
+//! Input discovery, the [`Source`] interface, the one loader ([`load_paths`]) and the static
+//! sources that fill the inventory: YAML/JSON documents (eksctl `ClusterConfig` files, Kubernetes
+//! manifests, Terraform plans and states) and Terraform code (through `eksdoctor_terraform`).
+//! Documents are recognised by content: `apiVersion: eksctl.io/*` with `kind: ClusterConfig` is an
+//! eksctl file, any other document with `apiVersion` and `kind` a Kubernetes object, a plan or
+//! state by its format fields; everything else is skipped quietly.
 
 mod ctx;
 mod eksctl;

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
-pub type R<T> = Result<T, String>;
+pub use crate::value::R;
 
 /// The most elements `range` may produce (Terraform's own limit).
 pub const RANGE_LIMIT: usize = 1024;
@@ -598,10 +598,7 @@ pub fn call(name: &str, args: Vec<V>) -> R<V> {
     }
 }
 
-/// Object entries without the evaluator's hidden keys.
-pub fn visible(m: &BTreeMap<String, V>) -> impl Iterator<Item = (&String, &V)> {
-    m.iter().filter(|(k, _)| !k.starts_with('\0'))
-}
+pub use crate::value::visible;
 
 fn unknown_like(args: &[V]) -> V {
     let reason = args

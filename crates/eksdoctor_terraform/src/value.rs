@@ -373,7 +373,7 @@ pub fn to_node(v: &V, line: u32, partial: PartialAs) -> eksdoctor_inventory::Nod
         V::Str(s) => scalar(s.to_string(), true),
         V::List(l) => NodeKind::Seq(l.iter().map(|x| to_node(x, line, partial)).collect()),
         V::Obj(m) => NodeKind::Map(
-            crate::funcs::visible(m)
+            visible(m)
                 .map(|(k, x)| (k.clone(), to_node(x, line, partial)))
                 .collect(),
         ),
@@ -400,10 +400,18 @@ pub fn lossy_json(v: &V) -> serde_json::Value {
         },
         V::List(l) => serde_json::Value::Array(l.iter().map(lossy_json).collect()),
         V::Obj(m) => serde_json::Value::Object(
-            crate::funcs::visible(m)
+            visible(m)
                 .map(|(k, v)| (display_key(k).to_string(), lossy_json(v)))
                 .collect(),
         ),
         other => other.to_json().unwrap_or(serde_json::Value::Null),
     }
+}
+
+/// The result of an operation on values: a value, or the error Terraform would report.
+pub type R<T> = Result<T, String>;
+
+/// Object entries without the evaluator's hidden keys.
+pub fn visible(m: &std::collections::BTreeMap<String, V>) -> impl Iterator<Item = (&String, &V)> {
+    m.iter().filter(|(k, _)| !k.starts_with('\0'))
 }

@@ -5,7 +5,7 @@
 //! strings. Anchors, aliases and merge keys are expanded by the document parser. (Checked
 //! against `terraform console`, see tests/data/console-exprs.txt.)
 
-use crate::funcs::R;
+use crate::value::R;
 use crate::value::V;
 use eksdoctor_inventory::yaml::{parse_marking_plain_keys, PLAIN_KEY};
 use eksdoctor_inventory::{Node, NodeKind};
