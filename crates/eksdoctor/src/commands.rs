@@ -57,3 +57,18 @@ pub fn load_strict(input: &InputArgs, settings: &Settings) -> Result<Inventory> 
     }
     Ok(inv)
 }
+
+/// Where the command runs: the current directory and the git work tree it is in (the nearest
+/// directory upward with `.git`), else the current directory.
+pub fn workspace() -> eksdoctor_findings::paths::Workspace {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = cwd
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&cwd)
+        .to_path_buf();
+    eksdoctor_findings::paths::Workspace {
+        cwd,
+        root: Some(root),
+    }
+}

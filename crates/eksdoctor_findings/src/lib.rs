@@ -114,7 +114,7 @@ impl Finding {
     /// A fingerprint that stays the same when the finding moves to another line and when the
     /// numbers in its message change (days left, counts): rule, file (relative to the work tree),
     /// resource and the message without digits, hashed (FNV-1a, 64 bits, hex).
-    pub fn fingerprint(&self) -> String {
+    pub fn fingerprint(&self, ws: &paths::Workspace) -> String {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         let mut feed = |s: &str| {
             for b in s.bytes().filter(|b| !b.is_ascii_digit()) {
@@ -128,7 +128,7 @@ impl Finding {
         // The file as the work tree names it, so `scan .` from a subdirectory, `scan infra` from
         // the root and absolute paths in CI give the same fingerprints.
         feed(
-            &paths::relative_to_root(&self.location.file)
+            &ws.relative_to_root(&self.location.file)
                 .unwrap_or_else(|| self.location.file.to_string()),
         );
         feed(&self.resource);

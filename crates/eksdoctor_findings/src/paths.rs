@@ -1,51 +1,48 @@
 //! File paths as reports and baselines name them: relative to the root of the git work tree the
 //! scan runs in (else the directory it runs in), whatever directory the scan was started from and
-//! whether the paths were given relative or absolute.
+//! whether the paths were given relative or absolute. A [`Workspace`] is data: the caller (the
+//! binary) finds the current directory and the work tree root; nothing here reads the filesystem.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-/// The git work tree the current directory is in (the nearest directory upward with `.git`),
-/// else the current directory. Computed once per process.
-pub fn source_root() -> Option<&'static Path> {
-    static ROOT: OnceLock<Option<PathBuf>> = OnceLock::new();
-    ROOT.get_or_init(|| {
-        let cwd = std::env::current_dir().ok()?;
-        let mut dir = cwd.as_path();
-        loop {
-            if dir.join(".git").exists() {
-                return Some(dir.to_path_buf());
-            }
-            match dir.parent() {
-                Some(p) => dir = p,
-                None => return Some(cwd),
-            }
-        }
-    })
-    .as_deref()
-}
 
 pub use eksdoctor_inventory::paths::normalize;
 
-/// The absolute, normalized form of a path as given on the command line.
-pub fn absolute(file: &str) -> PathBuf {
-    let p = Path::new(file);
-    if p.is_absolute() {
-        normalize(p)
-    } else {
-        match std::env::current_dir() {
-            Ok(cwd) => normalize(&cwd.join(p)),
-            Err(_) => normalize(p),
-        }
-    }
+/// Where a scan runs: its current directory and the root of the work tree it is in.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    /// The current directory (relative paths are relative to it).
+    pub cwd: PathBuf,
+    /// The git work tree root (the nearest directory upward with `.git`), else the current
+    /// directory; `None` when not even that is known.
+    pub root: Option<PathBuf>,
 }
 
-/// The path relative to [`source_root`] with `/` separators, when the file is inside it.
-pub fn relative_to_root(file: &str) -> Option<String> {
-    let root = source_root()?;
-    let abs = absolute(file);
-    let rel = abs.strip_prefix(root).ok()?;
-    Some(rel.to_string_lossy().replace('\\', "/"))
+impl Workspace {
+    /// A workspace whose current directory and root are `dir`.
+    pub fn at(dir: &Path) -> Workspace {
+        Workspace {
+            cwd: dir.to_path_buf(),
+            root: Some(dir.to_path_buf()),
+        }
+    }
+
+    /// The absolute, normalized form of a path as given on the command line.
+    pub fn absolute(&self, file: &str) -> PathBuf {
+        let p = Path::new(file);
+        if p.is_absolute() {
+            normalize(p)
+        } else {
+            normalize(&self.cwd.join(p))
+        }
+    }
+
+    /// The path relative to the root with `/` separators, when the file is inside it.
+    pub fn relative_to_root(&self, file: &str) -> Option<String> {
+        let root = self.root.as_deref()?;
+        let abs = self.absolute(file);
+        let rel = abs.strip_prefix(root).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    }
 }
 
 #[cfg(test)]
@@ -54,11 +51,15 @@ mod tests {
 
     #[test]
     fn the_same_file_named_three_ways_is_one_path() {
-        let cwd = std::env::current_dir().unwrap();
-        let here = relative_to_root("Cargo.toml").unwrap();
-        assert_eq!(relative_to_root("./Cargo.toml").unwrap(), here);
-        let abs = cwd.join("Cargo.toml");
-        assert_eq!(relative_to_root(abs.to_str().unwrap()).unwrap(), here);
-        assert!(here.ends_with("Cargo.toml"));
+        let ws = Workspace {
+            cwd: PathBuf::from("/repo/infra"),
+            root: Some(PathBuf::from("/repo")),
+        };
+        let here = ws.relative_to_root("main.tf").unwrap();
+        assert_eq!(here, "infra/main.tf");
+        assert_eq!(ws.relative_to_root("./main.tf").unwrap(), here);
+        assert_eq!(ws.relative_to_root("../infra/main.tf").unwrap(), here);
+        assert_eq!(ws.relative_to_root("/repo/infra/main.tf").unwrap(), here);
+        assert_eq!(ws.relative_to_root("/elsewhere/x.tf"), None);
     }
 }

@@ -28,7 +28,17 @@ pub struct ScanReport<'a> {
     pub tool_version: &'a str,
     /// What the HTML report draws besides the findings.
     pub context: Option<&'a ReportContext>,
+    /// Where the scan ran: paths in SARIF and fingerprints are relative to its root.
+    pub workspace: &'a Workspace,
+    /// The lines of the files findings point into, by file name as the findings give it (SARIF
+    /// columns); a file not here gets column 1. Reports read no files themselves.
+    pub sources: &'a SourceLines,
 }
+
+/// File name → its lines.
+pub type SourceLines = std::collections::HashMap<String, Vec<String>>;
+
+pub use eksdoctor_findings::paths::Workspace;
 
 /// Data for the HTML report's charts: the calendar, the clusters' versions and their IP capacity.
 #[derive(Debug, Default)]

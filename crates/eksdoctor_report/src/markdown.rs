@@ -118,6 +118,8 @@ mod tests {
             show_unknown: false,
             tool_version: "test",
             context: None,
+            workspace: &crate::Workspace::default(),
+            sources: &Default::default(),
         })
     }
 

@@ -4,8 +4,7 @@
 //! findings with their justification, input errors as tool notifications, and with
 //! `--show-unknown` what rules could not decide as note-level notifications.
 
-use crate::ScanReport;
-use eksdoctor_findings::paths;
+use crate::{ScanReport, SourceLines, Workspace};
 use eksdoctor_findings::{Finding, RuleMeta, Severity};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -78,14 +77,9 @@ fn rule(m: &RuleMeta) -> Value {
 }
 
 /// The column of the first non-blank character of `line` in `file` (1 when unknown).
-fn column(cache: &mut HashMap<String, Option<Vec<String>>>, file: &str, line: u32) -> u32 {
-    let lines = cache.entry(file.to_string()).or_insert_with(|| {
-        std::fs::read_to_string(file)
-            .ok()
-            .map(|t| t.lines().map(str::to_string).collect())
-    });
-    lines
-        .as_ref()
+fn column(sources: &SourceLines, file: &str, line: u32) -> u32 {
+    sources
+        .get(file)
         .and_then(|l| l.get(line.saturating_sub(1) as usize))
         .map(|l| l.chars().take_while(|c| c.is_whitespace()).count() as u32 + 1)
         .unwrap_or(1)
@@ -111,23 +105,20 @@ fn slashes(p: &Path) -> String {
 /// A file path as a SARIF artifact location: relative to `%SRCROOT%` (the work tree root, see
 /// [`paths`]) when the file is inside it, whatever directory the scan ran from; else an absolute
 /// `file://` URI. Unsafe characters are percent-encoded.
-fn artifact(file: &str) -> Value {
-    match paths::relative_to_root(file) {
+fn artifact(ws: &Workspace, file: &str) -> Value {
+    match ws.relative_to_root(file) {
         Some(rel) => json!({ "uri": encode(&rel), "uriBaseId": "%SRCROOT%" }),
-        None => json!({ "uri": format!("file://{}", encode(&slashes(&paths::absolute(file)))) }),
+        None => json!({ "uri": format!("file://{}", encode(&slashes(&ws.absolute(file)))) }),
     }
 }
 
-fn result(
-    f: &Finding,
-    index: &HashMap<&str, usize>,
-    cache: &mut HashMap<String, Option<Vec<String>>>,
-) -> Value {
+fn result(f: &Finding, index: &HashMap<&str, usize>, report: &ScanReport) -> Value {
+    let ws = report.workspace;
     let mut r = json!({
         "ruleId": f.rule,
         "level": level(f.severity),
         "message": { "text": with_fix(&f.message, f.fix) },
-        "partialFingerprints": { "eksdoctor/v1": f.fingerprint() },
+        "partialFingerprints": { "eksdoctor/v1": f.fingerprint(ws) },
         "properties": { "resource": f.resource, "source": f.source.as_str(), "severity": f.severity.as_str() },
     });
     if let Some(i) = index.get(f.rule) {
@@ -137,10 +128,10 @@ fn result(
         // Standard input or a live resource: a logical location.
         r["locations"] = json!([{ "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }] }]);
     } else {
-        let col = column(cache, &f.location.file, f.location.line);
+        let col = column(report.sources, &f.location.file, f.location.line);
         r["locations"] = json!([{
             "physicalLocation": {
-                "artifactLocation": artifact(&f.location.file),
+                "artifactLocation": artifact(ws, &f.location.file),
                 "region": { "startLine": f.location.line, "startColumn": col }
             },
             "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }]
@@ -151,20 +142,15 @@ fn result(
 
 pub fn render(r: &ScanReport) -> String {
     let index: HashMap<&str, usize> = r.rules.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
-    let mut cache = HashMap::new();
-    let root = paths::source_root();
-    let mut results: Vec<Value> = r
-        .findings
-        .iter()
-        .map(|f| result(f, &index, &mut cache))
-        .collect();
+    let root = r.workspace.root.as_deref();
+    let mut results: Vec<Value> = r.findings.iter().map(|f| result(f, &index, r)).collect();
     for s in r.suppressed {
-        let mut v = result(&s.finding, &index, &mut cache);
+        let mut v = result(&s.finding, &index, r);
         v["suppressions"] = json!([{ "kind": "inSource", "justification": s.reason }]);
         results.push(v);
     }
     for f in r.baselined {
-        let mut v = result(f, &index, &mut cache);
+        let mut v = result(f, &index, r);
         v["baselineState"] = json!("unchanged");
         results.push(v);
     }
@@ -178,7 +164,7 @@ pub fn render(r: &ScanReport) -> String {
                 if let Some(l) = e.line {
                     region = json!({ "startLine": l.max(1) });
                 }
-                n["locations"] = json!([{ "physicalLocation": { "artifactLocation": artifact(&e.file), "region": region } }]);
+                n["locations"] = json!([{ "physicalLocation": { "artifactLocation": artifact(r.workspace, &e.file), "region": region } }]);
             }
             n
         })
@@ -192,7 +178,7 @@ pub fn render(r: &ScanReport) -> String {
                 "message": { "text": format!("not decided: {}", u.message) },
                 "descriptor": { "id": "not-decided" },
                 "locations": [{ "physicalLocation": {
-                    "artifactLocation": artifact(&u.location.file),
+                    "artifactLocation": artifact(r.workspace, &u.location.file),
                     "region": { "startLine": u.location.line.max(1) }
                 } }],
             });

@@ -33,18 +33,19 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     phase("rules", &mut since);
 
     // Baseline: findings already recorded do not count.
+    let ws = super::workspace();
     let (findings, baselined) = match &a.baseline {
         Some(path) => {
             let known = read_baseline(path)?;
             sink.findings
                 .iter()
                 .cloned()
-                .partition(|f| !known.contains(&f.fingerprint()))
+                .partition(|f| !known.contains(&f.fingerprint(&ws)))
         }
         None => (sink.findings.clone(), Vec::new()),
     };
     if let Some(path) = &a.write_baseline {
-        write_baseline(path, &sink.findings)?;
+        write_baseline(path, &sink.findings, &ws)?;
     }
     let rules: Vec<&'static eksdoctor_findings::RuleMeta> =
         eksdoctor_rules::RULES.iter().map(|r| r.meta).collect();
@@ -71,6 +72,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     } else {
         None
     };
+    let sources = source_lines(
+        findings
+            .iter()
+            .chain(&baselined)
+            .chain(sink.suppressed.iter().map(|s| &s.finding)),
+    );
     let report = ScanReport {
         findings: &findings,
         unknowns: &sink.unknowns,
@@ -83,6 +90,8 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         show_unknown: a.show_unknown,
         tool_version: env!("CARGO_PKG_VERSION"),
         context: context.as_ref(),
+        workspace: &ws,
+        sources: &sources,
     };
     let text = match a.format {
         Format::Json => eksdoctor_report::json::render(&report),
@@ -137,12 +146,16 @@ fn read_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<Str
         .collect())
 }
 
-fn write_baseline(path: &std::path::Path, findings: &[eksdoctor_findings::Finding]) -> Result<()> {
+fn write_baseline(
+    path: &std::path::Path,
+    findings: &[eksdoctor_findings::Finding],
+    ws: &eksdoctor_findings::paths::Workspace,
+) -> Result<()> {
     let list: Vec<serde_json::Value> = findings
         .iter()
         .map(|f| {
             serde_json::json!({
-                "fingerprint": f.fingerprint(),
+                "fingerprint": f.fingerprint(ws),
                 "rule": f.rule,
                 "file": f.location.file,
                 "resource": f.resource,
@@ -153,4 +166,22 @@ fn write_baseline(path: &std::path::Path, findings: &[eksdoctor_findings::Findin
         serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "findings": list }))?;
     std::fs::write(path, text + "\n")
         .with_context(|| format!("--write-baseline {}: cannot write", path.display()))
+}
+
+/// The lines of each file the findings point into (for SARIF columns), each file read once.
+fn source_lines<'a>(
+    findings: impl Iterator<Item = &'a eksdoctor_findings::Finding>,
+) -> eksdoctor_report::SourceLines {
+    let mut out = eksdoctor_report::SourceLines::new();
+    for f in findings {
+        let file = f.location.file.to_string();
+        if file.starts_with('<') || out.contains_key(&file) {
+            continue;
+        }
+        let lines = std::fs::read_to_string(&file)
+            .map(|t| t.lines().map(str::to_string).collect())
+            .unwrap_or_default();
+        out.insert(file, lines);
+    }
+    out
 }
