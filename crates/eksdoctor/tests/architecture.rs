@@ -156,7 +156,6 @@ const TOO_LONG: &[&str] = &[
     "eksdoctor_sources/src/eksctl.rs: read_node_group",
     "eksdoctor_sources/src/manifests.rs: read_object",
     "eksdoctor_calc/src/subnets.rs: plan",
-    "eksdoctor/src/commands/plan.rs: run",
     "eksdoctor_terraform/src/plan.rs: read",
     "eksdoctor_terraform/src/map.rs: map_k8s",
     "eksdoctor_sources/src/manifests.rs: read_ec2_node_class",

@@ -1,5 +1,6 @@
 //! Reports: one module per format. Reports see findings and rule metadata, never rule internals.
 
+pub mod calc;
 pub mod html;
 pub mod human;
 pub mod json;

@@ -2,7 +2,7 @@
 
 use crate::args::{CniModeArg, Format, PlanSubnetsArgs};
 use anyhow::{anyhow, bail, Result};
-use eksdoctor_calc::ipdemand::{usable, CniMode};
+use eksdoctor_calc::ipdemand::CniMode;
 use eksdoctor_calc::subnets::{plan, NodeGroupDemand, PlanInput};
 use eksdoctor_config::Settings;
 use ipnet::Ipv4Net;
@@ -148,74 +148,7 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
         Format::Json => {
             serde_json::to_string_pretty(&serde_json::json!({ "input": input, "plan": p }))? + "\n"
         }
-        _ => {
-            let mut out = String::new();
-            for az in &p.azs {
-                out.push_str(&format!("{}\n", az.az));
-                for t in &az.terms {
-                    out.push_str(&format!("  {:>7}  {}: {}\n", t.addresses, t.what, t.how));
-                }
-                out.push_str(&format!("  {:>7}  projected peak\n", az.demand));
-                out.push_str(&format!(
-                    "  {:>7}  with {}% headroom\n",
-                    az.with_headroom, input.headroom_pct
-                ));
-                if let Some(u) = az.existing_usable {
-                    out.push_str(&format!(
-                        "  {:>7}  usable in the existing subnets ({:.0}% used at peak){}\n",
-                        u,
-                        az.utilisation_pct.unwrap_or(0.0),
-                        if az.demand > u { "  ← TOO SMALL" } else { "" }
-                    ));
-                }
-                match az.prefix {
-                    Some(pl) => out.push_str(&format!(
-                        "  smallest subnet that fits: /{pl} ({} usable)\n\n",
-                        usable(pl)
-                    )),
-                    None => out.push_str("  no single subnet up to a /16 fits this demand\n\n"),
-                }
-            }
-            out.push_str("assumptions:\n");
-            for s in &p.assumptions {
-                out.push_str(&format!("  - {s}\n"));
-            }
-            if let Some(l) = &p.layout {
-                out.push_str(&format!(
-                    "\nlayout in {}:\n",
-                    input.vpc_cidr.map(|c| c.to_string()).unwrap_or_default()
-                ));
-                for (az, private, public) in l {
-                    out.push_str(&format!("  {az}: private {private}, public {public}\n"));
-                }
-                let q = |v: Vec<String>| {
-                    v.iter()
-                        .map(|s| format!("\"{s}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                out.push_str(&format!(
-                    "\nTerraform (terraform-aws-modules/vpc):\n  azs             = [{}]\n  private_subnets = [{}]\n  public_subnets  = [{}]\n",
-                    q(l.iter().map(|x| x.0.clone()).collect()),
-                    q(l.iter().map(|x| x.1.to_string()).collect()),
-                    q(l.iter().map(|x| x.2.to_string()).collect())
-                ));
-                out.push_str("\neksctl:\n  vpc:\n    cidr: ");
-                out.push_str(&input.vpc_cidr.map(|c| c.to_string()).unwrap_or_default());
-                out.push_str("\n    subnets:\n      private:\n");
-                for (az, private, _) in l {
-                    out.push_str(&format!("        {az}: {{ cidr: {private} }}\n"));
-                }
-                out.push_str("      public:\n");
-                for (az, _, public) in l {
-                    out.push_str(&format!("        {az}: {{ cidr: {public} }}\n"));
-                }
-            }
-            if let Some(e) = &p.layout_error {
-                out.push_str(&format!("\nno layout: {e}\n"));
-            }
-            out
-        }
+        _ => eksdoctor_report::calc::plan_subnets(&input, &p),
     };
     let mut o = anstream::stdout();
     o.write_all(text.as_bytes())?;

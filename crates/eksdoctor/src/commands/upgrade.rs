@@ -76,64 +76,7 @@ pub fn run(a: UpgradeArgs) -> Result<u8> {
     let plan = upgrade_plan(cal, from, to, as_of, &apis, &node_groups).map_err(|e| anyhow!(e))?;
     let text = match a.format {
         Format::Json => serde_json::to_string_pretty(&plan)? + "\n",
-        _ => {
-            let md = a.format == Format::Markdown;
-            let h = |s: &str| {
-                if md {
-                    format!("## {s}\n\n")
-                } else {
-                    format!("{s}\n")
-                }
-            };
-            let li = |s: &str| {
-                if md {
-                    format!("- {s}\n")
-                } else {
-                    format!("  - {s}\n")
-                }
-            };
-            let mut out = String::new();
-            out.push_str(&if md {
-                format!("# EKS upgrade {} → {}\n\nPlanned on {as_of}: {} step(s), one minor version at a time.\n\n", plan.from, plan.to, plan.steps.len())
-            } else {
-                format!("EKS upgrade {} -> {} (as of {as_of}): {} step(s), one minor version at a time\n\n", plan.from, plan.to, plan.steps.len())
-            });
-            for (i, s) in plan.steps.iter().enumerate() {
-                out.push_str(&h(&format!("Step {}: {} → {}", i + 1, s.from, s.to)));
-                match (s.deadline, s.days_left) {
-                    (Some(d), Some(days)) if s.overdue => out.push_str(&li(&format!(
-                        "deadline: {} left standard support on {d} ({} ago); extended support costs USD {} per cluster per year until this step is done",
-                        s.from,
-                        eksdoctor_knowledge::days(-days),
-                        eksdoctor_knowledge::thousands(
-                            eksdoctor_knowledge::extended_support_extra_usd_per_year()
-                        )
-                    ))),
-                    (Some(d), Some(days)) => out.push_str(&li(&format!(
-                        "deadline: before {d} ({} left), when standard support for {} ends",
-                        eksdoctor_knowledge::days(days),
-                        s.from
-                    ))),
-                    _ => out.push_str(&li(&format!("deadline: {} is not in the calendar", s.from))),
-                }
-                out.push_str(&li(&format!("1. control plane: upgrade to {}", s.to)));
-                for (addon, v) in &s.addons {
-                    out.push_str(&li(&format!("2. add-on {addon}: {v}")));
-                }
-                for n in &s.nodes {
-                    out.push_str(&li(&format!("3. nodes: {n}")));
-                }
-                if s.blockers.is_empty() {
-                    out.push_str(&li("blockers: none found in the scanned files"));
-                } else {
-                    for b in &s.blockers {
-                        out.push_str(&li(&format!("BLOCKER: {} — {}", b.what, b.fix)));
-                    }
-                }
-                out.push('\n');
-            }
-            out
-        }
+        _ => eksdoctor_report::calc::upgrade(&plan, as_of, a.format == Format::Markdown),
     };
     let mut o = anstream::stdout();
     o.write_all(text.as_bytes())?;
