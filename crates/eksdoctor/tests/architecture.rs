@@ -47,6 +47,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "eksdoctor_report",
         &[
             "eksdoctor_inventory",
+            "eksdoctor_knowledge",
             "eksdoctor_findings",
             "eksdoctor_calc",
         ],
