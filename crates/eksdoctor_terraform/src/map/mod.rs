@@ -1,0 +1,256 @@
+//! Evaluated resource instances → the inventory. Works the same for HCL, community-module models
+//! and plan JSON. References between resources are followed through an address index: a node
+//! group's `subnet_ids = aws_subnet.private[*].id` are computed values that still name
+//! `aws_subnet.private[0]`, `[1]`, ... .
+
+use crate::res::{RBody, Res};
+use crate::value::V;
+use eksdoctor_inventory::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub(super) const TF_DEFAULT: &str = "AWS provider default";
+pub(super) const EKS_DEFAULT: &str = "EKS default";
+
+mod access;
+mod cluster;
+mod iam;
+mod k8s;
+mod network;
+mod nodes;
+mod values;
+
+use values::Index;
+
+/// Kubernetes objects carried by Terraform resources (`kubernetes_*`, `kubectl_manifest`,
+/// `helm_release`), for the manifest reader.
+#[derive(Debug, Default)]
+pub struct K8sDocs {
+    /// Objects as document trees (lines point into the `.tf` file).
+    pub objects: Vec<(Arc<str>, Node)>,
+    /// YAML text (`kubectl_manifest.yaml_body`) with the attribute's place, and whether it is a
+    /// heredoc (its lines are the file's, from the next line) or not (no lines of this file).
+    pub yaml: Vec<(Prov, String, bool)>,
+    /// Objects whose whole content is known only after apply, with why.
+    pub unreadable: Vec<(Prov, String)>,
+}
+
+/// What every resource family's mapping reads: the resources, their address index, and the
+/// clusters other resources point at.
+struct Scope<'a> {
+    res: &'a [Res],
+    idx: Index<'a>,
+    /// Resource types declared but created zero times.
+    none_created: &'a std::collections::BTreeSet<String>,
+    /// The first part of the root module the scan cannot see (recorded before mapping).
+    opaque_parts: Option<String>,
+    cluster_by_name: HashMap<String, String>,
+    cluster_ids: Vec<String>,
+    /// The only cluster of the root module, if there is one.
+    sole: Option<String>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(
+        res: &'a [Res],
+        none_created: &'a std::collections::BTreeSet<String>,
+        inv: &Inventory,
+    ) -> Scope<'a> {
+        let idx = Index::new(res);
+        // Module calls (or resources) of this root module whose resources could not be scanned:
+        // they may create what the scan does not see (the sources record them before mapping).
+        let opaque_parts = inv.opaque.first().map(|o| o.what.clone());
+        // Clusters first: other resources point at them by name or address.
+        let mut cluster_by_name: HashMap<String, String> = HashMap::new();
+        let mut cluster_ids: Vec<String> = Vec::new();
+        for r in idx.of_type(res, "aws_eks_cluster") {
+            if let Some(n) = r.body.get("name").and_then(V::to_template_string) {
+                cluster_by_name.insert(n, r.addr.clone());
+            }
+            cluster_ids.push(r.addr.clone());
+        }
+        let sole = if cluster_ids.len() == 1 {
+            Some(cluster_ids[0].clone())
+        } else {
+            None
+        };
+        Scope {
+            res,
+            idx,
+            none_created,
+            opaque_parts,
+            cluster_by_name,
+            cluster_ids,
+            sole,
+        }
+    }
+
+    /// The cluster a resource's `cluster_name` points at: its address when it is a cluster of
+    /// this root module, else the name (a cluster defined elsewhere keeps its name so objects
+    /// stay grouped).
+    fn cluster_of(&self, b: &RBody) -> Option<String> {
+        let v = b.get("cluster_name")?;
+        match v {
+            V::Unknown(u) => match &u.addr {
+                Some(a) if self.cluster_ids.contains(a) => Some(a.clone()),
+                _ => self.sole.clone(),
+            },
+            other => {
+                let n = other.to_template_string()?;
+                Some(self.cluster_by_name.get(&n).cloned().unwrap_or(n))
+            }
+        }
+    }
+}
+
+/// A resource family's mapping.
+type MapFn = fn(&Scope, &mut Inventory, &mut K8sDocs);
+
+/// Resource types → the function that maps them, in the order they run: later families look up
+/// what earlier ones put in the inventory (node groups their launch templates, subnets the
+/// clusters that use them).
+const FAMILIES: &[(&[&str], MapFn)] = &[
+    (
+        &["aws_vpc", "aws_subnet", "aws_ec2_tag", "aws_vpc_endpoint"],
+        network::network,
+    ),
+    (
+        &[
+            "aws_iam_role",
+            "aws_iam_role_policy_attachment",
+            "aws_iam_role_policy",
+            "aws_iam_policy",
+        ],
+        |s, inv, _| iam::map_iam(s.res, &s.idx, inv),
+    ),
+    (&["aws_launch_template"], nodes::launch_templates),
+    (&["aws_eks_cluster"], cluster::clusters),
+    (&["aws_eks_addon"], cluster::addons),
+    (&["aws_eks_node_group"], nodes::node_groups),
+    (&["aws_autoscaling_group"], nodes::self_managed),
+    (&["eksdoctor_karpenter", "helm_release"], nodes::karpenter),
+    (&["aws_eks_fargate_profile"], access::fargate),
+    (
+        &[
+            "aws_eks_access_entry",
+            "aws_eks_pod_identity_association",
+            "aws_eks_identity_provider_config",
+        ],
+        access::access,
+    ),
+    (&[], network::subnet_owners),
+    (
+        &["kubernetes_*", "kubectl_manifest", "helm_release"],
+        |s, _, k8s| k8s::map_k8s(s.res, k8s),
+    ),
+];
+
+/// Map every resource instance of one root module (or plan) into `inv`, which holds nothing
+/// else yet. Identifiers that are resource addresses get the prefix `ns` (the root module or plan
+/// file), so that `aws_eks_cluster.this` of two root modules stay two clusters.
+pub fn map(
+    res: &[Res],
+    none_created: &std::collections::BTreeSet<String>,
+    ns: &str,
+    inv: &mut Inventory,
+    k8s: &mut K8sDocs,
+) {
+    map_raw(res, none_created, inv, k8s);
+    for o in inv.opaque.iter_mut().filter(|o| o.namespace.is_empty()) {
+        o.namespace = ns.trim_end_matches(NS_SEP).to_string();
+    }
+    let mut addrs: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for r in res {
+        addrs.insert(r.addr.as_str());
+        addrs.insert(r.base.as_str());
+    }
+    let p = |s: &mut String| {
+        if addrs.contains(s.as_str()) {
+            *s = format!("{ns}{s}");
+        }
+    };
+    let pv = |v: &mut Val<Vec<String>>| {
+        if let Val::Known { value, .. } = v {
+            value.iter_mut().for_each(p);
+        }
+    };
+    let po = |v: &mut Val<Option<String>>| {
+        if let Val::Known { value: Some(s), .. } = v {
+            p(s);
+        }
+    };
+    for c in inv.clusters.iter_mut() {
+        p(&mut c.id);
+        if let Some(v) = c.vpc.as_mut() {
+            p(v);
+        }
+    }
+    for v in inv.vpcs.iter_mut() {
+        p(&mut v.id);
+    }
+    for s in inv.subnets.iter_mut() {
+        p(&mut s.name);
+        if let Some(v) = s.vpc.as_mut() {
+            p(v);
+        }
+        if let Some(c) = s.cluster.as_mut() {
+            p(c);
+        }
+    }
+    for e in inv.vpc_endpoints.iter_mut() {
+        if let Some(v) = e.vpc.as_mut() {
+            p(v);
+        }
+        pv(&mut e.subnets);
+    }
+    for l in inv.launch_templates.iter_mut() {
+        p(&mut l.id);
+    }
+    for r in inv.iam_roles.iter_mut() {
+        p(&mut r.id);
+    }
+    for n in inv.node_groups.iter_mut() {
+        p(&mut n.cluster);
+        pv(&mut n.subnets);
+        po(&mut n.node_role);
+        if let Some(l) = n.launch_template.as_mut() {
+            p(l);
+        }
+    }
+    for f in inv.fargate_profiles.iter_mut() {
+        p(&mut f.cluster);
+        if let Val::Known {
+            value: Some(list), ..
+        } = &mut f.subnets
+        {
+            list.iter_mut().for_each(p);
+        }
+    }
+    for a in inv.addons.iter_mut() {
+        p(&mut a.cluster);
+        po(&mut a.role);
+    }
+    for a in inv.access_entries.iter_mut() {
+        p(&mut a.cluster);
+        p(&mut a.principal_arn);
+    }
+    for a in inv.pod_identity_associations.iter_mut() {
+        p(&mut a.cluster);
+        po(&mut a.role);
+    }
+    for i in inv.identity_providers.iter_mut() {
+        p(&mut i.cluster);
+    }
+}
+
+fn map_raw(
+    res: &[Res],
+    none_created: &std::collections::BTreeSet<String>,
+    inv: &mut Inventory,
+    k8s: &mut K8sDocs,
+) {
+    let scope = Scope::new(res, none_created, inv);
+    for (_, map) in FAMILIES {
+        map(&scope, inv, k8s);
+    }
+}

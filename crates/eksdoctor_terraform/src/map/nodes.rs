@@ -1,0 +1,374 @@
+//! Launch templates, managed node groups, self-managed node groups (Auto Scaling groups tagged
+//! for a cluster) and Karpenter.
+
+use super::values::*;
+use super::EKS_DEFAULT;
+use super::{K8sDocs, Scope};
+use crate::res::{RBody, Res};
+use crate::value::V;
+use eksdoctor_inventory::*;
+use std::collections::BTreeMap;
+
+/// Launch templates.
+pub(super) fn launch_templates(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
+    let res = s.res;
+    let idx = &s.idx;
+    // Launch templates.
+    for r in idx.of_type(res, "aws_launch_template") {
+        let b = &r.body;
+        let md = b.block("metadata_options");
+        let http_tokens = match md {
+            Some(m) => val_str(m, "http_tokens", Some(("optional", "EC2 default when metadata_options omits it"))),
+            None => Val::unknown(
+                "the launch template sets no metadata_options: the AMI's or the account's default applies",
+                b.at.clone(),
+            ),
+        };
+        let hop_limit = match md.and_then(|m| m.get("http_put_response_hop_limit")) {
+            Some(_) => val_u32(md.expect("checked"), "http_put_response_hop_limit"),
+            None => Val::unknown(
+                "http_put_response_hop_limit is not set: the AMI's or the account's default applies",
+                md.map_or(b.at.clone(), |m| m.at.clone()),
+            ),
+        };
+        inv.launch_templates.push(LaunchTemplate {
+            id: r.addr.clone(),
+            http_tokens,
+            hop_limit,
+            user_data_max_pods: user_data_max_pods(b),
+            at: b.at.clone(),
+        });
+    }
+}
+
+/// Managed node groups.
+pub(super) fn node_groups(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
+    let res = s.res;
+    let idx = &s.idx;
+    let cluster_of = |b: &RBody| s.cluster_of(b);
+    // Node groups.
+    let lt_of = |b: &RBody| -> Option<String> {
+        let lt = b.block("launch_template")?;
+        lt.get("id")
+            .or(lt.get("name"))
+            .and_then(reference)
+            .map(|a| strip_addr_attr(&a))
+    };
+    for r in idx.of_type(res, "aws_eks_node_group") {
+        let b = &r.body;
+        let Some(cluster) = cluster_of(b) else {
+            continue;
+        };
+        let sc = b
+            .block("scaling_config")
+            .cloned()
+            .unwrap_or_else(|| RBody::new(b.at.clone()));
+        let lt = lt_of(b).and_then(|a| idx.lookup(&a).first().map(|r| (*r).clone()));
+        let lt_body = lt.as_ref().map(|l| &l.body);
+        let (ami_label, ami_family) = managed_ami(b, res, &cluster, lt_body);
+        let (http_tokens, hop_limit, encrypted, max_pods) = match lt_body {
+            Some(l) => {
+                let lt_inv = inv.launch_templates.iter().find(|x| Some(&x.id) == lt.as_ref().map(|r| &r.addr));
+                (
+                    lt_inv.map(|x| x.http_tokens.clone()).unwrap_or_else(|| Val::unknown("launch template not found", l.at.clone())),
+                    lt_inv.map(|x| x.hop_limit.clone()).unwrap_or_else(|| Val::unknown("launch template not found", l.at.clone())),
+                    ebs_encrypted(l),
+                    lt_inv.map(|x| x.user_data_max_pods.clone()).unwrap_or_else(|| Val::set(None, l.at.clone())),
+                )
+            }
+            None if b.block("launch_template").is_some() => (
+                Val::unknown("the node group's launch template is not in the scanned code", b.at.clone()),
+                Val::unknown("the node group's launch template is not in the scanned code", b.at.clone()),
+                Val::unknown("the node group's launch template is not in the scanned code", b.at.clone()),
+                Val::unknown("the node group's launch template is not in the scanned code", b.at.clone()),
+            ),
+            None => (
+                match ami_family.known() {
+                    Some(AmiFamily::AmazonLinux2) => Val::defaulted("optional".into(), b.at.clone(), "EKS managed node group default for AL2 without a launch template"),
+                    Some(AmiFamily::AmazonLinux2023 | AmiFamily::Bottlerocket) => Val::defaulted("required".into(), b.at.clone(), "AMI default"),
+                    _ => Val::unknown("set by the AMI", b.at.clone()),
+                },
+                Val::unknown("set by the AMI: the node group has no launch template", b.at.clone()),
+                Val::unknown("the node group has no launch template: encryption follows the account's EBS encryption-by-default setting", b.at.clone()),
+                Val::set(None, b.at.clone()),
+            ),
+        };
+        let subnets = val_refs(b, "subnet_ids");
+        let azs = match subnets.known() {
+            Some(s) => azs_of(s, idx, subnets.at()),
+            None => Val::unknown("the subnets are not known", b.at.clone()),
+        };
+        inv.node_groups.push(NodeGroup {
+            cluster,
+            name: b
+                .get("node_group_name")
+                .and_then(V::to_template_string)
+                .or_else(|| {
+                    b.get("node_group_name_prefix")
+                        .and_then(V::to_template_string)
+                        .map(|p| p.trim_end_matches('-').to_string())
+                })
+                .unwrap_or_else(|| r.addr.clone()),
+            kind: NodeGroupKind::Managed,
+            instance_types: match b.get("instance_types") {
+                Some(_) => val_list(b, "instance_types", None),
+                None => match lt_body.and_then(|l| l.get("instance_type")) {
+                    Some(_) => val_list(lt_body.expect("checked"), "instance_type", None),
+                    None => Val::defaulted(vec!["t3.medium".into()], b.at.clone(), EKS_DEFAULT),
+                },
+            },
+            ami_family,
+            ami_label,
+            min_size: val_u32(&sc, "min_size"),
+            max_size: val_u32(&sc, "max_size"),
+            desired_size: val_u32(&sc, "desired_size"),
+            max_pods,
+            imds_http_tokens: http_tokens,
+            imds_hop_limit: hop_limit,
+            imds_blocked_for_pods: Val::set(false, b.at.clone()),
+            volume_encrypted: encrypted,
+            subnets,
+            azs,
+            version: match b.get("version") {
+                Some(v) => match v.to_template_string() {
+                    Some(s) => Val::set(Some(s), b.at_of("version")),
+                    None => Val::unknown(reason(v), b.at_of("version")),
+                },
+                None => {
+                    Val::defaulted(None, b.at.clone(), "node group follows the cluster version")
+                }
+            },
+            node_role: match b.get("node_role_arn") {
+                Some(_) => val_ref(b, "node_role_arn"),
+                None => Val::unknown("node_role_arn is not set", b.at.clone()),
+            },
+            launch_template: lt.map(|l| l.addr.clone()),
+            labels: str_map(b.get("labels")),
+            at: b.at.clone(),
+        });
+    }
+}
+
+/// Self-managed node groups: Auto Scaling groups tagged for a cluster.
+pub(super) fn self_managed(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
+    let res = s.res;
+    let idx = &s.idx;
+    let cluster_by_name = &s.cluster_by_name;
+    // Self-managed node groups: Auto Scaling groups tagged for a cluster
+    // (`kubernetes.io/cluster/<name>`).
+    for r in idx.of_type(res, "aws_autoscaling_group") {
+        let b = &r.body;
+        let mut tags: Vec<(String, String)> = str_map(b.get("tags")).into_iter().collect();
+        for t in b.blocks("tag") {
+            if let (Some(k), Some(v)) = (
+                t.get("key").and_then(V::to_template_string),
+                t.get("value").and_then(V::to_template_string),
+            ) {
+                tags.push((k, v));
+            }
+        }
+        let Some(cluster_name) = tags
+            .iter()
+            .find_map(|(k, _)| k.strip_prefix("kubernetes.io/cluster/"))
+        else {
+            continue;
+        };
+        let cluster = cluster_by_name
+            .get(cluster_name)
+            .cloned()
+            .unwrap_or_else(|| cluster_name.to_string());
+        let lt = b
+            .block("launch_template")
+            .or_else(|| {
+                b.block("mixed_instances_policy")
+                    .and_then(|m| m.block("launch_template"))
+                    .and_then(|l| l.block("launch_template_specification"))
+            })
+            .and_then(|l| {
+                l.get("id")
+                    .or(l.get("launch_template_id"))
+                    .or(l.get("name"))
+            })
+            .and_then(reference)
+            .and_then(|a| idx.lookup(&a).first().map(|r| (*r).clone()));
+        let lt_inv = lt
+            .as_ref()
+            .and_then(|l| inv.launch_templates.iter().find(|x| x.id == l.addr))
+            .cloned();
+        let overrides: Vec<String> = b
+            .block("mixed_instances_policy")
+            .and_then(|m| m.block("launch_template"))
+            .map(|l| {
+                l.blocks("override")
+                    .filter_map(|o| o.get("instance_type").and_then(V::to_template_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let instance_types = if !overrides.is_empty() {
+            Val::set(overrides, b.at.clone())
+        } else {
+            match lt.as_ref().map(|l| &l.body) {
+                Some(l) if l.get("instance_type").is_some() => val_list(l, "instance_type", None),
+                _ => Val::unknown("the instance type is not in the scanned code", b.at.clone()),
+            }
+        };
+        const NO_LT: &str = "the launch template is not in the scanned code";
+        let subnets = val_refs(b, "vpc_zone_identifier");
+        let azs = match subnets.known() {
+            Some(s) => azs_of(s, idx, subnets.at()),
+            None => match b.get("availability_zones").and_then(str_list) {
+                Some(a) => Val::set(a, b.at_of("availability_zones")),
+                None => Val::unknown("the subnets are not known", b.at.clone()),
+            },
+        };
+        let image = lt.as_ref().and_then(|l| l.body.get("image_id")).is_some();
+        inv.node_groups.push(NodeGroup {
+            cluster,
+            name: b
+                .get("name")
+                .and_then(V::to_template_string)
+                .unwrap_or_else(|| r.addr.clone()),
+            kind: NodeGroupKind::SelfManaged,
+            instance_types,
+            ami_family: if image {
+                Val::set(AmiFamily::Custom, b.at.clone())
+            } else {
+                Val::unknown("the AMI is not in the scanned code", b.at.clone())
+            },
+            ami_label: Val::unknown(
+                "self-managed nodes name an AMI id, not an AMI type",
+                b.at.clone(),
+            ),
+            min_size: val_u32(b, "min_size"),
+            max_size: val_u32(b, "max_size"),
+            desired_size: val_u32(b, "desired_capacity"),
+            max_pods: lt_inv
+                .as_ref()
+                .map(|l| l.user_data_max_pods.clone())
+                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
+            imds_http_tokens: lt_inv
+                .as_ref()
+                .map(|l| l.http_tokens.clone())
+                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
+            imds_hop_limit: lt_inv
+                .as_ref()
+                .map(|l| l.hop_limit.clone())
+                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
+            imds_blocked_for_pods: Val::set(false, b.at.clone()),
+            volume_encrypted: lt
+                .as_ref()
+                .map(|l| ebs_encrypted(&l.body))
+                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
+            subnets,
+            azs,
+            version: Val::unknown(
+                "self-managed nodes run the kubelet of their AMI",
+                b.at.clone(),
+            ),
+            node_role: lt
+                .as_ref()
+                .map(|l| role_of_instance_profile(&l.body, idx, res))
+                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
+            launch_template: lt.map(|l| l.addr.clone()),
+            labels: BTreeMap::new(),
+            at: b.at.clone(),
+        });
+    }
+}
+
+/// Karpenter: the eks module's karpenter submodule, or a Helm release.
+pub(super) fn karpenter(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
+    let res = s.res;
+    let idx = &s.idx;
+    let sole = &s.sole;
+    let cluster_of = |b: &RBody| s.cluster_of(b);
+    // Karpenter set up by the eks module's karpenter submodule (modelled).
+    for r in idx.of_type(res, "eksdoctor_karpenter") {
+        if let Some(c) = cluster_of(&r.body) {
+            inv.node_groups.push(NodeGroup::karpenter(
+                &c,
+                &r.body.at,
+                "Karpenter provisions these nodes from NodePools that are not in the scanned code",
+            ));
+        }
+    }
+
+    // Karpenter installed by a Helm release: capacity whose NodePools are not known here. It
+    // belongs to the root module's cluster when there is exactly one.
+    for r in idx.of_type(res, "helm_release") {
+        let chart = r
+            .body
+            .get("chart")
+            .and_then(V::to_template_string)
+            .unwrap_or_default();
+        if chart == "karpenter" || chart.ends_with("/karpenter") {
+            if let Some(c) = sole.clone() {
+                inv.node_groups.push(NodeGroup::karpenter(
+                    &c,
+                    &r.body.at,
+                    "Karpenter provisions these nodes from NodePools that are not in the scanned code",
+                ));
+            }
+        }
+    }
+}
+
+/// A managed node group's AMI setting as written (or EKS's default for its version), and the AMI
+/// family it means.
+fn managed_ami(
+    b: &RBody,
+    res: &[Res],
+    cluster: &str,
+    lt_body: Option<&RBody>,
+) -> (Val<String>, Val<AmiFamily>) {
+    let image_id = lt_body.and_then(|l| l.get("image_id")).is_some();
+    let ami_label = match b.get("ami_type") {
+        Some(_) => val_str(b, "ami_type", None),
+        None if image_id => Val::set("CUSTOM".into(), lt_body.expect("checked").at_of("image_id")),
+        // Not set: EKS picks by the node group's Kubernetes version (its own, or the
+        // cluster's): Amazon Linux 2023 from 1.30, Amazon Linux 2 before.
+        None => {
+            let version = b.get("version").cloned().or_else(|| {
+                res.iter()
+                    .find(|c| c.rtype == "aws_eks_cluster" && c.addr == cluster)
+                    .and_then(|c| c.body.get("version").cloned())
+            });
+            let minor = version
+                .and_then(|v| v.to_template_string())
+                .and_then(|v| v.split('.').nth(1).and_then(|m| m.parse::<u32>().ok()));
+            match minor {
+                Some(m) if m >= 30 => Val::defaulted(
+                    "AL2023".into(),
+                    b.at.clone(),
+                    "EKS default from Kubernetes 1.30",
+                ),
+                Some(_) => Val::defaulted(
+                    "AL2_x86_64".into(),
+                    b.at.clone(),
+                    "EKS default before Kubernetes 1.30",
+                ),
+                None => Val::unknown(
+                    "ami_type is not set and the Kubernetes version is not known: EKS picks AL2023 from 1.30, AL2 before",
+                    b.at.clone(),
+                ),
+            }
+        }
+    };
+    let ami_family = ami_label.clone().map(|l| ami_family(&l));
+    let ami_family = match ami_family {
+        Val::Known {
+            value: None, at, ..
+        } => Val::unknown("unrecognised ami_type", at),
+        Val::Known {
+            value: Some(f),
+            at,
+            default,
+        } => Val::Known {
+            value: f,
+            at,
+            default,
+        },
+        Val::Unknown { reason, at } => Val::Unknown { reason, at },
+    };
+    (ami_label, ami_family)
+}
