@@ -3,282 +3,255 @@
 
 use super::*;
 
-/// Lists and maps: keys, values, lookup, contains, distinct, zipmap, flatten, range, ...
-/// The functions [`lists_and_maps`] answers for.
-pub(super) const LISTS_AND_MAPS: &[&str] = &[
-    "keys", "values", "lookup", "contains", "distinct", "one", "zipmap", "flatten", "compact",
-    "try", "range",
-];
-
-pub(super) fn lists_and_maps(name: &str, a: &[V]) -> R<V> {
-    match name {
-        "keys" => {
-            let v = one_arg(a, name)?;
-            match v {
-                V::Obj(m) => Ok(V::list(
-                    visible(m)
-                        .map(|(k, _)| crate::value::key_value(k))
-                        .collect(),
-                )),
-                V::Unknown(_) => Ok(v.clone()),
-                _ => Err(format!("keys: expected a map, got {}", v.type_name())),
-            }
-        }
-        "values" => {
-            let v = one_arg(a, name)?;
-            match v {
-                V::Obj(m) => Ok(V::list(visible(m).map(|(_, v)| v.clone()).collect())),
-                V::Unknown(_) => Ok(v.clone()),
-                _ => Err(format!("values: expected a map, got {}", v.type_name())),
-            }
-        }
-        "lookup" => {
-            if a.len() < 2 || a.len() > 3 {
-                return Err("lookup takes 2 or 3 arguments".into());
-            }
-            match (&a[0], &a[1]) {
-                (V::Unknown(_), _) | (_, V::Unknown(_)) => Ok(unknown_like(a)),
-                (V::Obj(m), V::Str(k)) => match m.get(&**k) {
-                    Some(v) => Ok(v.clone()),
-                    None if a.len() == 3 => Ok(a[2].clone()),
-                    None => Err(format!("lookup: the map has no key \"{k}\"")),
-                },
-                (V::Null, _) if a.len() == 3 => Ok(a[2].clone()),
-                _ => Err("lookup: expected a map and a string key".into()),
-            }
-        }
-        "contains" => {
-            if a.len() != 2 {
-                return Err("contains takes 2 arguments".into());
-            }
-            match &a[0] {
-                V::List(l) => {
-                    if l.contains(&a[1]) {
-                        Ok(V::Bool(true))
-                    } else if l.iter().any(V::has_unknown) || a[1].has_unknown() {
-                        Ok(unknown_like(a))
-                    } else {
-                        Ok(V::Bool(false))
-                    }
-                }
-                V::Unknown(_) => Ok(a[0].clone()),
-                v => Err(format!("contains: expected a list, got {}", v.type_name())),
-            }
-        }
-        "distinct" => {
-            let l = list_arg(a, 0, name)?;
-            if l.iter().any(V::has_unknown) {
-                return Ok(unknown_like(a));
-            }
-            let mut out: Vec<V> = Vec::new();
-            for v in l.iter() {
-                if !out.contains(v) {
-                    out.push(v.clone());
-                }
-            }
-            Ok(V::list(out))
-        }
-        "one" => {
-            let v = one_arg(a, name)?;
-            match v {
-                V::List(l) if l.is_empty() => Ok(V::Null),
-                V::List(l) if l.len() == 1 => Ok(l[0].clone()),
-                V::List(_) => Err("one: the list has more than one element".into()),
-                V::Null => Ok(V::Null),
-                _ => Ok(v.clone()),
-            }
-        }
-        "zipmap" => {
-            let ks = list_arg(a, 0, name)?;
-            let vs = list_arg(a, 1, name)?;
-            if ks.len() != vs.len() {
-                return Err("zipmap: the lists differ in length".into());
-            }
-            let mut m = BTreeMap::new();
-            for (k, v) in ks.iter().zip(vs.iter()) {
-                match k {
-                    V::Unknown(_) => return Ok(unknown_like(a)),
-                    _ => {
-                        let k = k
-                            .to_template_string()
-                            .ok_or("zipmap: keys must be strings")?;
-                        m.insert(k, v.clone());
-                    }
-                }
-            }
-            Ok(V::obj(m))
-        }
-        "flatten" => {
-            let v = one_arg(a, name)?;
-            let mut out = Vec::new();
-            if !flatten_into(v, &mut out)? {
-                return Ok(unknown_like(a));
-            }
-            Ok(V::list(out))
-        }
-        "compact" => {
-            let l = list_arg(a, 0, name)?;
-            if l.iter().any(V::is_unknown) {
-                return Ok(unknown_like(a));
-            }
-            Ok(V::list(
-                l.iter()
-                    .filter(|v| !matches!(v, V::Null) && v.as_str() != Some(""))
-                    .cloned()
+group! {
+    /// Lists and maps: keys, values, lookup, contains, distinct, zipmap, flatten, range, ...
+    lists_and_maps(name, a), LISTS_AND_MAPS;
+    "keys" => {
+        let v = one_arg(a, name)?;
+        match v {
+            V::Obj(m) => Ok(V::list(
+                visible(m)
+                    .map(|(k, _)| crate::value::key_value(k))
                     .collect(),
-            ))
+            )),
+            V::Unknown(_) => Ok(v.clone()),
+            _ => Err(format!("keys: expected a map, got {}", v.type_name())),
         }
-        "try" => Ok(a.first().cloned().unwrap_or(V::Null)),
-        "range" => range(a),
-        _ => Err(format!("{name}() is not one of lists_and_maps")),
     }
+    "values" => {
+        let v = one_arg(a, name)?;
+        match v {
+            V::Obj(m) => Ok(V::list(visible(m).map(|(_, v)| v.clone()).collect())),
+            V::Unknown(_) => Ok(v.clone()),
+            _ => Err(format!("values: expected a map, got {}", v.type_name())),
+        }
+    }
+    "lookup" => {
+        if a.len() < 2 || a.len() > 3 {
+            return Err("lookup takes 2 or 3 arguments".into());
+        }
+        match (&a[0], &a[1]) {
+            (V::Unknown(_), _) | (_, V::Unknown(_)) => Ok(unknown_like(a)),
+            (V::Obj(m), V::Str(k)) => match m.get(&**k) {
+                Some(v) => Ok(v.clone()),
+                None if a.len() == 3 => Ok(a[2].clone()),
+                None => Err(format!("lookup: the map has no key \"{k}\"")),
+            },
+            (V::Null, _) if a.len() == 3 => Ok(a[2].clone()),
+            _ => Err("lookup: expected a map and a string key".into()),
+        }
+    }
+    "contains" => {
+        if a.len() != 2 {
+            return Err("contains takes 2 arguments".into());
+        }
+        match &a[0] {
+            V::List(l) => {
+                if l.contains(&a[1]) {
+                    Ok(V::Bool(true))
+                } else if l.iter().any(V::has_unknown) || a[1].has_unknown() {
+                    Ok(unknown_like(a))
+                } else {
+                    Ok(V::Bool(false))
+                }
+            }
+            V::Unknown(_) => Ok(a[0].clone()),
+            v => Err(format!("contains: expected a list, got {}", v.type_name())),
+        }
+    }
+    "distinct" => {
+        let l = list_arg(a, 0, name)?;
+        if l.iter().any(V::has_unknown) {
+            return Ok(unknown_like(a));
+        }
+        let mut out: Vec<V> = Vec::new();
+        for v in l.iter() {
+            if !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
+        Ok(V::list(out))
+    }
+    "one" => {
+        let v = one_arg(a, name)?;
+        match v {
+            V::List(l) if l.is_empty() => Ok(V::Null),
+            V::List(l) if l.len() == 1 => Ok(l[0].clone()),
+            V::List(_) => Err("one: the list has more than one element".into()),
+            V::Null => Ok(V::Null),
+            _ => Ok(v.clone()),
+        }
+    }
+    "zipmap" => {
+        let ks = list_arg(a, 0, name)?;
+        let vs = list_arg(a, 1, name)?;
+        if ks.len() != vs.len() {
+            return Err("zipmap: the lists differ in length".into());
+        }
+        let mut m = BTreeMap::new();
+        for (k, v) in ks.iter().zip(vs.iter()) {
+            match k {
+                V::Unknown(_) => return Ok(unknown_like(a)),
+                _ => {
+                    let k = k
+                        .to_template_string()
+                        .ok_or("zipmap: keys must be strings")?;
+                    m.insert(k, v.clone());
+                }
+            }
+        }
+        Ok(V::obj(m))
+    }
+    "flatten" => {
+        let v = one_arg(a, name)?;
+        let mut out = Vec::new();
+        if !flatten_into(v, &mut out)? {
+            return Ok(unknown_like(a));
+        }
+        Ok(V::list(out))
+    }
+    "compact" => {
+        let l = list_arg(a, 0, name)?;
+        if l.iter().any(V::is_unknown) {
+            return Ok(unknown_like(a));
+        }
+        Ok(V::list(
+            l.iter()
+                .filter(|v| !matches!(v, V::Null) && v.as_str() != Some(""))
+                .cloned()
+                .collect(),
+        ))
+    }
+    "try" => Ok(a.first().cloned().unwrap_or(V::Null)),
+    "range" => range(a),
 }
 
-/// Sets, ordering and reshaping: setproduct, transpose, matchkeys, sort, set operations, ...
-/// The functions [`sets_and_order`] answers for.
-pub(super) const SETS_AND_ORDER: &[&str] = &[
-    "setproduct",
-    "transpose",
-    "matchkeys",
-    "index",
-    "reverse",
-    "sort",
-    "setunion",
-    "setintersection",
-    "setsubtract",
-    "alltrue",
-    "anytrue",
-    "chunklist",
-    "coalescelist",
-];
-
-pub(super) fn sets_and_order(name: &str, a: &[V]) -> R<V> {
-    match name {
-        "setproduct" => {
-            let mut out: Vec<Vec<V>> = vec![Vec::new()];
-            for (i, _) in a.iter().enumerate() {
-                let l = list_arg(a, i, name)?;
-                if out.len().saturating_mul(l.len()) > RANGE_LIMIT * 64 {
-                    return Err("setproduct: the product is too large".into());
-                }
-                out = out
-                    .into_iter()
-                    .flat_map(|prefix| {
-                        l.iter().map(move |x| {
-                            let mut p = prefix.clone();
-                            p.push(x.clone());
-                            p
-                        })
+group! {
+    /// Sets, ordering and reshaping: setproduct, transpose, matchkeys, sort, set operations, ...
+    sets_and_order(name, a), SETS_AND_ORDER;
+    "setproduct" => {
+        let mut out: Vec<Vec<V>> = vec![Vec::new()];
+        for (i, _) in a.iter().enumerate() {
+            let l = list_arg(a, i, name)?;
+            if out.len().saturating_mul(l.len()) > RANGE_LIMIT * 64 {
+                return Err("setproduct: the product is too large".into());
+            }
+            out = out
+                .into_iter()
+                .flat_map(|prefix| {
+                    l.iter().map(move |x| {
+                        let mut p = prefix.clone();
+                        p.push(x.clone());
+                        p
                     })
-                    .collect();
-            }
-            if a.is_empty() {
-                return Err("setproduct: at least one argument is required".into());
-            }
-            Ok(V::list(out.into_iter().map(V::list).collect()))
+                })
+                .collect();
         }
-        "transpose" => {
-            let m = a
-                .first()
-                .and_then(V::as_obj)
-                .ok_or("transpose: expected a map of lists")?;
-            let mut out: BTreeMap<String, Vec<V>> = BTreeMap::new();
-            for (k, l) in visible(m) {
-                for v in l
-                    .as_list()
-                    .ok_or("transpose: expected a map of lists of strings")?
-                {
-                    let key = v.as_str().ok_or("transpose: expected lists of strings")?;
-                    out.entry(key.to_string())
-                        .or_default()
-                        .push(V::str(k.as_str()));
-                }
-            }
-            Ok(V::obj(
-                out.into_iter().map(|(k, v)| (k, V::list(v))).collect(),
-            ))
+        if a.is_empty() {
+            return Err("setproduct: at least one argument is required".into());
         }
-        "matchkeys" => {
-            let values = list_arg(a, 0, name)?;
-            let keys = list_arg(a, 1, name)?;
-            let search = list_arg(a, 2, name)?;
-            if values.len() != keys.len() {
-                return Err("matchkeys: length of keys and values should be equal".into());
-            }
-            Ok(V::list(
-                values
-                    .iter()
-                    .zip(keys)
-                    .filter(|(_, k)| search.contains(k))
-                    .map(|(v, _)| v.clone())
-                    .collect(),
-            ))
-        }
-        "index" => {
-            let l = list_arg(a, 0, name)?;
-            l.iter()
-                .position(|v| v == &a[1])
-                .map(|i| V::Num(i as f64))
-                .ok_or_else(|| "index: the item is not in the list".into())
-        }
-        "reverse" => {
-            let mut l = list_arg(a, 0, name)?.to_vec();
-            l.reverse();
-            Ok(V::list(l))
-        }
-        "sort" => {
-            let l = list_arg(a, 0, name)?;
-            let mut s: Vec<String> = l
-                .iter()
-                .map(|v| v.to_template_string().ok_or("sort: expected strings"))
-                .collect::<Result<_, _>>()?;
-            s.sort();
-            Ok(V::list(s.into_iter().map(V::str).collect()))
-        }
-        "setunion" | "setintersection" | "setsubtract" => {
-            let sets: Vec<&[V]> = (0..a.len())
-                .map(|i| list_arg(a, i, name))
-                .collect::<R<_>>()?;
-            let Some(first) = sets.first() else {
-                return Err(format!("{name}: needs arguments"));
-            };
-            let mut out: Vec<V> = first.to_vec();
-            for s in &sets[1..] {
-                match name {
-                    "setunion" => out.extend(s.iter().cloned()),
-                    "setintersection" => out.retain(|v| s.contains(v)),
-                    _ => out.retain(|v| !s.contains(v)),
-                }
-            }
-            to_set(&out)
-        }
-        "alltrue" => Ok(V::Bool(
-            list_arg(a, 0, name)?
-                .iter()
-                .all(|v| v.as_bool() == Some(true)),
-        )),
-        "anytrue" => Ok(V::Bool(
-            list_arg(a, 0, name)?
-                .iter()
-                .any(|v| v.as_bool() == Some(true)),
-        )),
-        "chunklist" => {
-            let l = list_arg(a, 0, name)?;
-            let n = int_arg(a, 1, name)?;
-            if n <= 0 {
-                return Ok(V::list(vec![V::list(l.to_vec())]));
-            }
-            Ok(V::list(
-                l.chunks(n as usize).map(|c| V::list(c.to_vec())).collect(),
-            ))
-        }
-        "coalescelist" => Ok(a
-            .iter()
-            .find(|v| v.as_list().is_some_and(|l| !l.is_empty()))
-            .cloned()
-            .unwrap_or(V::list(vec![]))),
-        _ => Err(format!("{name}() is not one of sets_and_order")),
+        Ok(V::list(out.into_iter().map(V::list).collect()))
     }
+    "transpose" => {
+        let m = a
+            .first()
+            .and_then(V::as_obj)
+            .ok_or("transpose: expected a map of lists")?;
+        let mut out: BTreeMap<String, Vec<V>> = BTreeMap::new();
+        for (k, l) in visible(m) {
+            for v in l
+                .as_list()
+                .ok_or("transpose: expected a map of lists of strings")?
+            {
+                let key = v.as_str().ok_or("transpose: expected lists of strings")?;
+                out.entry(key.to_string())
+                    .or_default()
+                    .push(V::str(k.as_str()));
+            }
+        }
+        Ok(V::obj(
+            out.into_iter().map(|(k, v)| (k, V::list(v))).collect(),
+        ))
+    }
+    "matchkeys" => {
+        let values = list_arg(a, 0, name)?;
+        let keys = list_arg(a, 1, name)?;
+        let search = list_arg(a, 2, name)?;
+        if values.len() != keys.len() {
+            return Err("matchkeys: length of keys and values should be equal".into());
+        }
+        Ok(V::list(
+            values
+                .iter()
+                .zip(keys)
+                .filter(|(_, k)| search.contains(k))
+                .map(|(v, _)| v.clone())
+                .collect(),
+        ))
+    }
+    "index" => {
+        let l = list_arg(a, 0, name)?;
+        l.iter()
+            .position(|v| v == &a[1])
+            .map(|i| V::Num(i as f64))
+            .ok_or_else(|| "index: the item is not in the list".into())
+    }
+    "reverse" => {
+        let mut l = list_arg(a, 0, name)?.to_vec();
+        l.reverse();
+        Ok(V::list(l))
+    }
+    "sort" => {
+        let l = list_arg(a, 0, name)?;
+        let mut s: Vec<String> = l
+            .iter()
+            .map(|v| v.to_template_string().ok_or("sort: expected strings"))
+            .collect::<Result<_, _>>()?;
+        s.sort();
+        Ok(V::list(s.into_iter().map(V::str).collect()))
+    }
+    "setunion" | "setintersection" | "setsubtract" => {
+        let sets: Vec<&[V]> = (0..a.len())
+            .map(|i| list_arg(a, i, name))
+            .collect::<R<_>>()?;
+        let Some(first) = sets.first() else {
+            return Err(format!("{name}: needs arguments"));
+        };
+        let mut out: Vec<V> = first.to_vec();
+        for s in &sets[1..] {
+            match name {
+                "setunion" => out.extend(s.iter().cloned()),
+                "setintersection" => out.retain(|v| s.contains(v)),
+                _ => out.retain(|v| !s.contains(v)),
+            }
+        }
+        to_set(&out)
+    }
+    "alltrue" => Ok(V::Bool(
+        list_arg(a, 0, name)?
+            .iter()
+            .all(|v| v.as_bool() == Some(true)),
+    )),
+    "anytrue" => Ok(V::Bool(
+        list_arg(a, 0, name)?
+            .iter()
+            .any(|v| v.as_bool() == Some(true)),
+    )),
+    "chunklist" => {
+        let l = list_arg(a, 0, name)?;
+        let n = int_arg(a, 1, name)?;
+        if n <= 0 {
+            return Ok(V::list(vec![V::list(l.to_vec())]));
+        }
+        Ok(V::list(
+            l.chunks(n as usize).map(|c| V::list(c.to_vec())).collect(),
+        ))
+    }
+    "coalescelist" => Ok(a
+        .iter()
+        .find(|v| v.as_list().is_some_and(|l| !l.is_empty()))
+        .cloned()
+        .unwrap_or(V::list(vec![]))),
 }
 
 pub(super) fn to_set(l: &[V]) -> R<V> {

@@ -3,136 +3,109 @@
 
 use super::*;
 
-/// Conversion and encoding functions.
-/// The functions [`call`] answers for.
-pub(super) const CALL: &[&str] = &[
-    "sensitive",
-    "nonsensitive",
-    "tostring",
-    "tonumber",
-    "tobool",
-    "tomap",
-    "toset",
-    "jsonencode",
-    "yamlencode",
-    "csvdecode",
-    "jsondecode",
-    "md5",
-    "sha1",
-    "sha256",
-    "sha512",
-    "base64sha256",
-    "base64sha512",
-    "urlencode",
-    "yamldecode",
-    "base64encode",
-    "base64decode",
-];
-
-pub(super) fn call(name: &str, a: &[V]) -> R<V> {
-    match name {
-        "sensitive" | "nonsensitive" => one_arg(a, name).cloned(),
-        "tostring" => {
-            let v = one_arg(a, name)?;
-            match v {
-                V::Unknown(_) | V::Null => Ok(v.clone()),
-                _ => v
-                    .to_template_string()
-                    .map(V::str)
-                    .ok_or_else(|| format!("cannot convert {} to string", v.type_name())),
-            }
+group! {
+    /// Conversion and encoding functions.
+    call(name, a), CALL;
+    "sensitive" | "nonsensitive" => one_arg(a, name).cloned(),
+    "tostring" => {
+        let v = one_arg(a, name)?;
+        match v {
+            V::Unknown(_) | V::Null => Ok(v.clone()),
+            _ => v
+                .to_template_string()
+                .map(V::str)
+                .ok_or_else(|| format!("cannot convert {} to string", v.type_name())),
         }
-        "tonumber" => {
-            let v = one_arg(a, name)?;
-            match v {
-                V::Unknown(_) | V::Null | V::Num(_) => Ok(v.clone()),
-                V::Str(s) => s
-                    .trim()
-                    .parse::<f64>()
-                    .map(V::Num)
-                    .map_err(|_| format!("cannot convert \"{s}\" to number")),
-                _ => Err(format!("cannot convert {} to number", v.type_name())),
-            }
-        }
-        "tobool" => {
-            let v = one_arg(a, name)?;
-            match v {
-                V::Unknown(_) | V::Null | V::Bool(_) => Ok(v.clone()),
-                _ => v
-                    .as_bool()
-                    .map(V::Bool)
-                    .ok_or_else(|| format!("cannot convert {v} to bool")),
-            }
-        }
-        "tomap" => Ok(one_arg(a, name)?.clone()),
-        "toset" => {
-            let v = one_arg(a, name)?;
-            match v {
-                V::List(l) => to_set(l),
-                V::Unknown(_) => Ok(v.clone()),
-                _ => Err(format!("cannot convert {} to set", v.type_name())),
-            }
-        }
-        "jsonencode" => {
-            let v = one_arg(a, name)?;
-            match v.to_json() {
-                Some(j) => Ok(V::str(j.to_string())),
-                None => {
-                    let u = v.first_unknown().cloned();
-                    Ok(V::Unknown(Arc::new(Unk {
-                        partial: Some(v.clone()),
-                        ..Unk::because(u.map(|u| u.reason).unwrap_or_default())
-                    })))
-                }
-            }
-        }
-        // JSON is YAML: the encoded text differs from Terraform's block style, its meaning does not.
-        "yamlencode" => {
-            let v = one_arg(a, name)?;
-            match v.to_json() {
-                Some(j) => Ok(V::str(j.to_string())),
-                None => {
-                    let u = v.first_unknown().cloned();
-                    Ok(V::Unknown(Arc::new(Unk {
-                        partial: Some(v.clone()),
-                        ..Unk::because(u.map(|u| u.reason).unwrap_or_default())
-                    })))
-                }
-            }
-        }
-        "csvdecode" => csvdecode(str_arg(a, 0, name)?),
-        "jsondecode" => {
-            let s = str_arg(a, 0, name)?;
-            serde_json::from_str::<serde_json::Value>(s)
-                .map(|j| V::from_json(&j))
-                .map_err(|e| format!("jsondecode: {e}"))
-        }
-        "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" => {
-            use sha2::Digest;
-            let data = str_arg(a, 0, name)?.as_bytes();
-            let digest: Vec<u8> = match name {
-                "md5" => md5::Md5::digest(data).to_vec(),
-                "sha1" => sha1::Sha1::digest(data).to_vec(),
-                "sha256" | "base64sha256" => sha2::Sha256::digest(data).to_vec(),
-                _ => sha2::Sha512::digest(data).to_vec(),
-            };
-            Ok(V::str(if name.starts_with("base64") {
-                base64_encode(&digest)
-            } else {
-                digest
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>()
-            }))
-        }
-        "urlencode" => Ok(V::str(urlencode(str_arg(a, 0, name)?))),
-        "yamldecode" => crate::yaml::decode(str_arg(a, 0, name)?),
-        "base64encode" => Ok(V::str(base64_encode(str_arg(a, 0, name)?.as_bytes()))),
-        "base64decode" => base64_decode(str_arg(a, 0, name)?)
-            .map(V::str)
-            .ok_or_else(|| "base64decode: not valid base64 UTF-8 text".into()),
-        _ => Err(format!("{name}() is not one of call")),
     }
+    "tonumber" => {
+        let v = one_arg(a, name)?;
+        match v {
+            V::Unknown(_) | V::Null | V::Num(_) => Ok(v.clone()),
+            V::Str(s) => s
+                .trim()
+                .parse::<f64>()
+                .map(V::Num)
+                .map_err(|_| format!("cannot convert \"{s}\" to number")),
+            _ => Err(format!("cannot convert {} to number", v.type_name())),
+        }
+    }
+    "tobool" => {
+        let v = one_arg(a, name)?;
+        match v {
+            V::Unknown(_) | V::Null | V::Bool(_) => Ok(v.clone()),
+            _ => v
+                .as_bool()
+                .map(V::Bool)
+                .ok_or_else(|| format!("cannot convert {v} to bool")),
+        }
+    }
+    "tomap" => Ok(one_arg(a, name)?.clone()),
+    "toset" => {
+        let v = one_arg(a, name)?;
+        match v {
+            V::List(l) => to_set(l),
+            V::Unknown(_) => Ok(v.clone()),
+            _ => Err(format!("cannot convert {} to set", v.type_name())),
+        }
+    }
+    "jsonencode" => {
+        let v = one_arg(a, name)?;
+        match v.to_json() {
+            Some(j) => Ok(V::str(j.to_string())),
+            None => {
+                let u = v.first_unknown().cloned();
+                Ok(V::Unknown(Arc::new(Unk {
+                    partial: Some(v.clone()),
+                    ..Unk::because(u.map(|u| u.reason).unwrap_or_default())
+                })))
+            }
+        }
+    }
+    // JSON is YAML: the encoded text differs from Terraform's block style, its meaning does not.
+    "yamlencode" => {
+        let v = one_arg(a, name)?;
+        match v.to_json() {
+            Some(j) => Ok(V::str(j.to_string())),
+            None => {
+                let u = v.first_unknown().cloned();
+                Ok(V::Unknown(Arc::new(Unk {
+                    partial: Some(v.clone()),
+                    ..Unk::because(u.map(|u| u.reason).unwrap_or_default())
+                })))
+            }
+        }
+    }
+    "csvdecode" => csvdecode(str_arg(a, 0, name)?),
+    "jsondecode" => {
+        let s = str_arg(a, 0, name)?;
+        serde_json::from_str::<serde_json::Value>(s)
+            .map(|j| V::from_json(&j))
+            .map_err(|e| format!("jsondecode: {e}"))
+    }
+    "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" => {
+        use sha2::Digest;
+        let data = str_arg(a, 0, name)?.as_bytes();
+        let digest: Vec<u8> = match name {
+            "md5" => md5::Md5::digest(data).to_vec(),
+            "sha1" => sha1::Sha1::digest(data).to_vec(),
+            "sha256" | "base64sha256" => sha2::Sha256::digest(data).to_vec(),
+            _ => sha2::Sha512::digest(data).to_vec(),
+        };
+        Ok(V::str(if name.starts_with("base64") {
+            base64_encode(&digest)
+        } else {
+            digest
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        }))
+    }
+    "urlencode" => Ok(V::str(urlencode(str_arg(a, 0, name)?))),
+    "yamldecode" => crate::yaml::decode(str_arg(a, 0, name)?),
+    "base64encode" => Ok(V::str(base64_encode(str_arg(a, 0, name)?.as_bytes()))),
+    "base64decode" => base64_decode(str_arg(a, 0, name)?)
+        .map(V::str)
+        .ok_or_else(|| "base64decode: not valid base64 UTF-8 text".into()),
 }
 
 pub(super) const B64: &[u8; 64] =

@@ -10,6 +10,22 @@ use std::sync::Arc;
 
 pub use crate::value::R;
 
+/// A group of functions: `$names` lists what `$call` answers for, both made from the same arms,
+/// so a function cannot be added to the one and not the other.
+macro_rules! group {
+    ($(#[$doc:meta])* $call:ident($name:ident, $a:ident), $names:ident; $($($n:literal)|+ => $body:expr $(,)?)*) => {
+        /// The functions the group's call answers for.
+        pub(super) const $names: &[&str] = &[$($($n),+),*];
+        $(#[$doc])*
+        pub(super) fn $call($name: &str, $a: &[V]) -> R<V> {
+            match $name {
+                $($($n)|+ => $body,)*
+                _ => Err(format!("{}() is not one of {}", $name, stringify!($call))),
+            }
+        }
+    };
+}
+
 mod collections;
 mod encoding;
 mod network;

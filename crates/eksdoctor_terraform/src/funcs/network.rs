@@ -2,39 +2,34 @@
 
 use super::*;
 
-/// IP network functions.
-/// The functions [`call`] answers for.
-pub(super) const CALL: &[&str] = &["cidrsubnet", "cidrsubnets", "cidrhost", "cidrnetmask"];
-
-pub(super) fn call(name: &str, a: &[V]) -> R<V> {
-    match name {
-        "cidrsubnet" => {
-            let net = cidr_arg(a, 0)?;
-            let newbits = int_arg(a, 1, name)?;
-            let netnum = int_arg(a, 2, name)?;
-            cidrsubnet(net, newbits, netnum).map(|n| V::str(n.to_string()))
+group! {
+    /// IP network functions.
+    call(name, a), CALL;
+    "cidrsubnet" => {
+        let net = cidr_arg(a, 0)?;
+        let newbits = int_arg(a, 1, name)?;
+        let netnum = int_arg(a, 2, name)?;
+        cidrsubnet(net, newbits, netnum).map(|n| V::str(n.to_string()))
+    }
+    "cidrsubnets" => {
+        let net = cidr_arg(a, 0)?;
+        let bits: Vec<i64> = (1..a.len())
+            .map(|i| int_arg(a, i, name))
+            .collect::<R<_>>()?;
+        cidrsubnets(net, &bits)
+            .map(|v| V::list(v.into_iter().map(|n| V::str(n.to_string())).collect()))
+    }
+    "cidrhost" => {
+        let net = cidr_arg(a, 0)?;
+        let host = int_arg(a, 1, name)?;
+        cidrhost(net, host).map(|ip| V::str(ip.to_string()))
+    }
+    "cidrnetmask" => {
+        let net = cidr_arg(a, 0)?;
+        match net {
+            IpNet::V4(n) => Ok(V::str(n.netmask().to_string())),
+            IpNet::V6(_) => Err("cidrnetmask: only IPv4 prefixes have a netmask".into()),
         }
-        "cidrsubnets" => {
-            let net = cidr_arg(a, 0)?;
-            let bits: Vec<i64> = (1..a.len())
-                .map(|i| int_arg(a, i, name))
-                .collect::<R<_>>()?;
-            cidrsubnets(net, &bits)
-                .map(|v| V::list(v.into_iter().map(|n| V::str(n.to_string())).collect()))
-        }
-        "cidrhost" => {
-            let net = cidr_arg(a, 0)?;
-            let host = int_arg(a, 1, name)?;
-            cidrhost(net, host).map(|ip| V::str(ip.to_string()))
-        }
-        "cidrnetmask" => {
-            let net = cidr_arg(a, 0)?;
-            match net {
-                IpNet::V4(n) => Ok(V::str(n.netmask().to_string())),
-                IpNet::V6(_) => Err("cidrnetmask: only IPv4 prefixes have a netmask".into()),
-            }
-        }
-        _ => Err(format!("{name}() is not one of call")),
     }
 }
 

@@ -2,151 +2,125 @@
 
 use super::*;
 
-/// String functions.
-/// The functions [`call`] answers for.
-pub(super) const CALL: &[&str] = &[
-    "replace",
-    "format",
-    "formatlist",
-    "regex",
-    "regexall",
-    "indent",
-    "join",
-    "split",
-    "lower",
-    "upper",
-    "trimspace",
-    "trimprefix",
-    "trimsuffix",
-    "trim",
-    "startswith",
-    "endswith",
-    "strcontains",
-    "substr",
-    "title",
-    "strrev",
-];
-
-pub(super) fn call(name: &str, a: &[V]) -> R<V> {
-    match name {
-        "replace" => {
-            let s = str_arg(a, 0, name)?;
-            let from = str_arg(a, 1, name)?;
-            let to = str_arg(a, 2, name)?;
-            if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
-                let re = compile_regex(&from[1..from.len() - 1], name)?;
-                return Ok(V::str(re.replace_all(s, to).into_owned()));
-            }
-            Ok(V::str(s.replace(from, to)))
+group! {
+    /// String functions.
+    call(name, a), CALL;
+    "replace" => {
+        let s = str_arg(a, 0, name)?;
+        let from = str_arg(a, 1, name)?;
+        let to = str_arg(a, 2, name)?;
+        if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
+            let re = compile_regex(&from[1..from.len() - 1], name)?;
+            return Ok(V::str(re.replace_all(s, to).into_owned()));
         }
-        "format" => format(a).map(V::str),
-        "formatlist" => formatlist(a),
-        "regex" => {
-            let re = compile_regex(str_arg(a, 0, name)?, name)?;
-            let text = str_arg(a, 1, name)?;
-            let caps = re.captures(text).ok_or_else(|| {
-                "regex: pattern did not match any part of the given string".to_string()
-            })?;
-            Ok(regex_result(&re, &caps))
-        }
-        "regexall" => {
-            let re = compile_regex(str_arg(a, 0, name)?, name)?;
-            let text = str_arg(a, 1, name)?;
-            Ok(V::list(
-                re.captures_iter(text)
-                    .map(|c| regex_result(&re, &c))
-                    .collect(),
-            ))
-        }
-        "indent" => {
-            let n = int_arg(a, 0, name)?.max(0) as usize;
-            let text = str_arg(a, 1, name)?;
-            Ok(V::str(text.replace('\n', &format!("\n{}", " ".repeat(n)))))
-        }
-        "join" => {
-            let sep = str_arg(a, 0, name)?;
-            let mut parts = Vec::new();
-            for l in &a[1..] {
-                let l = l.as_list().ok_or("join: expected lists of strings")?;
-                for v in l.iter() {
-                    if v.is_unknown() {
-                        return Ok(unknown_like(std::slice::from_ref(v)));
-                    }
-                    parts.push(v.to_template_string().ok_or("join: expected strings")?);
-                }
-            }
-            Ok(V::str(parts.join(sep)))
-        }
-        "split" => {
-            let sep = str_arg(a, 0, name)?;
-            let s = str_arg(a, 1, name)?;
-            if sep.is_empty() {
-                // Go's strings.Split: one element per character, none for "".
-                return Ok(V::list(
-                    s.chars().map(|c| V::str(c.to_string().as_str())).collect(),
-                ));
-            }
-            Ok(V::list(s.split(sep).map(V::str).collect()))
-        }
-        "lower" => Ok(V::str(str_arg(a, 0, name)?.to_lowercase())),
-        "upper" => Ok(V::str(str_arg(a, 0, name)?.to_uppercase())),
-        "trimspace" => Ok(V::str(str_arg(a, 0, name)?.trim())),
-        "trimprefix" => {
-            let s = str_arg(a, 0, name)?;
-            let p = str_arg(a, 1, name)?;
-            Ok(V::str(s.strip_prefix(p).unwrap_or(s)))
-        }
-        "trimsuffix" => {
-            let s = str_arg(a, 0, name)?;
-            let p = str_arg(a, 1, name)?;
-            Ok(V::str(s.strip_suffix(p).unwrap_or(s)))
-        }
-        "trim" => {
-            let s = str_arg(a, 0, name)?;
-            let cut: Vec<char> = str_arg(a, 1, name)?.chars().collect();
-            Ok(V::str(s.trim_matches(|c| cut.contains(&c))))
-        }
-        "startswith" => Ok(V::Bool(
-            str_arg(a, 0, name)?.starts_with(str_arg(a, 1, name)?),
-        )),
-        "endswith" => Ok(V::Bool(
-            str_arg(a, 0, name)?.ends_with(str_arg(a, 1, name)?),
-        )),
-        "strcontains" => Ok(V::Bool(str_arg(a, 0, name)?.contains(str_arg(a, 1, name)?))),
-        "substr" => {
-            let s: Vec<char> = str_arg(a, 0, name)?.chars().collect();
-            let off = int_arg(a, 1, name)?;
-            let len = int_arg(a, 2, name)?;
-            let start = if off < 0 { s.len() as i64 + off } else { off };
-            if start < 0 || start as usize > s.len() {
-                return Err("substr: offset out of range".into());
-            }
-            let start = start as usize;
-            let end = if len < 0 {
-                s.len()
-            } else {
-                (start + len as usize).min(s.len())
-            };
-            Ok(V::str(s[start..end].iter().collect::<String>()))
-        }
-        "title" => Ok(V::str(
-            str_arg(a, 0, name)?
-                .split(' ')
-                .map(|w| {
-                    let mut c = w.chars();
-                    match c.next() {
-                        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-                        None => String::new(),
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" "),
-        )),
-        "strrev" => Ok(V::str(
-            str_arg(a, 0, name)?.chars().rev().collect::<String>(),
-        )),
-        _ => Err(format!("{name}() is not one of call")),
+        Ok(V::str(s.replace(from, to)))
     }
+    "format" => format(a).map(V::str),
+    "formatlist" => formatlist(a),
+    "regex" => {
+        let re = compile_regex(str_arg(a, 0, name)?, name)?;
+        let text = str_arg(a, 1, name)?;
+        let caps = re.captures(text).ok_or_else(|| {
+            "regex: pattern did not match any part of the given string".to_string()
+        })?;
+        Ok(regex_result(&re, &caps))
+    }
+    "regexall" => {
+        let re = compile_regex(str_arg(a, 0, name)?, name)?;
+        let text = str_arg(a, 1, name)?;
+        Ok(V::list(
+            re.captures_iter(text)
+                .map(|c| regex_result(&re, &c))
+                .collect(),
+        ))
+    }
+    "indent" => {
+        let n = int_arg(a, 0, name)?.max(0) as usize;
+        let text = str_arg(a, 1, name)?;
+        Ok(V::str(text.replace('\n', &format!("\n{}", " ".repeat(n)))))
+    }
+    "join" => {
+        let sep = str_arg(a, 0, name)?;
+        let mut parts = Vec::new();
+        for l in &a[1..] {
+            let l = l.as_list().ok_or("join: expected lists of strings")?;
+            for v in l.iter() {
+                if v.is_unknown() {
+                    return Ok(unknown_like(std::slice::from_ref(v)));
+                }
+                parts.push(v.to_template_string().ok_or("join: expected strings")?);
+            }
+        }
+        Ok(V::str(parts.join(sep)))
+    }
+    "split" => {
+        let sep = str_arg(a, 0, name)?;
+        let s = str_arg(a, 1, name)?;
+        if sep.is_empty() {
+            // Go's strings.Split: one element per character, none for "".
+            return Ok(V::list(
+                s.chars().map(|c| V::str(c.to_string().as_str())).collect(),
+            ));
+        }
+        Ok(V::list(s.split(sep).map(V::str).collect()))
+    }
+    "lower" => Ok(V::str(str_arg(a, 0, name)?.to_lowercase())),
+    "upper" => Ok(V::str(str_arg(a, 0, name)?.to_uppercase())),
+    "trimspace" => Ok(V::str(str_arg(a, 0, name)?.trim())),
+    "trimprefix" => {
+        let s = str_arg(a, 0, name)?;
+        let p = str_arg(a, 1, name)?;
+        Ok(V::str(s.strip_prefix(p).unwrap_or(s)))
+    }
+    "trimsuffix" => {
+        let s = str_arg(a, 0, name)?;
+        let p = str_arg(a, 1, name)?;
+        Ok(V::str(s.strip_suffix(p).unwrap_or(s)))
+    }
+    "trim" => {
+        let s = str_arg(a, 0, name)?;
+        let cut: Vec<char> = str_arg(a, 1, name)?.chars().collect();
+        Ok(V::str(s.trim_matches(|c| cut.contains(&c))))
+    }
+    "startswith" => Ok(V::Bool(
+        str_arg(a, 0, name)?.starts_with(str_arg(a, 1, name)?),
+    )),
+    "endswith" => Ok(V::Bool(
+        str_arg(a, 0, name)?.ends_with(str_arg(a, 1, name)?),
+    )),
+    "strcontains" => Ok(V::Bool(str_arg(a, 0, name)?.contains(str_arg(a, 1, name)?))),
+    "substr" => {
+        let s: Vec<char> = str_arg(a, 0, name)?.chars().collect();
+        let off = int_arg(a, 1, name)?;
+        let len = int_arg(a, 2, name)?;
+        let start = if off < 0 { s.len() as i64 + off } else { off };
+        if start < 0 || start as usize > s.len() {
+            return Err("substr: offset out of range".into());
+        }
+        let start = start as usize;
+        let end = if len < 0 {
+            s.len()
+        } else {
+            (start + len as usize).min(s.len())
+        };
+        Ok(V::str(s[start..end].iter().collect::<String>()))
+    }
+    "title" => Ok(V::str(
+        str_arg(a, 0, name)?
+            .split(' ')
+            .map(|w| {
+                let mut c = w.chars();
+                match c.next() {
+                    Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                    None => String::new(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    )),
+    "strrev" => Ok(V::str(
+        str_arg(a, 0, name)?.chars().rev().collect::<String>(),
+    )),
 }
 
 pub(super) fn format(a: &[V]) -> R<String> {
