@@ -90,11 +90,62 @@ pub struct RuleMeta {
     pub references: &'static [&'static str],
 }
 
-/// Where a finding points.
+/// Where a finding points: a file and line (static inputs), or an API object (live inputs:
+/// `resource` is its ARN or `Kind/namespace/name`, with `arn` or `object` and `cluster`; `file`
+/// repeats its display name and `line` is 0).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
     pub file: Arc<str>,
     pub line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+impl Location {
+    /// Where a value's provenance points.
+    pub fn of(at: &Prov) -> Location {
+        let o = at.object.as_deref();
+        Location {
+            file: at.file.clone(),
+            line: at.line,
+            resource: o.map(|o| {
+                o.arn
+                    .clone()
+                    .or(o.k8s.clone())
+                    .unwrap_or_else(|| o.display())
+            }),
+            arn: o.and_then(|o| o.arn.clone()),
+            object: o.and_then(|o| o.k8s.clone()),
+            cluster: o.and_then(|o| o.cluster.clone()),
+        }
+    }
+
+    /// A place in a file.
+    pub fn file(file: &Arc<str>, line: u32) -> Location {
+        Location::of(&Prov::new(file, line, SourceKind::Tf))
+    }
+
+    /// True when it is an API object, not a place in a file.
+    pub fn is_api(&self) -> bool {
+        self.resource.is_some()
+    }
+}
+
+impl fmt::Display for Location {
+    /// `file:line`, or the API object (`arn:aws:eks:...`, `cluster/Kind/namespace/name`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_api() {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
+    }
 }
 
 /// One finding of one rule.
@@ -141,10 +192,7 @@ impl Finding {
             rule: meta.id,
             severity: meta.severity,
             message,
-            location: Location {
-                file: at.file.clone(),
-                line: at.line,
-            },
+            location: Location::of(at),
             source: at.source,
             resource: resource.into(),
             fix: meta.fix,
@@ -166,10 +214,7 @@ impl Unknown {
         Unknown {
             rule: meta.id,
             message,
-            location: Location {
-                file: at.file.clone(),
-                line: at.line,
-            },
+            location: Location::of(at),
             source: at.source,
         }
     }

@@ -13,7 +13,7 @@ pub mod yaml;
 
 pub use model::*;
 pub use node::{Node, NodeKind};
-pub use val::{Prov, SourceKind, Val};
+pub use val::{ApiObject, Prov, SourceKind, Val};
 
 /// Separates the namespace of an identifier (the Terraform root module or plan it comes from)
 /// from the name users know (`envs/prod\u{1f}aws_eks_cluster.this`). Reports show identifiers

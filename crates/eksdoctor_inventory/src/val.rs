@@ -25,12 +25,46 @@ impl SourceKind {
     }
 }
 
-/// Where a value came from: a file and a 1-based line (static inputs) or a resource name (live).
+/// Where a value came from: a place in a file (static inputs), or an object of an API (live
+/// inputs), as [`Prov::object`] says.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Prov {
+    /// The file; for an API object, its display name (the ARN, or `cluster/Kind/namespace/name`).
     pub file: Arc<str>,
+    /// The 1-based line in the file; 0 for an API object.
     pub line: u32,
     pub source: SourceKind,
+    /// The API object the value was read from, when it was not read from a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<Arc<ApiObject>>,
+}
+
+/// An object of an API a value was read from: an AWS resource by its ARN, or a Kubernetes object
+/// by its path in a cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ApiObject {
+    /// The AWS resource's ARN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The Kubernetes object: `Kind/namespace/name` (`Kind/name` when cluster-scoped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k8s: Option<String>,
+    /// The cluster a Kubernetes object is in (its name or ARN).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+impl ApiObject {
+    /// How reports name it: the ARN, or `cluster/Kind/namespace/name`.
+    pub fn display(&self) -> String {
+        match (&self.arn, &self.k8s, &self.cluster) {
+            (Some(arn), _, _) => arn.clone(),
+            (None, Some(o), Some(c)) => format!("{c}/{o}"),
+            (None, Some(o), None) => o.clone(),
+            (None, None, Some(c)) => c.clone(),
+            (None, None, None) => "(API object)".into(),
+        }
+    }
 }
 
 impl Prov {
@@ -39,6 +73,17 @@ impl Prov {
             file: file.clone(),
             line,
             source,
+            object: None,
+        }
+    }
+
+    /// A value read from an API object (live mode).
+    pub fn api(object: ApiObject) -> Prov {
+        Prov {
+            file: object.display().into(),
+            line: 0,
+            source: SourceKind::Live,
+            object: Some(Arc::new(object)),
         }
     }
 
@@ -48,13 +93,17 @@ impl Prov {
             file: self.file.clone(),
             line,
             source: self.source,
+            object: self.object.clone(),
         }
     }
 }
 
 impl fmt::Display for Prov {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+        match &self.object {
+            Some(_) => write!(f, "{}", self.file),
+            None => write!(f, "{}:{}", self.file, self.line),
+        }
     }
 }
 

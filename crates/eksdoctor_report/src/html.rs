@@ -252,10 +252,9 @@ pub fn render(r: &ScanReport) -> String {
     for f in sorted {
         let _ = write!(
             h,
-            "<tr data-sev=\"{s}\"><td class=\"sev-{s}\">{s}</td><td><code>{}</code></td><td><code>{}:{}</code></td><td>{}</td><td>{}</td></tr>",
+            "<tr data-sev=\"{s}\"><td class=\"sev-{s}\">{s}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
             esc(f.rule),
-            esc(&f.location.file),
-            f.location.line,
+            esc(&f.location.to_string()),
             esc(&f.message),
             esc(f.fix),
             s = f.severity.as_str()
@@ -267,10 +266,9 @@ pub fn render(r: &ScanReport) -> String {
         for s in r.suppressed {
             let _ = write!(
                 h,
-                "<tr><td><code>{}</code></td><td><code>{}:{}</code></td><td>{}</td></tr>",
+                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
                 esc(s.finding.rule),
-                esc(&s.finding.location.file),
-                s.finding.location.line,
+                esc(&s.finding.location.to_string()),
                 esc(&s.reason)
             );
         }
@@ -281,10 +279,9 @@ pub fn render(r: &ScanReport) -> String {
         for u in r.unknowns {
             let _ = write!(
                 h,
-                "<tr><td><code>{}</code></td><td><code>{}:{}</code></td><td>{}</td></tr>",
+                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
                 esc(u.rule),
-                esc(&u.location.file),
-                u.location.line,
+                esc(&u.location.to_string()),
                 esc(&u.message)
             );
         }

@@ -31,10 +31,15 @@ pub fn render(r: &ScanReport) -> String {
             current = Some(&f.location.file);
         }
         let st = sev_style(f.severity);
+        // API objects have no line: their findings are grouped under the object.
+        let line = if f.location.is_api() {
+            String::new()
+        } else {
+            f.location.line.to_string()
+        };
         let _ = writeln!(
             out,
-            "  {:>4}  {st}{:<8}{st:#} {bold}{}{bold:#}",
-            f.location.line,
+            "  {line:>4}  {st}{:<8}{st:#} {bold}{}{bold:#}",
             f.severity.as_str(),
             f.rule
         );
@@ -47,8 +52,8 @@ pub fn render(r: &ScanReport) -> String {
             let f = &s.finding;
             let _ = writeln!(
                 out,
-                "  {}:{}  {}  {dim}({}){dim:#}",
-                f.location.file, f.location.line, f.rule, s.reason
+                "  {}  {}  {dim}({}){dim:#}",
+                f.location, f.rule, s.reason
             );
         }
     }
@@ -62,14 +67,10 @@ pub fn render(r: &ScanReport) -> String {
     if r.show_unknown && (!r.unknowns.is_empty() || !r.notes.is_empty()) {
         let _ = writeln!(out, "\n{bold}Not decided{bold:#}");
         for u in r.unknowns {
-            let _ = writeln!(
-                out,
-                "  {}:{}  {}  {}",
-                u.location.file, u.location.line, u.rule, u.message
-            );
+            let _ = writeln!(out, "  {}  {}  {}", u.location, u.rule, u.message);
         }
         for n in r.notes {
-            let _ = writeln!(out, "  {}:{}  {}", n.at.file, n.at.line, n.message);
+            let _ = writeln!(out, "  {}  {}", n.at, n.message);
         }
     }
     if !r.errors.is_empty() {

@@ -53,12 +53,7 @@ pub fn render(r: &ScanReport) -> String {
                     let first = fs[0];
                     let body: Vec<String> = fs
                         .iter()
-                        .map(|f| {
-                            format!(
-                                "{}:{}: {}\nfix: {}",
-                                f.location.file, f.location.line, f.message, f.fix
-                            )
-                        })
+                        .map(|f| format!("{}: {}\nfix: {}", f.location, f.message, f.fix))
                         .collect();
                     let _ = writeln!(
                         cases,

@@ -39,11 +39,10 @@ pub fn render(r: &ScanReport) -> String {
         sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
         for (i, f) in sorted.iter().enumerate() {
             let row = format!(
-                "| {} | `{}` | `{}:{}` | {} | {} |\n",
+                "| {} | `{}` | `{}` | {} | {} |\n",
                 f.severity.as_str(),
                 f.rule,
-                cell(&f.location.file),
-                f.location.line,
+                cell(&f.location.to_string()),
                 cell(&f.message),
                 cell(f.fix)
             );
@@ -63,10 +62,9 @@ pub fn render(r: &ScanReport) -> String {
         let _ = writeln!(out, "\n<details><summary>{} suppressed</summary>\n\n| rule | where | reason |\n| --- | --- | --- |", r.suppressed.len());
         for (i, s) in r.suppressed.iter().enumerate() {
             let row = format!(
-                "| `{}` | `{}:{}` | {} |\n",
+                "| `{}` | `{}` | {} |\n",
                 s.finding.rule,
-                cell(&s.finding.location.file),
-                s.finding.location.line,
+                cell(&s.finding.location.to_string()),
                 cell(&s.reason)
             );
             if out.len() + row.len() > BUDGET {
@@ -131,10 +129,7 @@ mod tests {
                 "subnet `s{i}` | holds 251 usable addresses; {}",
                 "x".repeat(200)
             ),
-            location: Location {
-                file: format!("envs/e{i}/main.tf").into(),
-                line: 7,
-            },
+            location: Location::file(&format!("envs/e{i}/main.tf").into(), 7),
             source: SourceKind::Tf,
             resource: format!("subnet s{i}"),
             fix: "Use a /21 or larger.",

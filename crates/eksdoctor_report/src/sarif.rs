@@ -124,8 +124,11 @@ fn result(f: &Finding, index: &HashMap<&str, usize>, report: &ScanReport) -> Val
     if let Some(i) = index.get(f.rule) {
         r["ruleIndex"] = json!(i);
     }
-    if f.location.file.starts_with('<') || f.location.line == 0 {
-        // Standard input or a live resource: a logical location.
+    if let Some(object) = &f.location.resource {
+        // An API object (live mode): a logical location named by its ARN or Kubernetes path.
+        r["locations"] = json!([{ "logicalLocations": [{ "fullyQualifiedName": object, "name": f.resource, "kind": "resource" }] }]);
+    } else if f.location.file.starts_with('<') {
+        // Standard input: a logical location.
         r["locations"] = json!([{ "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }] }]);
     } else {
         let col = column(report.sources, &f.location.file, f.location.line);

@@ -32,10 +32,7 @@ fn apply_suppressions(inv: &Inventory, sink: &mut Sink) {
         match hit {
             Some(s) => sink.suppressed.push(eksdoctor_findings::Suppressed {
                 reason: s.reason.clone().unwrap_or_default(),
-                suppressed_at: eksdoctor_findings::Location {
-                    file: s.at.file.clone(),
-                    line: s.at.line,
-                },
+                suppressed_at: eksdoctor_findings::Location::of(&s.at),
                 finding: f,
             }),
             None => kept.push(f),
