@@ -20,10 +20,11 @@ pub use val::{ApiObject, Prov, SourceKind, Val};
 /// without it: see [`strip_namespaces`].
 pub const NS_SEP: char = '\u{1f}';
 
-/// The text a Kubernetes object carried by Terraform has where Terraform knows the value only
-/// after apply (`kubernetes_manifest` with a computed field, a `kubectl_manifest` heredoc with an
-/// interpolated attribute). Such an object is known by its identity only: its fields are not
-/// judged, since an unknown value is neither the one written nor the default.
+/// The text that YAML or JSON *text* built by Terraform (a `kubectl_manifest` heredoc with a
+/// computed interpolation, a `yamlencode` of a partly known value) holds where Terraform knows a
+/// value only after apply. It lives only between the evaluator and the parser: sources turn every
+/// such scalar into [`NodeKind::Unknown`] right after parsing ([`Node::mark_unknown`]), so the
+/// inventory never holds it as a value.
 pub const UNKNOWN_VALUE: &str = "(known after apply)";
 
 /// Remove identifier namespaces from a text: each `<namespace>\u{1f}` (the namespace runs back

@@ -704,7 +704,7 @@ pub struct AuthMapping {
     /// The cluster this mapping is for, when the source says (eksctl); aws-auth ConfigMaps do not.
     pub cluster: Option<String>,
     pub kind: AuthMappingKind,
-    pub arn: String,
+    pub arn: Val<String>,
     pub username: Option<String>,
     pub groups: Vec<String>,
     pub at: Prov,

@@ -14,6 +14,11 @@ pub enum NodeKind {
     Seq(Vec<Node>),
     /// Keys in document order; keys are scalars (complex keys are kept as their text).
     Map(Vec<(String, Node)>),
+    /// A value its source knows only later (Terraform: after apply), with the reason. Never a
+    /// scalar: rules cannot mistake it for a value that was written.
+    Unknown {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,6 +33,26 @@ impl Node {
             line,
             kind: NodeKind::Null,
         }
+    }
+
+    /// Turn every scalar holding [`crate::UNKNOWN_VALUE`] into [`NodeKind::Unknown`] (for trees
+    /// parsed from text that Terraform built).
+    pub fn mark_unknown(&mut self) {
+        match &mut self.kind {
+            NodeKind::Scalar { text, .. } if text == crate::UNKNOWN_VALUE => {
+                self.kind = NodeKind::Unknown {
+                    reason: "known only after apply".into(),
+                }
+            }
+            NodeKind::Seq(items) => items.iter_mut().for_each(Node::mark_unknown),
+            NodeKind::Map(entries) => entries.iter_mut().for_each(|(_, v)| v.mark_unknown()),
+            _ => {}
+        }
+    }
+
+    /// True for a value known only later ([`NodeKind::Unknown`]).
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.kind, NodeKind::Unknown { .. })
     }
 
     /// A child of a mapping by key.
@@ -121,6 +146,7 @@ impl Node {
             NodeKind::Scalar { .. } => "a scalar",
             NodeKind::Seq(_) => "a list",
             NodeKind::Map(_) => "a mapping",
+            NodeKind::Unknown { .. } => "a value known only after apply",
         }
     }
 

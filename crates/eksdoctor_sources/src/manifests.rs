@@ -392,6 +392,10 @@ fn read_aws_auth(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
         ("mapRoles", AuthMappingKind::Role, "rolearn"),
     ] {
         let Some(node) = data.get(key) else { continue };
+        // A ConfigMap Terraform fills with values known only after apply: nothing to read.
+        if node.is_unknown() {
+            continue;
+        }
         let Some(text) = node.as_str() else {
             ctx.error(
                 node.line,
@@ -399,7 +403,11 @@ fn read_aws_auth(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
             );
             continue;
         };
-        let (docs, err) = yaml::parse(text);
+        let (mut docs, err) = yaml::parse(text);
+        if matches!(ctx.source, SourceKind::Tf | SourceKind::Plan) {
+            // Text Terraform built (`yamlencode` of values known after apply).
+            docs.iter_mut().for_each(|d| d.root.mark_unknown());
+        }
         // The scalar's node starts where its content starts (the line after `|` for block scalars).
         let offset = node.line.saturating_sub(1);
         if let Some(e) = err {
@@ -410,23 +418,32 @@ fn read_aws_auth(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
         }
         for d in docs {
             for item in d.root.items() {
-                let Some(arn) = item.get(arn_key).and_then(Node::as_str) else {
-                    ctx.error(
-                        offset + item.line,
-                        format!("aws-auth `{key}` entry without `{arn_key}`"),
-                    );
-                    continue;
+                let at = ctx.prov(offset + item.line);
+                let arn = match item.get(arn_key) {
+                    Some(n) if n.is_unknown() => {
+                        Val::unknown(format!("`{arn_key}` is known only after apply"), at.clone())
+                    }
+                    Some(n) if n.as_str().is_some() => {
+                        Val::set(n.as_str().unwrap_or_default().to_string(), at.clone())
+                    }
+                    _ => {
+                        ctx.error(
+                            offset + item.line,
+                            format!("aws-auth `{key}` entry without `{arn_key}`"),
+                        );
+                        continue;
+                    }
                 };
                 inv.auth_mappings.push(AuthMapping {
                     cluster: None,
                     kind,
-                    arn: arn.to_string(),
+                    arn,
                     username: item
                         .get("username")
                         .and_then(Node::as_str)
                         .map(str::to_string),
                     groups: item.get("groups").map(Node::str_items).unwrap_or_default(),
-                    at: ctx.prov(offset + item.line),
+                    at,
                 });
             }
         }
@@ -597,12 +614,12 @@ fn read_ec2_node_class(
     }
 }
 
-/// The line of a value Terraform knows only after apply ([`UNKNOWN_VALUE`]), outside the fields
+/// The line of a value Terraform knows only after apply ([`NodeKind::Unknown`]), outside the fields
 /// no rule reads: container images, commands, arguments and environment; an EC2NodeClass's
 /// role, instance profile, selector terms, tags and user data.
 fn unknown_field(n: &Node) -> Option<u32> {
     match &n.kind {
-        NodeKind::Scalar { text, .. } if text == UNKNOWN_VALUE => Some(n.line),
+        NodeKind::Unknown { .. } => Some(n.line),
         NodeKind::Seq(items) => items.iter().find_map(unknown_field),
         NodeKind::Map(entries) => entries
             .iter()

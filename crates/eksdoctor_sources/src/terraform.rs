@@ -180,6 +180,8 @@ pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv
         for d in parsed {
             let mut root = d.root;
             relines(&mut root, &line);
+            // Values Terraform knows only after apply are unknown nodes, not text.
+            root.mark_unknown();
             if manifests::is_k8s_object(&root) {
                 manifests::read_object(&mut ctx, &root, inv);
             }

@@ -22,6 +22,7 @@ pub fn is_plan(root: &Node) -> bool {
 fn node_v(n: &Node) -> V {
     match &n.kind {
         NodeKind::Null => V::Null,
+        NodeKind::Unknown { reason } => V::unknown(reason.clone()),
         NodeKind::Scalar { text, quoted } => {
             if *quoted {
                 V::str(text.as_str())

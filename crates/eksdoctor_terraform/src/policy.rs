@@ -152,7 +152,7 @@ pub fn document_json(body: &RBody) -> V {
 }
 
 /// A policy value (a JSON string, an object from `jsonencode`, or a partly known document) as a
-/// document tree; unknown leaves become the text `(known after apply)`. `None` when nothing of its
+/// document tree; unknown leaves become unknown nodes. `None` when nothing of its
 /// shape is known.
 pub fn policy_node(v: &V, at: &Prov) -> Option<Node> {
     match v {
@@ -165,7 +165,9 @@ pub fn policy_node(v: &V, at: &Prov) -> Option<Node> {
             // A heredoc policy with computed interpolations inside its strings.
             (None, Some(text)) => {
                 let j: serde_json::Value = serde_json::from_str(text).ok()?;
-                Some(json_node(&V::from_json(&j), at.line))
+                let mut n = json_node(&V::from_json(&j), at.line);
+                n.mark_unknown();
+                Some(n)
             }
             (None, None) => None,
         },

@@ -354,11 +354,11 @@ impl fmt::Display for V {
 /// How [`to_node`] renders an unknown value whose shape is partly known.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum PartialAs {
-    /// As a tree, unknown leaves as their pattern or `(known after apply)` (policy documents,
-    /// whose statements rules read one by one).
+    /// As a tree, unknown leaves as their pattern or unknown nodes (policy documents, whose
+    /// statements rules read one by one).
     Tree,
-    /// As one scalar holding its JSON text (a `yamlencode` of a list with a computed ARN), or
-    /// [`eksdoctor_inventory::UNKNOWN_VALUE`] when nothing of its shape is known.
+    /// As one scalar holding its JSON text (a `yamlencode` of a list with a computed ARN), or an
+    /// unknown node when nothing of its shape is known.
     Text,
 }
 
@@ -379,12 +379,12 @@ pub fn to_node(v: &V, line: u32, partial: PartialAs) -> eksdoctor_inventory::Nod
         ),
         V::Unknown(u) => match (partial, &u.partial, &u.pattern) {
             (PartialAs::Tree, Some(p), _) => return to_node(p, line, partial),
-            (PartialAs::Tree, None, pat) => scalar(
-                pat.clone().unwrap_or_else(|| "(known after apply)".into()),
-                true,
-            ),
+            // A known pattern (`arn:aws:iam::*:oidc-provider/oidc.eks.*`) is what is known of it.
+            (PartialAs::Tree, None, Some(pat)) => scalar(pat.clone(), true),
             (PartialAs::Text, Some(p), _) => scalar(lossy_json(p).to_string(), true),
-            (PartialAs::Text, None, _) => scalar(eksdoctor_inventory::UNKNOWN_VALUE.into(), true),
+            (_, None, _) => NodeKind::Unknown {
+                reason: u.reason.clone(),
+            },
         },
     };
     eksdoctor_inventory::Node { line, kind }
@@ -396,7 +396,7 @@ pub fn lossy_json(v: &V) -> serde_json::Value {
         V::Unknown(u) => match (&u.partial, &u.pattern) {
             (Some(p), _) => lossy_json(p),
             (None, Some(p)) => serde_json::Value::String(p.clone()),
-            _ => serde_json::Value::String("(known after apply)".into()),
+            _ => serde_json::Value::String(eksdoctor_inventory::UNKNOWN_VALUE.into()),
         },
         V::List(l) => serde_json::Value::Array(l.iter().map(lossy_json).collect()),
         V::Obj(m) => serde_json::Value::Object(

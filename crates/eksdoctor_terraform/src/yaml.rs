@@ -30,6 +30,7 @@ pub fn decode(text: &str) -> R<V> {
 fn value(n: &Node) -> R<V> {
     Ok(match &n.kind {
         NodeKind::Null => V::Null,
+        NodeKind::Unknown { reason } => V::unknown(reason.clone()),
         NodeKind::Scalar { text, quoted: true } => V::str(text.as_str()),
         NodeKind::Scalar {
             text,

@@ -21,7 +21,8 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for m in &ctx.inv.auth_mappings {
-        let is_user = m.kind == AuthMappingKind::User || m.arn.contains(":user/");
+        let arn = m.arn.known().map(String::as_str);
+        let is_user = m.kind == AuthMappingKind::User || arn.is_some_and(|a| a.contains(":user/"));
         if is_user && m.groups.iter().any(|g| g == "system:masters") {
             let via = if m.at.source == eksdoctor_inventory::SourceKind::Eksctl {
                 "iamIdentityMappings"
@@ -31,10 +32,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             sink.finding(
                 &META,
                 &m.at,
-                m.arn.clone(),
+                arn.unwrap_or("(ARN known after apply)").to_string(),
                 format!(
                     "IAM user {} is mapped to system:masters through {via}",
-                    m.arn
+                    arn.unwrap_or("(its ARN is known only after apply)")
                 ),
             );
         }

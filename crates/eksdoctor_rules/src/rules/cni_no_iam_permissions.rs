@@ -27,7 +27,9 @@ fn mentions(n: &eksdoctor_inventory::Node, text: &str) -> bool {
         eksdoctor_inventory::NodeKind::Map(entries) => {
             entries.iter().any(|(_, v)| mentions(v, text))
         }
-        eksdoctor_inventory::NodeKind::Null => false,
+        eksdoctor_inventory::NodeKind::Null | eksdoctor_inventory::NodeKind::Unknown { .. } => {
+            false
+        }
     }
 }
 

@@ -34,13 +34,14 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             if !actions.iter().any(|a| a == "sts:AssumeRoleWithWebIdentity") {
                 continue;
             }
-            let federated = str_or_list(st.get("Principal").and_then(|p| p.get("Federated")));
+            let principal = st.get("Principal").and_then(|p| p.get("Federated"));
+            let federated = str_or_list(principal);
             // Only OIDC providers of EKS clusters (or ones only known after apply).
-            if !federated.iter().any(|f| {
-                f.contains("oidc-provider/oidc")
-                    || f.contains("oidc.eks")
-                    || f == "(known after apply)"
-            }) {
+            if !has_unknown(principal)
+                && !federated
+                    .iter()
+                    .any(|f| f.contains("oidc-provider/oidc") || f.contains("oidc.eks"))
+            {
                 continue;
             }
             let mut subs: Vec<(String, String)> = Vec::new();
@@ -48,10 +49,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             for (op, conds) in st.get("Condition").map(|c| c.entries()).unwrap_or_default() {
                 for (key, vals) in conds.entries() {
                     if key.ends_with(":sub") {
+                        unknown |= has_unknown(Some(vals));
                         for v in str_or_list(Some(vals)) {
-                            if v == "(known after apply)" {
-                                unknown = true;
-                            }
                             subs.push((op.clone(), v));
                         }
                     }
@@ -88,4 +87,9 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// The value, or one of its items, is known only after apply.
+fn has_unknown(n: Option<&eksdoctor_inventory::Node>) -> bool {
+    n.is_some_and(|n| n.is_unknown() || n.items().iter().any(|i| i.is_unknown()))
 }

@@ -55,7 +55,7 @@ pub(super) fn read(
         inv.auth_mappings.push(AuthMapping {
             cluster: Some(id.clone()),
             kind,
-            arn: arn.to_string(),
+            arn: Val::set(arn.to_string(), ctx.prov(m.line)),
             username: m.get("username").and_then(Node::as_str).map(str::to_string),
             groups: ctx.str_list(m, "groups", w),
             at: ctx.prov(m.line),

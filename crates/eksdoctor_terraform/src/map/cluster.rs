@@ -214,7 +214,8 @@ fn secrets_key(b: &RBody, at: &Prov) -> Val<Option<String>> {
                     .is_some_and(|l| l.iter().any(|x| x == "secrets"));
                 match e.block("provider").and_then(|p| p.get("key_arn")) {
                     Some(k) if secrets => Val::set(
-                        reference(k).or(Some("(known after apply)".into())),
+                        reference(k)
+                            .or(Some("a KMS key whose ARN is known only after apply".into())),
                         e.at.clone(),
                     ),
                     _ => Val::set(None, e.at.clone()),
