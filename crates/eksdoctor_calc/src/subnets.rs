@@ -115,79 +115,10 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
         return Err("no availability zones: give --azs".into());
     }
     let n = input.azs.len() as u64;
-    let mut assumptions = vec![
-        "nodes are spread evenly over their node group's AZs (as Auto Scaling balances them) and full (max pods)".to_string(),
-        format!(
-            "VPC CNI: {}, WARM_ENI_TARGET {}, WARM_IP_TARGET {}, MINIMUM_IP_TARGET {}, WARM_PREFIX_TARGET {}",
-            match input.cni.mode {
-                CniMode::SecondaryIp => "secondary IPs",
-                CniMode::Prefix => "prefix delegation",
-                CniMode::CustomNetworking => "custom networking (pod addresses come from other subnets)",
-                CniMode::Ipv6 => "IPv6 cluster (pods take IPv6 addresses; nodes and Fargate pods one IPv4 address each)",
-            },
-            input.cni.warm_eni_target,
-            input.cni.warm_ip_target.map_or("unset".into(), |v| v.to_string()),
-            input.cni.minimum_ip_target.map_or("unset".into(), |v| v.to_string()),
-            input.cni.warm_prefix_target
-        ),
-        "a managed node group upgrade adds up to max(2 × AZs, maxUnavailable = 1) nodes before removing old ones: 2 surge nodes per AZ".into(),
-        format!("a job's pod holds its address for its run ({} s) plus the CNI's cooldown ({IP_COOLDOWN_SECONDS} s)", input.job_seconds),
-        format!("each load balancer keeps {ALB_ADDRESSES_PER_AZ} addresses free per AZ (what an ALB needs to scale); each interface endpoint takes 1 per AZ"),
-        "AWS reserves 5 addresses in every subnet".into(),
-        format!("headroom: {}% on top of the peak", input.headroom_pct),
-    ];
+    let mut assumptions = assumptions(input);
     let mut per_az: BTreeMap<&str, Vec<Term>> =
         input.azs.iter().map(|a| (a.as_str(), Vec::new())).collect();
-    for ng in &input.node_groups {
-        let i = eksdoctor_knowledge::instance(&ng.instance_type)
-            .ok_or_else(|| format!("unknown instance type `{}`", ng.instance_type))?;
-        let pods = match ng.pods_per_node {
-            Some(p) => p,
-            None => {
-                max_pods::compute(
-                    i,
-                    &max_pods::Options {
-                        cni_version: (1, 19),
-                        custom_networking: input.cni.mode == CniMode::CustomNetworking,
-                        prefix_delegation: input.cni.mode == CniMode::Prefix,
-                        max_eni: None,
-                        show_max_allowed: false,
-                    },
-                )?
-                .max_pods
-            }
-        };
-        let ips = node_ips(i, pods, &input.cni);
-        let azs: Vec<&String> = ng
-            .azs
-            .iter()
-            .filter(|a| per_az.contains_key(a.as_str()))
-            .collect();
-        if azs.is_empty() {
-            continue;
-        }
-        let nodes = (ng.max_size as u64).div_ceil(azs.len() as u64);
-        let over = match azs.len() {
-            1 => "1 AZ".to_string(),
-            n => format!("{n} AZs"),
-        };
-        for az in azs {
-            let terms = per_az.get_mut(az.as_str()).expect("known AZ");
-            terms.push(Term {
-                what: format!("node group `{}` ({})", ng.name, ng.instance_type),
-                addresses: nodes * ips.addresses,
-                how: format!(
-                    "{nodes} nodes (max {} over {over}) × {} addresses: {}",
-                    ng.max_size, ips.addresses, ips.explain
-                ),
-            });
-            terms.push(Term {
-                what: format!("upgrade surge of `{}`", ng.name),
-                addresses: 2 * ips.addresses,
-                how: format!("2 surge nodes × {} addresses", ips.addresses),
-            });
-        }
-    }
+    node_group_terms(input, &mut per_az)?;
     // Short-lived pods take addresses from these subnets only when pods get theirs here.
     let pods_here = matches!(input.cni.mode, CniMode::SecondaryIp | CniMode::Prefix);
     if !pods_here && input.job_runs_per_minute > 0.0 {
@@ -297,6 +228,89 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
         layout,
         layout_error,
     })
+}
+
+/// Each node group's nodes and upgrade surge, in the AZs it spans.
+fn node_group_terms(
+    input: &PlanInput,
+    per_az: &mut BTreeMap<&str, Vec<Term>>,
+) -> Result<(), String> {
+    for ng in &input.node_groups {
+        let i = eksdoctor_knowledge::instance(&ng.instance_type)
+            .ok_or_else(|| format!("unknown instance type `{}`", ng.instance_type))?;
+        let pods = match ng.pods_per_node {
+            Some(p) => p,
+            None => {
+                max_pods::compute(
+                    i,
+                    &max_pods::Options {
+                        cni_version: (1, 19),
+                        custom_networking: input.cni.mode == CniMode::CustomNetworking,
+                        prefix_delegation: input.cni.mode == CniMode::Prefix,
+                        max_eni: None,
+                        show_max_allowed: false,
+                    },
+                )?
+                .max_pods
+            }
+        };
+        let ips = node_ips(i, pods, &input.cni);
+        let azs: Vec<&String> = ng
+            .azs
+            .iter()
+            .filter(|a| per_az.contains_key(a.as_str()))
+            .collect();
+        if azs.is_empty() {
+            continue;
+        }
+        let nodes = (ng.max_size as u64).div_ceil(azs.len() as u64);
+        let over = match azs.len() {
+            1 => "1 AZ".to_string(),
+            n => format!("{n} AZs"),
+        };
+        for az in azs {
+            let terms = per_az.get_mut(az.as_str()).expect("known AZ");
+            terms.push(Term {
+                what: format!("node group `{}` ({})", ng.name, ng.instance_type),
+                addresses: nodes * ips.addresses,
+                how: format!(
+                    "{nodes} nodes (max {} over {over}) × {} addresses: {}",
+                    ng.max_size, ips.addresses, ips.explain
+                ),
+            });
+            terms.push(Term {
+                what: format!("upgrade surge of `{}`", ng.name),
+                addresses: 2 * ips.addresses,
+                how: format!("2 surge nodes × {} addresses", ips.addresses),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What the plan assumes, in words, before any term.
+fn assumptions(input: &PlanInput) -> Vec<String> {
+    vec![
+        "nodes are spread evenly over their node group's AZs (as Auto Scaling balances them) and full (max pods)".to_string(),
+        format!(
+            "VPC CNI: {}, WARM_ENI_TARGET {}, WARM_IP_TARGET {}, MINIMUM_IP_TARGET {}, WARM_PREFIX_TARGET {}",
+            match input.cni.mode {
+                CniMode::SecondaryIp => "secondary IPs",
+                CniMode::Prefix => "prefix delegation",
+                CniMode::CustomNetworking => "custom networking (pod addresses come from other subnets)",
+                CniMode::Ipv6 => "IPv6 cluster (pods take IPv6 addresses; nodes and Fargate pods one IPv4 address each)",
+            },
+            input.cni.warm_eni_target,
+            input.cni.warm_ip_target.map_or("unset".into(), |v| v.to_string()),
+            input.cni.minimum_ip_target.map_or("unset".into(), |v| v.to_string()),
+            input.cni.warm_prefix_target
+        ),
+        "a managed node group upgrade adds up to max(2 × AZs, maxUnavailable = 1) nodes before removing old ones: 2 surge nodes per AZ".into(),
+        format!("a job's pod holds its address for its run ({} s) plus the CNI's cooldown ({IP_COOLDOWN_SECONDS} s)", input.job_seconds),
+        format!("each load balancer keeps {ALB_ADDRESSES_PER_AZ} addresses free per AZ (what an ALB needs to scale); each interface endpoint takes 1 per AZ"),
+        "AWS reserves 5 addresses in every subnet".into(),
+        format!("headroom: {}% on top of the peak", input.headroom_pct),
+    ]
 }
 
 /// Private subnets of `/prefix` then public subnets of `/public_prefix`, one per AZ each,

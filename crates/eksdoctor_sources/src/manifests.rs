@@ -126,20 +126,8 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
             }
         }
         "Service" => {
-            let (service_type, selector) = match spec {
-                Some(s) => (
-                    ctx.str(s, "type", &what)
-                        .unwrap_or_else(|| "ClusterIP".into()),
-                    ctx.str_map(s, "selector", &what),
-                ),
-                None => ("ClusterIP".into(), BTreeMap::new()),
-            };
-            inv.k8s.services.push(Service {
-                obj,
-                service_type,
-                selector,
-                annotations,
-            });
+            let service = read_service(ctx, obj, spec, annotations, &what);
+            inv.k8s.services.push(service);
         }
         "Ingress" => {
             let class = spec
@@ -152,20 +140,8 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
             });
         }
         "StorageClass" => {
-            let provisioner = ctx.str(root, "provisioner", &what).unwrap_or_default();
-            let binding_mode = ctx.str(root, "volumeBindingMode", &what);
-            let is_default = annotations
-                .get("storageclass.kubernetes.io/is-default-class")
-                .or_else(|| annotations.get("storageclass.beta.kubernetes.io/is-default-class"))
-                .is_some_and(|v| v == "true");
-            let parameters = ctx.str_map(root, "parameters", &what);
-            inv.k8s.storage_classes.push(StorageClass {
-                obj,
-                provisioner,
-                binding_mode,
-                is_default,
-                parameters,
-            });
+            let sc = read_storage_class(ctx, obj, root, annotations, &what);
+            inv.k8s.storage_classes.push(sc);
         }
         "PersistentVolumeClaim" => {
             let storage_class = spec
@@ -178,28 +154,7 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
             inv.k8s.pvcs.push(Pvc { obj, storage_class });
         }
         "HorizontalPodAutoscaler" => {
-            let mut resource_metrics = Vec::new();
-            if let Some(s) = spec {
-                if s.get("targetCPUUtilizationPercentage").is_some() {
-                    resource_metrics.push("cpu".to_string());
-                }
-                for m in ctx.seq(s, "metrics", &what) {
-                    let t = m.get("type").and_then(Node::as_str).unwrap_or_default();
-                    let key = match t {
-                        "Resource" => "resource",
-                        "ContainerResource" => "containerResource",
-                        _ => continue,
-                    };
-                    if let Some(n) = m.path(&[key, "name"]).and_then(Node::as_str) {
-                        resource_metrics.push(n.to_string());
-                    }
-                }
-                let has_metrics = s.get("metrics").is_some_and(|m| !m.items().is_empty());
-                if resource_metrics.is_empty() && !has_metrics {
-                    // No metrics at all: the HPA scales on CPU (80% in autoscaling/v2, v1 default 80%).
-                    resource_metrics.push("cpu".to_string());
-                }
-            }
+            let resource_metrics = spec.map(|s| hpa_metrics(ctx, s, &what)).unwrap_or_default();
             inv.k8s.hpas.push(Hpa {
                 obj,
                 resource_metrics,
@@ -214,6 +169,76 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
         "ConfigMap" if name == "aws-auth" => read_aws_auth(ctx, root, inv),
         _ => {}
     }
+}
+
+/// A Service: its type (ClusterIP unless set), selector and annotations.
+fn read_service(
+    ctx: &mut FileCtx,
+    obj: ObjectRef,
+    spec: Option<&Node>,
+    annotations: BTreeMap<String, String>,
+    what: &str,
+) -> Service {
+    let (service_type, selector) = match spec {
+        Some(s) => (
+            ctx.str(s, "type", what)
+                .unwrap_or_else(|| "ClusterIP".into()),
+            ctx.str_map(s, "selector", what),
+        ),
+        None => ("ClusterIP".into(), BTreeMap::new()),
+    };
+    Service {
+        obj,
+        service_type,
+        selector,
+        annotations,
+    }
+}
+
+/// A StorageClass: provisioner, binding mode, parameters and whether it is the default class.
+fn read_storage_class(
+    ctx: &mut FileCtx,
+    obj: ObjectRef,
+    root: &Node,
+    annotations: BTreeMap<String, String>,
+    what: &str,
+) -> StorageClass {
+    let is_default = annotations
+        .get("storageclass.kubernetes.io/is-default-class")
+        .or_else(|| annotations.get("storageclass.beta.kubernetes.io/is-default-class"))
+        .is_some_and(|v| v == "true");
+    StorageClass {
+        obj,
+        provisioner: ctx.str(root, "provisioner", what).unwrap_or_default(),
+        binding_mode: ctx.str(root, "volumeBindingMode", what),
+        is_default,
+        parameters: ctx.str_map(root, "parameters", what),
+    }
+}
+
+/// The resource metrics (cpu, memory) an HPA scales on; with no metrics at all, CPU (80% in
+/// autoscaling/v2 and the v1 default).
+fn hpa_metrics(ctx: &mut FileCtx, s: &Node, what: &str) -> Vec<String> {
+    let mut resource_metrics = Vec::new();
+    if s.get("targetCPUUtilizationPercentage").is_some() {
+        resource_metrics.push("cpu".to_string());
+    }
+    for m in ctx.seq(s, "metrics", what) {
+        let t = m.get("type").and_then(Node::as_str).unwrap_or_default();
+        let key = match t {
+            "Resource" => "resource",
+            "ContainerResource" => "containerResource",
+            _ => continue,
+        };
+        if let Some(n) = m.path(&[key, "name"]).and_then(Node::as_str) {
+            resource_metrics.push(n.to_string());
+        }
+    }
+    let has_metrics = s.get("metrics").is_some_and(|m| !m.items().is_empty());
+    if resource_metrics.is_empty() && !has_metrics {
+        resource_metrics.push("cpu".to_string());
+    }
+    resource_metrics
 }
 
 /// A Deployment, Helm release (Flux) or Argo CD Application that installs one of `names`.

@@ -72,12 +72,17 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     } else {
         None
     };
-    let sources = source_lines(
-        findings
-            .iter()
-            .chain(&baselined)
-            .chain(sink.suppressed.iter().map(|s| &s.finding)),
-    );
+    // Only SARIF reads the lines (for columns).
+    let sources = if a.format == Format::Sarif {
+        source_lines(
+            findings
+                .iter()
+                .chain(&baselined)
+                .chain(sink.suppressed.iter().map(|s| &s.finding)),
+        )
+    } else {
+        Default::default()
+    };
     let report = ScanReport {
         findings: &findings,
         unknowns: &sink.unknowns,
