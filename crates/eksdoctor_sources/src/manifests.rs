@@ -489,58 +489,7 @@ fn read_ec2_node_class(
     what: &str,
 ) -> NodeGroup {
     let at = obj.at.clone();
-    // The AMI family: an `alias` selector term (`al2023@latest`), else `amiFamily`.
-    let alias = ctx
-        .seq(spec, "amiSelectorTerms", what)
-        .iter()
-        .find_map(|t| Some((t.get("alias")?.as_str()?.to_string(), t.line_of("alias"))));
-    let family = ctx.str(spec, "amiFamily", what);
-    let (ami_family, ami_label) = match (alias, family) {
-        (Some((a, line)), _) => {
-            let fam = a.split('@').next().unwrap_or("").to_ascii_lowercase();
-            let f = match fam.as_str() {
-                "al2" => Some(AmiFamily::AmazonLinux2),
-                "al2023" => Some(AmiFamily::AmazonLinux2023),
-                "bottlerocket" => Some(AmiFamily::Bottlerocket),
-                "windows2019" | "windows2022" => Some(AmiFamily::Windows),
-                _ => None,
-            };
-            let p = ctx.prov(line);
-            match f {
-                Some(f) => (Val::set(f, p.clone()), Val::set(format!("alias {a}"), p)),
-                None => (
-                    Val::unknown(format!("AMI alias `{a}` is not a known family"), p.clone()),
-                    Val::set(format!("alias {a}"), p),
-                ),
-            }
-        }
-        (None, Some(f)) => {
-            let p = ctx.prov(spec.line_of("amiFamily"));
-            let fam = match f.as_str() {
-                "AL2" => Some(AmiFamily::AmazonLinux2),
-                "AL2023" => Some(AmiFamily::AmazonLinux2023),
-                "Bottlerocket" => Some(AmiFamily::Bottlerocket),
-                "Ubuntu" => Some(AmiFamily::Ubuntu),
-                "Windows2019" | "Windows2022" => Some(AmiFamily::Windows),
-                "Custom" => Some(AmiFamily::Custom),
-                _ => None,
-            };
-            match fam {
-                Some(x) => (
-                    Val::set(x, p.clone()),
-                    Val::set(format!("amiFamily {f}"), p),
-                ),
-                None => (
-                    Val::unknown(format!("amiFamily `{f}` is not known"), p.clone()),
-                    Val::set(format!("amiFamily {f}"), p),
-                ),
-            }
-        }
-        (None, None) => (
-            Val::unknown_at(&at, "the EC2NodeClass names no AMI family"),
-            Val::unknown_at(&at, "the EC2NodeClass names no AMI family"),
-        ),
-    };
+    let (ami_family, ami_label) = node_class_ami(ctx, spec, &at, what);
     // IMDS: the CRD's defaults are required tokens and a hop limit of 1 in v1, 2 in v1beta1.
     let hop_default = if api_version.ends_with("/v1beta1") || api_version.ends_with("/v1alpha1") {
         2
@@ -636,6 +585,67 @@ fn read_ec2_node_class(
         launch_template: None,
         labels: BTreeMap::new(),
         at,
+    }
+}
+
+/// An EC2NodeClass's AMI family: an `alias` selector term (`al2023@latest`), else `amiFamily`;
+/// and the setting as written.
+fn node_class_ami(
+    ctx: &mut FileCtx,
+    spec: &Node,
+    at: &Prov,
+    what: &str,
+) -> (Val<AmiFamily>, Val<String>) {
+    let alias = ctx
+        .seq(spec, "amiSelectorTerms", what)
+        .iter()
+        .find_map(|t| Some((t.get("alias")?.as_str()?.to_string(), t.line_of("alias"))));
+    let family = ctx.str(spec, "amiFamily", what);
+    match (alias, family) {
+        (Some((a, line)), _) => {
+            let fam = a.split('@').next().unwrap_or("").to_ascii_lowercase();
+            let f = match fam.as_str() {
+                "al2" => Some(AmiFamily::AmazonLinux2),
+                "al2023" => Some(AmiFamily::AmazonLinux2023),
+                "bottlerocket" => Some(AmiFamily::Bottlerocket),
+                "windows2019" | "windows2022" => Some(AmiFamily::Windows),
+                _ => None,
+            };
+            let p = ctx.prov(line);
+            match f {
+                Some(f) => (Val::set(f, p.clone()), Val::set(format!("alias {a}"), p)),
+                None => (
+                    Val::unknown(format!("AMI alias `{a}` is not a known family"), p.clone()),
+                    Val::set(format!("alias {a}"), p),
+                ),
+            }
+        }
+        (None, Some(f)) => {
+            let p = ctx.prov(spec.line_of("amiFamily"));
+            let fam = match f.as_str() {
+                "AL2" => Some(AmiFamily::AmazonLinux2),
+                "AL2023" => Some(AmiFamily::AmazonLinux2023),
+                "Bottlerocket" => Some(AmiFamily::Bottlerocket),
+                "Ubuntu" => Some(AmiFamily::Ubuntu),
+                "Windows2019" | "Windows2022" => Some(AmiFamily::Windows),
+                "Custom" => Some(AmiFamily::Custom),
+                _ => None,
+            };
+            match fam {
+                Some(x) => (
+                    Val::set(x, p.clone()),
+                    Val::set(format!("amiFamily {f}"), p),
+                ),
+                None => (
+                    Val::unknown(format!("amiFamily `{f}` is not known"), p.clone()),
+                    Val::set(format!("amiFamily {f}"), p),
+                ),
+            }
+        }
+        (None, None) => (
+            Val::unknown_at(at, "the EC2NodeClass names no AMI family"),
+            Val::unknown_at(at, "the EC2NodeClass names no AMI family"),
+        ),
     }
 }
 

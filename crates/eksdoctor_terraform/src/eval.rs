@@ -1177,21 +1177,7 @@ impl<'a> Inst<'a> {
         let mut made = Vec::new();
         let mut modelled: Vec<(V, V)> = Vec::new();
         for (k, addr, scope) in instances {
-            let mut inputs = HashMap::new();
-            let mut with_at = BTreeMap::new();
-            for a in call.block.body.attributes() {
-                let n = a.key.as_str();
-                if matches!(
-                    n,
-                    "source" | "version" | "providers" | "count" | "for_each" | "depends_on"
-                ) {
-                    continue;
-                }
-                let at = call.src.prov(a.span());
-                let v = self.eval_at(&a.value, &scope, &at);
-                inputs.insert(n.to_string(), v.clone());
-                with_at.insert(n.to_string(), (v, at));
-            }
+            let (inputs, with_at) = self.call_inputs(call, &scope);
             if let Some(dir) = &dir {
                 let def = self.env.loader.get(dir);
                 for e in &def.errors {
@@ -1273,6 +1259,32 @@ impl<'a> Inst<'a> {
             return Ok(Child::One(Box::new(i)));
         }
         Ok(Child::Many(made, is_map))
+    }
+
+    /// The inputs a module call gives one of its instances (meta-arguments left out), and
+    /// where each is written.
+    #[allow(clippy::type_complexity)]
+    fn call_inputs(
+        &self,
+        call: &CallDef,
+        scope: &[(String, V)],
+    ) -> (HashMap<String, V>, BTreeMap<String, (V, Prov)>) {
+        let mut inputs = HashMap::new();
+        let mut with_at = BTreeMap::new();
+        for a in call.block.body.attributes() {
+            let n = a.key.as_str();
+            if matches!(
+                n,
+                "source" | "version" | "providers" | "count" | "for_each" | "depends_on"
+            ) {
+                continue;
+            }
+            let at = call.src.prov(a.span());
+            let v = self.eval_at(&a.value, scope, &at);
+            inputs.insert(n.to_string(), v.clone());
+            with_at.insert(n.to_string(), (v, at));
+        }
+        (inputs, with_at)
     }
 
     /// Instances from `count` / `for_each` in `body`: (key, address, scope). `None` when unknown.

@@ -196,37 +196,12 @@ impl<'a> Config<'a> {
 /// Read a plan document into resource instances, and the resource types its configuration
 /// declares but the plan creates none of (`count = 0`).
 pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeSet<String>) {
-    let mut unknowns: HashMap<String, &Node> = HashMap::new();
-    for rc in root
-        .get("resource_changes")
-        .map(Node::items)
-        .unwrap_or_default()
-    {
-        if let (Some(a), Some(u)) = (
-            rc.get("address").and_then(Node::as_str),
-            rc.path(&["change", "after_unknown"]),
-        ) {
-            unknowns.insert(a.to_string(), u);
-        }
-    }
+    let unknowns = after_unknown(root);
     let cfg = Config {
         root: root.path(&["configuration", "root_module"]),
     };
     // Base address → instance addresses, to expand references to `aws_subnet.private`.
-    let mut instances: HashMap<String, Vec<String>> = HashMap::new();
-    for a in unknowns.keys() {
-        let base = match a.rfind('[') {
-            Some(i) if a.ends_with(']') => &a[..i],
-            _ => a.as_str(),
-        };
-        instances
-            .entry(base.to_string())
-            .or_default()
-            .push(a.clone());
-    }
-    for v in instances.values_mut() {
-        v.sort();
-    }
+    let instances = instance_index(&unknowns);
     let expand = |refs: Vec<String>| -> Vec<String> {
         let mut out = Vec::new();
         for r in refs {
@@ -353,6 +328,53 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
     }
     out.sort_by(|a, b| a.addr.cmp(&b.addr));
     link_known_ids(&mut out);
+    let declared = declared_types(&cfg);
+    let none_created = declared
+        .into_iter()
+        .filter(|t| !out.iter().any(|r| &r.rtype == t))
+        .collect();
+    (out, none_created)
+}
+
+/// Base address → the addresses of its instances (`aws_subnet.private` → `[0]`, `[1]`, ...).
+fn instance_index(unknowns: &HashMap<String, &Node>) -> HashMap<String, Vec<String>> {
+    let mut instances: HashMap<String, Vec<String>> = HashMap::new();
+    for a in unknowns.keys() {
+        let base = match a.rfind('[') {
+            Some(i) if a.ends_with(']') => &a[..i],
+            _ => a.as_str(),
+        };
+        instances
+            .entry(base.to_string())
+            .or_default()
+            .push(a.clone());
+    }
+    for v in instances.values_mut() {
+        v.sort();
+    }
+    instances
+}
+
+/// Each resource change's `after_unknown` by address.
+fn after_unknown(root: &Node) -> HashMap<String, &Node> {
+    let mut unknowns: HashMap<String, &Node> = HashMap::new();
+    for rc in root
+        .get("resource_changes")
+        .map(Node::items)
+        .unwrap_or_default()
+    {
+        if let (Some(a), Some(u)) = (
+            rc.get("address").and_then(Node::as_str),
+            rc.path(&["change", "after_unknown"]),
+        ) {
+            unknowns.insert(a.to_string(), u);
+        }
+    }
+    unknowns
+}
+
+/// The managed resource types the configuration declares, in every module.
+fn declared_types(cfg: &Config) -> std::collections::BTreeSet<String> {
     let mut declared = std::collections::BTreeSet::new();
     let mut stack: Vec<&Node> = cfg.root.into_iter().collect();
     while let Some(m) = stack.pop() {
@@ -367,11 +389,7 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
             stack.extend(c.get("module"));
         }
     }
-    let none_created = declared
-        .into_iter()
-        .filter(|t| !out.iter().any(|r| &r.rtype == t))
-        .collect();
-    (out, none_created)
+    declared
 }
 
 /// One resource instance of a plan or state, wherever the document keeps it.
