@@ -150,7 +150,6 @@ fn every_crate_has_a_readme_and_a_description() {
 
 /// Functions and files still over the limits; each is to be split (the architecture issue).
 const TOO_LONG: &[&str] = &[
-    "eksdoctor_inventory/src/model.rs",
     "eksdoctor_terraform/src/plan.rs",
     "eksdoctor_terraform/src/eval.rs",
 ];

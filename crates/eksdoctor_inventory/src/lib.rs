@@ -4,6 +4,8 @@
 //! come) only *fill* an [`Inventory`]; rules only *read* it. Every value is a [`Val`]: known with the place it came
 //! from, or unknown with the reason it could not be known. Nothing here does I/O.
 
+mod aws;
+mod k8s;
 mod merge;
 mod model;
 mod node;
@@ -11,6 +13,8 @@ pub mod paths;
 mod val;
 pub mod yaml;
 
+pub use aws::*;
+pub use k8s::*;
 pub use model::*;
 pub use node::{Node, NodeKind};
 pub use val::{ApiObject, Prov, SourceKind, Val};

@@ -1,0 +1,334 @@
+//! The AWS side of the inventory: clusters, node groups, launch templates, Fargate profiles,
+//! VPCs, subnets, endpoints, IAM roles, add-ons, access entries and identity mappings.
+
+use crate::*;
+use ipnet::IpNet;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AuthMode {
+    ConfigMap,
+    ApiAndConfigMap,
+    Api,
+}
+
+impl AuthMode {
+    pub fn parse(s: &str) -> Option<AuthMode> {
+        match s {
+            "CONFIG_MAP" => Some(AuthMode::ConfigMap),
+            "API_AND_CONFIG_MAP" => Some(AuthMode::ApiAndConfigMap),
+            "API" => Some(AuthMode::Api),
+            _ => None,
+        }
+    }
+}
+
+/// VPC CNI settings that change IP usage and pod limits.
+#[derive(Debug, Clone, Serialize)]
+pub struct CniSettings {
+    pub prefix_delegation: Val<bool>,
+    pub custom_networking: Val<bool>,
+    pub warm_eni_target: Val<Option<u32>>,
+    pub warm_ip_target: Val<Option<u32>>,
+    pub minimum_ip_target: Val<Option<u32>>,
+    pub warm_prefix_target: Val<Option<u32>>,
+}
+
+impl CniSettings {
+    /// The VPC CNI's own defaults (see `al2-and-ami-facts.md`), attributed to `at`.
+    pub fn defaults(at: &Prov, why: &'static str) -> CniSettings {
+        CniSettings {
+            prefix_delegation: Val::defaulted(false, at.clone(), why),
+            custom_networking: Val::defaulted(false, at.clone(), why),
+            warm_eni_target: Val::defaulted(Some(1), at.clone(), why),
+            warm_ip_target: Val::defaulted(None, at.clone(), why),
+            minimum_ip_target: Val::defaulted(None, at.clone(), why),
+            warm_prefix_target: Val::defaulted(Some(1), at.clone(), why),
+        }
+    }
+
+    /// Apply one VPC CNI environment variable (from the aws-node DaemonSet or the add-on's
+    /// configuration values).
+    pub fn apply_env(&mut self, name: &str, value: &str, at: Prov) {
+        let num = |v: &str| v.trim().parse::<u32>().ok();
+        match name {
+            "ENABLE_PREFIX_DELEGATION" => self.prefix_delegation = Val::set(value == "true", at),
+            "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG" => {
+                self.custom_networking = Val::set(value == "true", at)
+            }
+            "WARM_ENI_TARGET" => self.warm_eni_target = Val::set(num(value), at),
+            "WARM_IP_TARGET" => self.warm_ip_target = Val::set(num(value).filter(|n| *n > 0), at),
+            "MINIMUM_IP_TARGET" => {
+                self.minimum_ip_target = Val::set(num(value).filter(|n| *n > 0), at)
+            }
+            "WARM_PREFIX_TARGET" => self.warm_prefix_target = Val::set(num(value), at),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cluster {
+    /// Identifier other objects use to point at this cluster.
+    pub id: String,
+    pub name: Val<String>,
+    pub region: Val<String>,
+    /// Kubernetes minor version, e.g. `1.31`.
+    pub version: Val<String>,
+    pub endpoint_public: Val<bool>,
+    pub endpoint_private: Val<bool>,
+    pub public_access_cidrs: Val<Vec<String>>,
+    /// Enabled control-plane log types (api, audit, authenticator, controllerManager, scheduler).
+    pub log_types: Val<Vec<String>>,
+    /// Customer-managed KMS key for envelope encryption of Secrets; `None` when there is none.
+    pub secrets_kms_key: Val<Option<String>>,
+    pub auth_mode: Val<AuthMode>,
+    pub bootstrap_creator_admin: Val<bool>,
+    /// An IAM OIDC provider for IRSA is created for the cluster.
+    pub oidc_provider: Val<bool>,
+    /// EKS Auto Mode compute (brings the Pod Identity agent and other components).
+    pub auto_mode: Val<bool>,
+    /// The add-on list is complete (no add-on is managed elsewhere than the scanned definition).
+    pub addons_complete: bool,
+    /// Whether vpc-cni, coredns, kube-proxy (and metrics-server with eksctl) are installed as EKS add-ons
+    /// by the tool that creates the cluster, without being listed.
+    pub default_addons: Val<Vec<String>>,
+    pub vpc: Option<String>,
+    /// Availability zones the cluster's subnets span.
+    pub azs: Val<Vec<String>>,
+    pub cni: CniSettings,
+    pub support_type: Val<String>,
+    /// `ipv4` or `ipv6` (lower case): with IPv6, pods take IPv6 addresses and the IPv4 sizing
+    /// rules do not apply.
+    pub ip_family: Val<String>,
+    pub at: Prov,
+}
+
+impl Cluster {
+    /// True when pods take IPv4 addresses from the node subnets (the cluster is IPv4).
+    pub fn pods_use_ipv4(&self) -> bool {
+        self.ip_family.known().map(String::as_str) == Some("ipv4")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NodeGroupKind {
+    Managed,
+    SelfManaged,
+    Karpenter,
+}
+
+/// The AMI family of a node group, normalized across eksctl `amiFamily` and EKS `amiType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AmiFamily {
+    AmazonLinux2,
+    AmazonLinux2023,
+    Bottlerocket,
+    Ubuntu,
+    Windows,
+    Custom,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeGroup {
+    pub cluster: String,
+    pub name: String,
+    pub kind: NodeGroupKind,
+    pub instance_types: Val<Vec<String>>,
+    pub ami_family: Val<AmiFamily>,
+    /// The literal AMI setting as written (`amiFamily: AmazonLinux2`, `ami_type = "AL2_x86_64"`).
+    pub ami_label: Val<String>,
+    pub min_size: Val<u32>,
+    pub max_size: Val<u32>,
+    pub desired_size: Val<u32>,
+    /// kubelet max pods when set explicitly.
+    pub max_pods: Val<Option<u32>>,
+    /// IMDS `HttpTokens`: `required` or `optional`.
+    pub imds_http_tokens: Val<String>,
+    pub imds_hop_limit: Val<u32>,
+    /// Pods are blocked from IMDS by other means (eksctl `disablePodIMDS`).
+    pub imds_blocked_for_pods: Val<bool>,
+    pub volume_encrypted: Val<bool>,
+    /// Subnet references (names or ids) the nodes launch into.
+    pub subnets: Val<Vec<String>>,
+    pub azs: Val<Vec<String>>,
+    /// Kubelet version (minor, e.g. `1.30`) when the node group pins one.
+    pub version: Val<Option<String>>,
+    pub node_role: Val<Option<String>>,
+    pub launch_template: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub at: Prov,
+}
+
+impl NodeGroup {
+    /// Name prefix of the node groups read from a Karpenter `EC2NodeClass`.
+    pub const EC2_NODE_CLASS: &'static str = "EC2NodeClass/";
+
+    /// How messages name it: node group `x`, or Karpenter EC2NodeClass `x`.
+    pub fn describe(&self) -> String {
+        match self.name.strip_prefix(Self::EC2_NODE_CLASS) {
+            Some(n) if self.kind == NodeGroupKind::Karpenter => {
+                format!("Karpenter EC2NodeClass `{n}`")
+            }
+            _ => format!("node group `{}`", self.name),
+        }
+    }
+
+    /// Capacity Karpenter provisions from NodePools that are not in scope: present, but nothing
+    /// about it is known.
+    pub fn karpenter(cluster: &str, at: &Prov, why: &str) -> NodeGroup {
+        NodeGroup {
+            cluster: cluster.to_string(),
+            name: "karpenter".into(),
+            kind: NodeGroupKind::Karpenter,
+            instance_types: Val::unknown(why, at.clone()),
+            ami_family: Val::unknown(why, at.clone()),
+            ami_label: Val::unknown(why, at.clone()),
+            min_size: Val::unknown(why, at.clone()),
+            max_size: Val::unknown(why, at.clone()),
+            desired_size: Val::unknown(why, at.clone()),
+            max_pods: Val::unknown(why, at.clone()),
+            imds_http_tokens: Val::unknown(why, at.clone()),
+            imds_hop_limit: Val::unknown(why, at.clone()),
+            imds_blocked_for_pods: Val::unknown(why, at.clone()),
+            volume_encrypted: Val::unknown(why, at.clone()),
+            subnets: Val::unknown(why, at.clone()),
+            azs: Val::unknown(why, at.clone()),
+            version: Val::unknown(why, at.clone()),
+            node_role: Val::unknown(why, at.clone()),
+            launch_template: None,
+            labels: BTreeMap::new(),
+            at: at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LaunchTemplate {
+    pub id: String,
+    pub http_tokens: Val<String>,
+    pub hop_limit: Val<u32>,
+    pub user_data_max_pods: Val<Option<u32>>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FargateSelector {
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FargateProfile {
+    pub cluster: String,
+    pub name: String,
+    pub selectors: Vec<FargateSelector>,
+    /// Subnet references; `None` inside the `Val` means "the cluster's private subnets".
+    pub subnets: Val<Option<Vec<String>>>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Vpc {
+    pub id: String,
+    pub cidr: Val<IpNet>,
+    pub dns_support: Val<bool>,
+    pub dns_hostnames: Val<bool>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Subnet {
+    /// The name the definition gives it (eksctl subnet key, Terraform address).
+    pub name: String,
+    pub id: Option<String>,
+    pub cluster: Option<String>,
+    pub vpc: Option<String>,
+    pub cidr: Val<IpNet>,
+    pub az: Val<String>,
+    pub public: Val<bool>,
+    pub map_public_ip: Val<bool>,
+    /// The subnet's default route goes to a NAT gateway.
+    pub nat_route: Val<bool>,
+    pub tags: BTreeMap<String, String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VpcEndpoint {
+    pub vpc: Option<String>,
+    /// Service name, e.g. `com.amazonaws.eu-west-1.ecr.api` (`*` where the region is not known).
+    pub service: String,
+    /// `Interface` or `Gateway`.
+    pub kind: String,
+    /// Subnets an interface endpoint has a network interface in.
+    pub subnets: Val<Vec<String>>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IamRole {
+    pub id: String,
+    pub managed_policies: Val<Vec<String>>,
+    pub inline_policies: Vec<Node>,
+    pub trust_policy: Val<Option<Node>>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Addon {
+    pub cluster: String,
+    pub name: String,
+    pub version: Val<Option<String>>,
+    /// IAM role for the add-on's service account (IRSA or Pod Identity), when given.
+    pub role: Val<Option<String>>,
+    /// `configurationValues` as written.
+    pub configuration: Option<Node>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessEntry {
+    pub cluster: String,
+    pub principal_arn: String,
+    pub kubernetes_groups: Vec<String>,
+    pub access_policies: Vec<String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AuthMappingKind {
+    User,
+    Role,
+    Account,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthMapping {
+    /// The cluster this mapping is for, when the source says (eksctl); aws-auth ConfigMaps do not.
+    pub cluster: Option<String>,
+    pub kind: AuthMappingKind,
+    pub arn: Val<String>,
+    pub username: Option<String>,
+    pub groups: Vec<String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityProvider {
+    pub cluster: String,
+    pub name: Val<String>,
+    pub issuer_url: Val<String>,
+    pub at: Prov,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PodIdentityAssociation {
+    pub cluster: String,
+    pub namespace: String,
+    pub service_account: String,
+    pub role: Val<Option<String>>,
+    pub at: Prov,
+}

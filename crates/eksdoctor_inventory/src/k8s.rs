@@ -1,0 +1,127 @@
+//! The Kubernetes side of the inventory: objects with their identity and place, workloads with
+//! their pod specs, Services, Ingresses, StorageClasses, claims, HPAs and service accounts.
+
+use crate::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Kubernetes objects from manifests (and later live).
+#[derive(Debug, Default, Serialize)]
+pub struct K8sObjects {
+    /// Every object with an apiVersion and kind, for API-version checks.
+    pub objects: Vec<ObjectRef>,
+    pub workloads: Vec<Workload>,
+    pub services: Vec<Service>,
+    pub ingresses: Vec<Ingress>,
+    pub storage_classes: Vec<StorageClass>,
+    pub pvcs: Vec<Pvc>,
+    pub hpas: Vec<Hpa>,
+    pub pdbs: Vec<ObjectRef>,
+    pub service_accounts: Vec<ServiceAccount>,
+    pub namespaces: Vec<ObjectRef>,
+    /// VPC CNI settings read from an `aws-node` DaemonSet.
+    pub cni: Option<CniSettings>,
+    /// Objects that install metrics-server (Deployment, APIService, HelmRelease, Argo CD Application).
+    pub metrics_server: Vec<ObjectRef>,
+    /// Objects that install cluster-autoscaler.
+    pub cluster_autoscaler: Vec<ObjectRef>,
+    /// Objects that install the EBS CSI driver outside EKS add-ons (Helm, manifests).
+    pub ebs_csi: Vec<ObjectRef>,
+    /// Objects applied by Terraform whose content is known only after apply: any of them may be
+    /// what a rule looks for (metrics-server, the EBS CSI driver), so absences are not decided.
+    pub unreadable: Vec<Note>,
+}
+
+/// An object's identity and place.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    /// `Unknown` when the manifest sets none (kubectl or Helm choose it when applying).
+    pub namespace: Val<String>,
+    pub at: Prov,
+}
+
+impl ObjectRef {
+    pub fn display(&self) -> String {
+        match self.namespace.known() {
+            Some(ns) => format!("{} {}/{}", self.kind, ns, self.name),
+            None => format!("{} {}", self.kind, self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VolumeClaim {
+    pub name: String,
+    /// `None` inside the `Val` when no class is named (the cluster's default class applies).
+    pub storage_class: Option<String>,
+    pub at: Prov,
+}
+
+/// A pod-creating object: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod.
+#[derive(Debug, Clone, Serialize)]
+pub struct Workload {
+    pub obj: ObjectRef,
+    pub pod_labels: BTreeMap<String, String>,
+    /// The pod spec as written (`spec`, `spec.template.spec` or `spec.jobTemplate.spec.template.spec`).
+    pub pod_spec: Option<Node>,
+    pub replicas: Option<u32>,
+    /// CronJob schedule.
+    pub schedule: Option<(String, Prov)>,
+    /// StatefulSet `volumeClaimTemplates`.
+    pub claim_templates: Vec<VolumeClaim>,
+    /// PVCs referenced from pod volumes.
+    pub pvc_refs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub obj: ObjectRef,
+    pub service_type: String,
+    pub selector: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ingress {
+    pub obj: ObjectRef,
+    pub class: Option<String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StorageClass {
+    pub obj: ObjectRef,
+    pub provisioner: String,
+    /// `None` when the manifest does not set it (Kubernetes then uses `Immediate`).
+    pub binding_mode: Option<String>,
+    pub is_default: bool,
+    pub parameters: BTreeMap<String, String>,
+}
+
+impl StorageClass {
+    pub fn is_ebs(&self) -> bool {
+        self.provisioner == "ebs.csi.aws.com" || self.provisioner == "kubernetes.io/aws-ebs"
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pvc {
+    pub obj: ObjectRef,
+    pub storage_class: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hpa {
+    pub obj: ObjectRef,
+    /// Resource metrics the HPA scales on (`cpu`, `memory`); an HPA with no metrics uses CPU.
+    pub resource_metrics: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceAccount {
+    pub obj: ObjectRef,
+    pub annotations: BTreeMap<String, String>,
+}
