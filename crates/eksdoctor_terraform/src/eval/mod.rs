@@ -1,0 +1,465 @@
+//! The evaluator: a module instance evaluates its locals, variables, resources, data sources and
+//! module calls lazily and once each, with cycle detection and limits, and records every resource
+//! instance it meets as a `Res`.
+
+mod expr;
+mod modules;
+mod resources;
+mod template;
+
+use crate::funcs::{self, visible, R};
+use crate::models;
+use crate::module::{load_dir, CallDef, ModuleDef, SrcFile};
+use crate::res::{RBody, Res};
+use crate::value::{display_key, key_value, value_key, Unk, V};
+use eksdoctor_inventory::{InputError, Note, Prov};
+use expr::*;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::Body;
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span;
+use resources::*;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use template::*;
+
+/// Most instances a `count` or `for_each` may create.
+pub const INSTANCE_LIMIT: usize = 10_000;
+/// Most expression steps one root module may take.
+pub const STEP_LIMIT: u64 = 20_000_000;
+/// Deepest module nesting followed.
+pub const DEPTH_LIMIT: usize = 16;
+
+/// Parsed module directories, shared by every root evaluation so nothing is parsed twice.
+#[derive(Default)]
+pub struct Loader {
+    cache: Mutex<HashMap<PathBuf, Arc<ModuleDef>>>,
+}
+
+impl Loader {
+    pub fn insert(&self, def: ModuleDef) -> Arc<ModuleDef> {
+        let def = Arc::new(def);
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(def.dir.clone(), def.clone());
+        def
+    }
+
+    /// Inline suppressions in every module parsed so far.
+    pub fn suppressions(&self) -> Vec<eksdoctor_inventory::Suppression> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .values()
+            .flat_map(|d| d.suppressions.iter().cloned())
+            .collect()
+    }
+
+    /// Files of every module parsed so far.
+    pub fn files(&self) -> Vec<Arc<str>> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<Arc<str>> = cache
+            .values()
+            .flat_map(|d| d.files.iter().cloned())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Forget a module (a root module once evaluated: no other module calls it).
+    pub fn forget(&self, dir: &Path) {
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(dir);
+    }
+
+    /// A module directory, parsed on first use (every `.tf` file in it).
+    pub fn get(&self, dir: &Path) -> Arc<ModuleDef> {
+        if let Some(d) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(dir)
+        {
+            return d.clone();
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        let n = p.to_string_lossy();
+                        n.ends_with(".tf") || n.ends_with(".tf.json")
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        let mut def = load_dir(dir, &files);
+        if files.is_empty() {
+            def.errors.push(InputError {
+                file: dir.display().to_string().into(),
+                line: None,
+                message: "module directory has no .tf files (or cannot be read)".into(),
+            });
+        }
+        self.insert(def)
+    }
+}
+
+/// Values given on the command line for root modules.
+#[derive(Debug, Clone, Default)]
+pub struct TfOptions {
+    pub var_files: Vec<PathBuf>,
+    pub vars: Vec<(String, String)>,
+}
+
+/// What one root module evaluation produced.
+pub struct Output {
+    pub resources: Vec<Res>,
+    /// Resource types declared but created zero times (`count = 0`, an empty `for_each`).
+    pub none_created: std::collections::BTreeSet<String>,
+    pub errors: Vec<InputError>,
+    pub notes: Vec<Note>,
+    /// Module calls whose resources could not be scanned: where, and why.
+    pub unscanned: Vec<(Prov, String)>,
+}
+
+pub struct Env<'a> {
+    loader: &'a Loader,
+    root_dir: PathBuf,
+    modules_json: HashMap<String, PathBuf>,
+    errors: RefCell<Vec<InputError>>,
+    notes: RefCell<Vec<Note>>,
+    out: RefCell<Vec<Res>>,
+    none_created: RefCell<std::collections::BTreeSet<String>>,
+    unscanned: RefCell<Vec<(Prov, String)>>,
+    steps: Cell<u64>,
+    reported: RefCell<HashSet<(Arc<str>, u32, String)>>,
+}
+
+impl Env<'_> {
+    fn error(&self, at: &Prov, message: String) {
+        if self
+            .reported
+            .borrow_mut()
+            .insert((at.file.clone(), at.line, message.clone()))
+        {
+            self.errors.borrow_mut().push(InputError {
+                file: at.file.clone(),
+                line: Some(at.line),
+                message,
+            });
+        }
+    }
+
+    fn note(&self, at: &Prov, message: String) {
+        if self
+            .reported
+            .borrow_mut()
+            .insert((at.file.clone(), at.line, message.clone()))
+        {
+            self.notes.borrow_mut().push(Note {
+                at: at.clone(),
+                message,
+            });
+        }
+    }
+}
+
+/// Evaluate a root module and everything it calls.
+pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Output {
+    let modules_json = read_modules_json(&root.dir);
+    let env = Env {
+        loader,
+        root_dir: root.dir.clone(),
+        modules_json,
+        errors: RefCell::new(Vec::new()),
+        notes: RefCell::new(Vec::new()),
+        out: RefCell::new(Vec::new()),
+        none_created: RefCell::new(std::collections::BTreeSet::new()),
+        unscanned: RefCell::new(Vec::new()),
+        steps: Cell::new(0),
+        reported: RefCell::new(HashSet::new()),
+    };
+    let mut inputs = HashMap::new();
+    // terraform.tfvars, *.auto.tfvars, then --var-file, then --var (later wins, as in Terraform).
+    let mut var_bodies: Vec<(Arc<SrcFile>, Body)> = root.tfvars.clone();
+    for f in &opts.var_files {
+        match crate::module::parse_tfvars(f) {
+            Ok(p) => var_bodies.push(p),
+            Err(e) => env.errors.borrow_mut().push(e),
+        }
+    }
+    let inst = Inst::new(
+        &env,
+        root.clone(),
+        String::new(),
+        String::new(),
+        HashMap::new(),
+        0,
+    );
+    for (src, body) in &var_bodies {
+        for a in body.attributes() {
+            let at = src.prov(a.span());
+            let v = inst.eval_at(&a.value, &[], &at);
+            inputs.insert(a.key.as_str().to_string(), v);
+        }
+    }
+    for (k, raw) in &opts.vars {
+        // As Terraform parses `-var`: literally for undeclared, untyped and primitive-typed
+        // variables (`k8s=1.30` stays "1.30"), as an HCL expression otherwise.
+        let literal = root.variables.get(k).is_none_or(|d| d.literal);
+        let v = match hcl_edit::parser::parse_expr(raw) {
+            _ if literal => V::str(raw.as_str()),
+            Ok(
+                e @ (Expression::Array(_)
+                | Expression::Object(_)
+                | Expression::Number(_)
+                | Expression::Bool(_)
+                | Expression::Null(_)),
+            ) => inst.ev(&e, &[]).unwrap_or_else(|_| V::str(raw.as_str())),
+            _ => V::str(raw.as_str()),
+        };
+        inputs.insert(k.clone(), v);
+    }
+    *inst.inputs.borrow_mut() = inputs;
+    inst.eval_all();
+    drop(inst);
+    Output {
+        resources: env.out.into_inner(),
+        none_created: env.none_created.into_inner(),
+        errors: env.errors.into_inner(),
+        notes: env.notes.into_inner(),
+        unscanned: env.unscanned.into_inner(),
+    }
+}
+
+fn read_modules_json(root: &Path) -> HashMap<String, PathBuf> {
+    let mut map = HashMap::new();
+    let p = root.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(&p) else {
+        return map;
+    };
+    let Ok(j) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return map;
+    };
+    for m in j
+        .get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(k), Some(d)) = (
+            m.get("Key").and_then(|v| v.as_str()),
+            m.get("Dir").and_then(|v| v.as_str()),
+        ) {
+            if !k.is_empty() {
+                map.insert(k.to_string(), normalize(&root.join(d)));
+            }
+        }
+    }
+    map
+}
+
+pub use eksdoctor_inventory::paths::normalize;
+
+type Scope = [(String, V)];
+
+enum Child<'a> {
+    One(Box<Inst<'a>>),
+    Many(Vec<(V, Inst<'a>)>, bool),
+    Value(V),
+}
+
+struct Inst<'a> {
+    env: &'a Env<'a>,
+    m: Arc<ModuleDef>,
+    /// Address prefix of this instance (`module.eks.`), empty at the root.
+    prefix: String,
+    /// modules.json key (`eks`, `eks.node_group`), empty at the root.
+    key: String,
+    inputs: RefCell<HashMap<String, V>>,
+    cache: RefCell<HashMap<String, V>>,
+    busy: RefCell<HashSet<String>>,
+    children: RefCell<HashMap<String, Rc<Child<'a>>>>,
+    depth: usize,
+}
+
+fn unk_from(u: &Unk) -> V {
+    V::Unknown(Arc::new(Unk::because(u.reason.clone())))
+}
+impl<'a> Inst<'a> {
+    fn new(
+        env: &'a Env<'a>,
+        m: Arc<ModuleDef>,
+        prefix: String,
+        key: String,
+        inputs: HashMap<String, V>,
+        depth: usize,
+    ) -> Inst<'a> {
+        Inst {
+            env,
+            m,
+            prefix,
+            key,
+            inputs: RefCell::new(inputs),
+            cache: RefCell::new(HashMap::new()),
+            busy: RefCell::new(HashSet::new()),
+            children: RefCell::new(HashMap::new()),
+            depth,
+        }
+    }
+
+    fn is_root(&self) -> bool {
+        self.prefix.is_empty()
+    }
+
+    /// Evaluate everything this module instance declares.
+    fn eval_all(&self) {
+        for i in 0..self.m.resources.len() {
+            let d = &self.m.resources[i];
+            if let Err(e) = self.resource(i) {
+                self.report(&d.at.clone(), e);
+            }
+        }
+        let names: Vec<String> = self.m.calls.keys().cloned().collect();
+        for n in names {
+            match self.child(&n) {
+                Ok(c) => match &*c {
+                    Child::One(i) => i.eval_all(),
+                    Child::Many(v, _) => v.iter().for_each(|(_, i)| i.eval_all()),
+                    Child::Value(_) => {}
+                },
+                Err(e) => {
+                    let at = self.m.calls[&n].at.clone();
+                    self.env
+                        .unscanned
+                        .borrow_mut()
+                        .push((at.clone(), format!("module.{n} could not be evaluated")));
+                    self.report(&at, e);
+                }
+            }
+        }
+    }
+
+    fn report(&self, at: &Prov, e: String) {
+        if e.contains("not supported") {
+            self.env.note(at, format!("not evaluated: {e}"));
+        } else {
+            self.env.error(at, e);
+        }
+    }
+
+    /// Evaluate an expression for an attribute; errors are reported at `at` and give an unknown.
+    fn eval_at(&self, e: &Expression, sc: &Scope, at: &Prov) -> V {
+        match self.ev(e, sc) {
+            Ok(v) => v,
+            Err(msg) => {
+                self.report(at, msg.clone());
+                V::unknown(format!("could not be evaluated: {msg}"))
+            }
+        }
+    }
+
+    fn guard<T>(&self, key: &str, f: impl FnOnce() -> R<T>) -> R<T> {
+        if !self.busy.borrow_mut().insert(key.to_string()) {
+            return Err(format!("cycle: {key} depends on itself"));
+        }
+        let r = f();
+        self.busy.borrow_mut().remove(key);
+        r
+    }
+
+    fn memo(&self, key: &str, f: impl FnOnce() -> R<V>) -> R<V> {
+        if let Some(v) = self.cache.borrow().get(key) {
+            return Ok(v.clone());
+        }
+        let v = self.guard(key, f)?;
+        self.cache.borrow_mut().insert(key.to_string(), v.clone());
+        Ok(v)
+    }
+
+    fn var(&self, name: &str) -> R<V> {
+        let Some(def) = self.m.variables.get(name) else {
+            return Err(format!("reference to undeclared input variable \"{name}\""));
+        };
+        // The value, converted to the variable's type (optional() attributes filled in).
+        let typed =
+            |v: V| crate::types::convert(&def.ty, v, &|e: &Expression| self.ev(e, &[]).ok());
+        let given = self.inputs.borrow().get(name).cloned();
+        if let Some(v) = given {
+            if !(v.is_null() && (!def.nullable || def.default.is_some())) || def.default.is_none() {
+                return Ok(typed(v));
+            }
+        }
+        if let Some(d) = &def.default {
+            return self.memo(&format!("var.{name}"), || Ok(typed(self.ev(&d.expr, &[])?)));
+        }
+        Ok(V::unknown(if self.is_root() {
+            format!("var.{name} has no value here (no default; not set in a tfvars file, --var-file or --var)")
+        } else {
+            format!(
+                "var.{name} is not passed to {}",
+                self.prefix.trim_end_matches('.')
+            )
+        }))
+    }
+
+    fn local(&self, name: &str) -> R<V> {
+        let Some(item) = self.m.locals.get(name) else {
+            return Err(format!("reference to undeclared local value \"{name}\""));
+        };
+        let key = format!("local.{name}");
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return Ok(v.clone());
+        }
+        let r = self.guard(&key, || Ok(self.eval_at(&item.expr, &[], &item.at)))?;
+        self.cache.borrow_mut().insert(key, r.clone());
+        Ok(r)
+    }
+
+    fn step(&self) -> R<()> {
+        let s = self.env.steps.get() + 1;
+        self.env.steps.set(s);
+        if s > STEP_LIMIT {
+            return Err(format!(
+                "evaluation stopped: more than {STEP_LIMIT} steps in this root module"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Evaluate one expression with no module around it (for tests and `eksdoctor` tooling).
+pub fn eval_expr(text: &str) -> Result<V, String> {
+    let expr = hcl_edit::parser::parse_expr(text).map_err(|e| e.message().to_string())?;
+    let loader = Loader::default();
+    let env = Env {
+        loader: &loader,
+        root_dir: PathBuf::from("."),
+        modules_json: HashMap::new(),
+        errors: RefCell::new(Vec::new()),
+        notes: RefCell::new(Vec::new()),
+        out: RefCell::new(Vec::new()),
+        none_created: RefCell::new(std::collections::BTreeSet::new()),
+        unscanned: RefCell::new(Vec::new()),
+        steps: Cell::new(0),
+        reported: RefCell::new(HashSet::new()),
+    };
+    let inst = Inst::new(
+        &env,
+        Arc::new(ModuleDef::default()),
+        String::new(),
+        String::new(),
+        HashMap::new(),
+        0,
+    );
+    inst.ev(&expr, &[])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,349 @@
+//! Module calls: instances from `count` / `for_each`, their inputs, local and downloaded module
+//! code, models of registry modules, and outputs.
+
+use super::*;
+
+impl<'a> Inst<'a> {
+    pub(super) fn output(&self, name: &str) -> R<V> {
+        let Some(item) = self.m.outputs.get(name) else {
+            return Err(format!(
+                "{} has no output \"{name}\"",
+                self.prefix.trim_end_matches('.')
+            ));
+        };
+        self.memo(&format!("output.{name}"), || {
+            Ok(self.eval_at(&item.expr, &[], &item.at))
+        })
+    }
+
+    pub(super) fn all_outputs(&self) -> R<V> {
+        let mut m = BTreeMap::new();
+        for name in self.m.outputs.keys() {
+            m.insert(name.clone(), self.output(name)?);
+        }
+        Ok(V::obj(m))
+    }
+
+    pub(super) fn child_value(&self, c: &Child<'a>) -> R<V> {
+        Ok(match c {
+            Child::One(i) => i.all_outputs()?,
+            Child::Many(list, is_map) => {
+                if *is_map {
+                    let mut m = BTreeMap::new();
+                    for (k, i) in list {
+                        m.insert(k.to_template_string().unwrap_or_default(), i.all_outputs()?);
+                    }
+                    V::obj(m)
+                } else {
+                    V::list(
+                        list.iter()
+                            .map(|(_, i)| i.all_outputs())
+                            .collect::<R<_>>()?,
+                    )
+                }
+            }
+            Child::Value(v) => v.clone(),
+        })
+    }
+
+    pub(super) fn child(&self, name: &str) -> R<Rc<Child<'a>>> {
+        if let Some(c) = self.children.borrow().get(name) {
+            return Ok(c.clone());
+        }
+        let call = self
+            .m
+            .calls
+            .get(name)
+            .ok_or_else(|| format!("reference to undeclared module \"{name}\""))?;
+        if self.busy.borrow().contains(&format!("module.{name}")) {
+            // Terraform orders module inputs and outputs one by one, so two modules may feed each
+            // other (EKS ↔ IRSA role). While this module's inputs are evaluated its outputs are
+            // not known yet.
+            let addr = format!("{}module.{name}", self.prefix);
+            let outputs = call
+                .source
+                .as_deref()
+                .and_then(|src| models::input_free_outputs(src, &addr))
+                .unwrap_or_else(|| {
+                    let mut m = BTreeMap::new();
+                    m.insert("\0addr".to_string(), V::str(addr.as_str()));
+                    V::obj(m)
+                });
+            return Ok(Rc::new(Child::Value(outputs)));
+        }
+        let c = Rc::new(self.guard(&format!("module.{name}"), || self.make_child(call))?);
+        self.children
+            .borrow_mut()
+            .insert(name.to_string(), c.clone());
+        Ok(c)
+    }
+
+    pub(super) fn make_child(&self, call: &CallDef) -> R<Child<'a>> {
+        if self.depth >= DEPTH_LIMIT {
+            return Err(format!("modules nested deeper than {DEPTH_LIMIT}"));
+        }
+        let name = &call.name;
+        let base = format!("{}module.{name}", self.prefix);
+        let key = if self.key.is_empty() {
+            name.clone()
+        } else {
+            format!("{}.{name}", self.key)
+        };
+        let Some(source) = call.source.clone() else {
+            return Err(format!("module \"{name}\" has no literal source"));
+        };
+        let instances = self.expand(&call.block.body, &call.at, &base)?;
+        let Some((instances, is_map, multi)) = instances else {
+            self.env.note(
+                &call.at,
+                format!("module.{name}: count/for_each is not known before apply; its resources are not scanned"),
+            );
+            self.env.unscanned.borrow_mut().push((
+                call.at.clone(),
+                format!("the instances of module.{name} are not known before apply"),
+            ));
+            return Ok(Child::Value(V::unknown(format!(
+                "module.{name} instances are not known before apply"
+            ))));
+        };
+        let local = source.starts_with("./") || source.starts_with("../");
+        let dir = if local {
+            Some(normalize(&self.m.dir.join(&source)))
+        } else {
+            self.env.modules_json.get(&key).cloned()
+        };
+        if let Some(d) = dir.as_deref().filter(|_| local) {
+            if self.env.loader.get(d).files.is_empty() {
+                // One error at the call; its outputs are unknown, not errors of their own.
+                self.env.error(
+                    &call.at,
+                    format!(
+                        "module.{name}: source \"{source}\" ({}) has no .tf files or cannot be read; its resources are not scanned",
+                        d.display()
+                    ),
+                );
+                self.env.unscanned.borrow_mut().push((
+                    call.at.clone(),
+                    format!("module.{name} ({source}) is not on disk"),
+                ));
+                let mut m = BTreeMap::new();
+                m.insert(
+                    "\0addr".to_string(),
+                    V::str(format!("{}module.{name}", self.prefix)),
+                );
+                return Ok(Child::Value(V::obj(m)));
+            }
+        }
+        let mut made = Vec::new();
+        let mut modelled: Vec<(V, V)> = Vec::new();
+        for (k, addr, scope) in instances {
+            let (inputs, with_at) = self.call_inputs(call, &scope);
+            if let Some(dir) = &dir {
+                let def = self.env.loader.get(dir);
+                for e in &def.errors {
+                    self.env.error(
+                        &Prov::new(
+                            &e.file,
+                            e.line.unwrap_or(0),
+                            eksdoctor_inventory::SourceKind::Tf,
+                        ),
+                        e.message.clone(),
+                    );
+                }
+                for given in inputs.keys() {
+                    if !def.variables.contains_key(given) && !def.files.is_empty() {
+                        self.env.error(
+                            &with_at[given].1,
+                            format!("module.{name} has no variable \"{given}\""),
+                        );
+                    }
+                }
+                made.push((
+                    k,
+                    Inst::new(
+                        self.env,
+                        def,
+                        format!("{addr}."),
+                        key.clone(),
+                        inputs,
+                        self.depth + 1,
+                    ),
+                ));
+            } else {
+                match models::model(&source, call.version.as_deref(), &addr, &with_at, &call.at) {
+                    Some(m) => {
+                        for n in m.notes {
+                            self.env.note(&call.at, n);
+                        }
+                        for u in m.unscanned {
+                            self.env.unscanned.borrow_mut().push((call.at.clone(), u));
+                        }
+                        self.env.out.borrow_mut().extend(m.resources);
+                        self.env.none_created.borrow_mut().extend(m.none_created);
+                        modelled.push((k, m.outputs));
+                    }
+                    None => {
+                        self.env.note(
+                            &call.at,
+                            format!(
+                                "module.{name}: source \"{source}\" is not on disk (run `terraform init` to scan its code) and has no built-in model; its resources are not scanned"
+                            ),
+                        );
+                        self.env.unscanned.borrow_mut().push((
+                            call.at.clone(),
+                            format!("module.{name} ({source}) is not scanned"),
+                        ));
+                        let mut m = BTreeMap::new();
+                        m.insert("\0addr".to_string(), V::str(addr.as_str()));
+                        return Ok(Child::Value(V::obj(m)));
+                    }
+                }
+            }
+        }
+        if dir.is_none() {
+            return Ok(Child::Value(if !multi {
+                modelled.pop().map(|(_, v)| v).unwrap_or(V::Null)
+            } else if is_map {
+                V::obj(
+                    modelled
+                        .into_iter()
+                        .map(|(k, v)| (k.to_template_string().unwrap_or_default(), v))
+                        .collect(),
+                )
+            } else {
+                V::list(modelled.into_iter().map(|(_, v)| v).collect())
+            }));
+        }
+        if !multi {
+            let (_, i) = made.pop().ok_or("module instance missing")?;
+            return Ok(Child::One(Box::new(i)));
+        }
+        Ok(Child::Many(made, is_map))
+    }
+
+    /// The inputs a module call gives one of its instances (meta-arguments left out), and
+    /// where each is written.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn call_inputs(
+        &self,
+        call: &CallDef,
+        scope: &[(String, V)],
+    ) -> (HashMap<String, V>, BTreeMap<String, (V, Prov)>) {
+        let mut inputs = HashMap::new();
+        let mut with_at = BTreeMap::new();
+        for a in call.block.body.attributes() {
+            let n = a.key.as_str();
+            if matches!(
+                n,
+                "source" | "version" | "providers" | "count" | "for_each" | "depends_on"
+            ) {
+                continue;
+            }
+            let at = call.src.prov(a.span());
+            let v = self.eval_at(&a.value, scope, &at);
+            inputs.insert(n.to_string(), v.clone());
+            with_at.insert(n.to_string(), (v, at));
+        }
+        (inputs, with_at)
+    }
+
+    /// Instances from `count` / `for_each` in `body`: (key, address, scope). `None` when unknown.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn expand(
+        &self,
+        body: &Body,
+        at: &Prov,
+        base: &str,
+    ) -> R<Option<(Vec<(V, String, Vec<(String, V)>)>, bool, bool)>> {
+        if let Some(c) = body.get_attribute("count") {
+            let n = self.ev(&c.value, &[])?;
+            if n.is_unknown() {
+                return Ok(None);
+            }
+            let n = n.as_num().ok_or("count must be a number")?;
+            if n < 0.0 || n.fract() != 0.0 {
+                return Err(format!(
+                    "count must be a non-negative whole number, got {n}"
+                ));
+            }
+            if n > INSTANCE_LIMIT as f64 {
+                return Err(format!(
+                    "count of {} exceeds eksdoctor's limit of {INSTANCE_LIMIT} instances",
+                    crate::value::fmt_num(n)
+                ));
+            }
+            let list = (0..n as usize)
+                .map(|i| {
+                    let mut m = BTreeMap::new();
+                    m.insert("index".to_string(), V::Num(i as f64));
+                    (
+                        V::Num(i as f64),
+                        format!("{base}[{i}]"),
+                        vec![("count".to_string(), V::obj(m))],
+                    )
+                })
+                .collect();
+            return Ok(Some((list, false, true)));
+        }
+        if let Some(f) = body.get_attribute("for_each") {
+            let v = self.ev(&f.value, &[])?;
+            let pairs: Vec<(String, V)> = match &v {
+                V::Unknown(_) => return Ok(None),
+                V::Obj(m) => visible(m).map(|(k, v)| (k.clone(), v.clone())).collect(),
+                V::List(l) => {
+                    let mut out = Vec::new();
+                    for x in l.iter() {
+                        match x {
+                            V::Unknown(u) if u.elem.is_some() => {
+                                out.push((value_key(x).unwrap_or_default(), x.clone()));
+                            }
+                            V::Unknown(_) => return Ok(None),
+                            _ => {
+                                let s = x
+                                    .to_template_string()
+                                    .ok_or("for_each over a set needs strings")?;
+                                out.push((s.clone(), V::str(s)));
+                            }
+                        }
+                    }
+                    out.sort_by(|a, b| a.0.cmp(&b.0));
+                    out.dedup_by(|a, b| a.0 == b.0);
+                    out
+                }
+                V::Null => return Err("for_each must not be null".into()),
+                other => {
+                    return Err(format!(
+                        "for_each needs a map or set, got {}",
+                        other.type_name()
+                    ))
+                }
+            };
+            if pairs.len() > INSTANCE_LIMIT {
+                return Err(format!(
+                    "for_each of {} exceeds eksdoctor's limit of {INSTANCE_LIMIT} instances",
+                    pairs.len()
+                ));
+            }
+            let _ = at;
+            let list = pairs
+                .into_iter()
+                .map(|(k, val)| {
+                    let mut m = BTreeMap::new();
+                    m.insert("key".to_string(), V::str(k.as_str()));
+                    m.insert("value".to_string(), val);
+                    (
+                        V::str(k.as_str()),
+                        format!("{base}[{k:?}]"),
+                        vec![("each".to_string(), V::obj(m))],
+                    )
+                })
+                .collect();
+            return Ok(Some((list, true, true)));
+        }
+        Ok(Some((
+            vec![(V::Null, base.to_string(), Vec::new())],
+            false,
+            false,
+        )))
+    }
+}
