@@ -1,7 +1,9 @@
-//! Merging inventories. Both structs are destructured without `..`, so a field added to
-//! [`Inventory`] or [`K8sObjects`] does not compile until it is merged here too.
+//! Merging inventories and visiting their identifiers. The structs are destructured without
+//! `..`, so a field added to [`Inventory`] or [`K8sObjects`] does not compile until it is merged
+//! here too and it is decided whether it holds identifiers (de-duplication of Terraform's copies
+//! of manifests, in `model.rs`, is written the same way).
 
-use crate::{Inventory, K8sObjects};
+use crate::{Inventory, K8sObjects, Val};
 
 impl Inventory {
     /// Append everything `from` holds (sources fill parts that are merged in input order). The
@@ -91,5 +93,100 @@ impl K8sObjects {
         self.cluster_autoscaler.append(&mut cluster_autoscaler);
         self.ebs_csi.append(&mut ebs_csi);
         self.unreadable.append(&mut unreadable);
+    }
+}
+
+impl Inventory {
+    /// Visit every identifier and reference to another object (cluster ids, subnet names and
+    /// references, role and launch template references, ...) with `f`: how a source namespaces
+    /// the identifiers of one part (Terraform: the root module) before parts are merged. The
+    /// inventory is destructured without `..`, so a new list does not compile until it is
+    /// decided here whether it holds identifiers.
+    pub fn for_each_reference(&mut self, mut f: impl FnMut(&mut String)) {
+        let Inventory {
+            clusters,
+            node_groups,
+            fargate_profiles,
+            vpcs,
+            subnets,
+            vpc_endpoints,
+            launch_templates,
+            iam_roles,
+            addons,
+            access_entries,
+            pod_identity_associations,
+            identity_providers,
+            // ARNs and Kubernetes objects (their cluster is found from their place), and
+            // what is about files rather than objects.
+            auth_mappings: _,
+            k8s: _,
+            suppressions: _,
+            files: _,
+            errors: _,
+            notes: _,
+            opaque: _,
+            index: _,
+            cluster_mapping: _,
+        } = self;
+        let list = |v: &mut Val<Vec<String>>, f: &mut dyn FnMut(&mut String)| {
+            if let Val::Known { value, .. } = v {
+                value.iter_mut().for_each(f);
+            }
+        };
+        let opt = |v: &mut Val<Option<String>>, f: &mut dyn FnMut(&mut String)| {
+            if let Val::Known { value: Some(s), .. } = v {
+                f(s);
+            }
+        };
+        for c in clusters.iter_mut() {
+            f(&mut c.id);
+            c.vpc.iter_mut().for_each(&mut f);
+        }
+        for v in vpcs.iter_mut() {
+            f(&mut v.id);
+        }
+        for s in subnets.iter_mut() {
+            f(&mut s.name);
+            s.vpc.iter_mut().for_each(&mut f);
+            s.cluster.iter_mut().for_each(&mut f);
+        }
+        for e in vpc_endpoints.iter_mut() {
+            e.vpc.iter_mut().for_each(&mut f);
+            list(&mut e.subnets, &mut f);
+        }
+        for l in launch_templates.iter_mut() {
+            f(&mut l.id);
+        }
+        for r in iam_roles.iter_mut() {
+            f(&mut r.id);
+        }
+        for n in node_groups.iter_mut() {
+            f(&mut n.cluster);
+            list(&mut n.subnets, &mut f);
+            opt(&mut n.node_role, &mut f);
+            n.launch_template.iter_mut().for_each(&mut f);
+        }
+        for p in fargate_profiles.iter_mut() {
+            f(&mut p.cluster);
+            if let Val::Known { value: Some(l), .. } = &mut p.subnets {
+                l.iter_mut().for_each(&mut f);
+            }
+        }
+        for a in addons.iter_mut() {
+            f(&mut a.cluster);
+            opt(&mut a.role, &mut f);
+        }
+        for a in access_entries.iter_mut() {
+            f(&mut a.cluster);
+            f(&mut a.principal_arn);
+        }
+        for a in pod_identity_associations.iter_mut() {
+            f(&mut a.cluster);
+            opt(&mut a.role, &mut f);
+        }
+        for i in identity_providers.iter_mut() {
+            f(&mut i.cluster);
+        }
+        self.reset_index();
     }
 }

@@ -129,20 +129,38 @@ impl Inventory {
             let mut k = keep.into_iter();
             v.retain(|_| k.next().unwrap_or(true));
         }
-        let k = &self.k8s;
-        let objects = self.keep_flags(k.objects.iter());
-        let workloads = self.keep_flags(k.workloads.iter().map(|w| &w.obj));
-        let services = self.keep_flags(k.services.iter().map(|x| &x.obj));
-        let ingresses = self.keep_flags(k.ingresses.iter().map(|x| &x.obj));
-        let classes = self.keep_flags(k.storage_classes.iter().map(|x| &x.obj));
-        let pvcs = self.keep_flags(k.pvcs.iter().map(|x| &x.obj));
-        let hpas = self.keep_flags(k.hpas.iter().map(|x| &x.obj));
-        let pdbs = self.keep_flags(k.pdbs.iter());
-        let accounts = self.keep_flags(k.service_accounts.iter().map(|x| &x.obj));
-        let namespaces = self.keep_flags(k.namespaces.iter());
-        let metrics = self.keep_flags(k.metrics_server.iter());
-        let autoscaler = self.keep_flags(k.cluster_autoscaler.iter());
-        let ebs_csi = self.keep_flags(k.ebs_csi.iter());
+        // Destructured without `..`: a new list of objects does not compile until it is
+        // decided here whether Terraform's copies of it are dropped.
+        let K8sObjects {
+            objects,
+            workloads,
+            services,
+            ingresses,
+            storage_classes,
+            pvcs,
+            hpas,
+            pdbs,
+            service_accounts,
+            namespaces,
+            metrics_server,
+            cluster_autoscaler,
+            ebs_csi,
+            cni: _,
+            unreadable: _,
+        } = &self.k8s;
+        let objects = self.keep_flags(objects.iter());
+        let workloads = self.keep_flags(workloads.iter().map(|w| &w.obj));
+        let services = self.keep_flags(services.iter().map(|x| &x.obj));
+        let ingresses = self.keep_flags(ingresses.iter().map(|x| &x.obj));
+        let classes = self.keep_flags(storage_classes.iter().map(|x| &x.obj));
+        let pvcs = self.keep_flags(pvcs.iter().map(|x| &x.obj));
+        let hpas = self.keep_flags(hpas.iter().map(|x| &x.obj));
+        let pdbs = self.keep_flags(pdbs.iter());
+        let accounts = self.keep_flags(service_accounts.iter().map(|x| &x.obj));
+        let namespaces = self.keep_flags(namespaces.iter());
+        let metrics = self.keep_flags(metrics_server.iter());
+        let autoscaler = self.keep_flags(cluster_autoscaler.iter());
+        let ebs_csi = self.keep_flags(ebs_csi.iter());
         let k = &mut self.k8s;
         retain(&mut k.objects, objects);
         retain(&mut k.workloads, workloads);

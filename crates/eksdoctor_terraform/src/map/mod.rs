@@ -164,83 +164,11 @@ pub fn map(
         addrs.insert(r.addr.as_str());
         addrs.insert(r.base.as_str());
     }
-    let p = |s: &mut String| {
+    inv.for_each_reference(|s| {
         if addrs.contains(s.as_str()) {
             *s = format!("{ns}{s}");
         }
-    };
-    let pv = |v: &mut Val<Vec<String>>| {
-        if let Val::Known { value, .. } = v {
-            value.iter_mut().for_each(p);
-        }
-    };
-    let po = |v: &mut Val<Option<String>>| {
-        if let Val::Known { value: Some(s), .. } = v {
-            p(s);
-        }
-    };
-    for c in inv.clusters.iter_mut() {
-        p(&mut c.id);
-        if let Some(v) = c.vpc.as_mut() {
-            p(v);
-        }
-    }
-    for v in inv.vpcs.iter_mut() {
-        p(&mut v.id);
-    }
-    for s in inv.subnets.iter_mut() {
-        p(&mut s.name);
-        if let Some(v) = s.vpc.as_mut() {
-            p(v);
-        }
-        if let Some(c) = s.cluster.as_mut() {
-            p(c);
-        }
-    }
-    for e in inv.vpc_endpoints.iter_mut() {
-        if let Some(v) = e.vpc.as_mut() {
-            p(v);
-        }
-        pv(&mut e.subnets);
-    }
-    for l in inv.launch_templates.iter_mut() {
-        p(&mut l.id);
-    }
-    for r in inv.iam_roles.iter_mut() {
-        p(&mut r.id);
-    }
-    for n in inv.node_groups.iter_mut() {
-        p(&mut n.cluster);
-        pv(&mut n.subnets);
-        po(&mut n.node_role);
-        if let Some(l) = n.launch_template.as_mut() {
-            p(l);
-        }
-    }
-    for f in inv.fargate_profiles.iter_mut() {
-        p(&mut f.cluster);
-        if let Val::Known {
-            value: Some(list), ..
-        } = &mut f.subnets
-        {
-            list.iter_mut().for_each(p);
-        }
-    }
-    for a in inv.addons.iter_mut() {
-        p(&mut a.cluster);
-        po(&mut a.role);
-    }
-    for a in inv.access_entries.iter_mut() {
-        p(&mut a.cluster);
-        p(&mut a.principal_arn);
-    }
-    for a in inv.pod_identity_associations.iter_mut() {
-        p(&mut a.cluster);
-        po(&mut a.role);
-    }
-    for i in inv.identity_providers.iter_mut() {
-        p(&mut i.cluster);
-    }
+    });
 }
 
 fn map_raw(
