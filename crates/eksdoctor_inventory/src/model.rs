@@ -238,8 +238,16 @@ impl Inventory {
     /// The cluster a Kubernetes object (at `at`) belongs to: the only cluster in scope; else the
     /// cluster defined in the same file, or in the nearest directory above the object's file
     /// (`envs/prod/cluster.yaml` owns `envs/prod/apps/*.yaml`) when exactly one is defined there.
-    /// `None` when that does not decide it.
+    /// `None` when that does not decide it. An object read from a cluster's API belongs to that
+    /// cluster (its provenance names it).
     pub fn cluster_for(&self, at: &Prov) -> Option<&Cluster> {
+        if let Some(o) = at.object.as_deref() {
+            let name = o.cluster.as_deref()?;
+            return self
+                .clusters
+                .iter()
+                .find(|c| c.id == name || c.name.known().map(String::as_str) == Some(name));
+        }
         let mapped = if self.cluster_mapping.is_empty() {
             None
         } else {

@@ -200,3 +200,21 @@ fn strip_ansi(s: &str) -> String {
     }
     out
 }
+
+/// An object read from a cluster's API belongs to the cluster its provenance names, however
+/// many clusters are in scope (files decide it by their place instead).
+#[test]
+fn api_objects_belong_to_the_cluster_they_were_read_from() {
+    let mut inv = FakeApi.load(&[], &[], &LoadSettings::default());
+    let mut other = inv.clusters[0].clone();
+    other.id = "arn:aws:eks:eu-west-1:111122223333:cluster/dev".into();
+    inv.clusters.insert(0, other);
+    let at = inv.k8s.storage_classes[0].obj.at.clone();
+    assert_eq!(inv.cluster_for(&at).map(|c| c.id.as_str()), Some(ARN));
+    let elsewhere = Prov::api(ApiObject {
+        arn: None,
+        k8s: Some("StorageClass/gp3".into()),
+        cluster: Some("arn:aws:eks:eu-west-1:111122223333:cluster/gone".into()),
+    });
+    assert!(inv.cluster_for(&elsewhere).is_none());
+}
