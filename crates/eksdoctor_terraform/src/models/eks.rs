@@ -101,19 +101,13 @@ struct Input {
     name: &'static str,
     /// Its name before v21 (`cluster_` prefixes were dropped in v21).
     before_21: &'static str,
-    since: &'static [(u32, Def)],
+    since: Since,
 }
 
 impl Ctx<'_> {
     /// The input as given, or its default for the allowed majors (unknown when they disagree).
     fn default_input(&self, i: &Input) -> (V, Prov) {
-        self.input_or(pick(self, i.name, i.before_21), |m| {
-            i.since
-                .iter()
-                .rev()
-                .find(|(from, _)| *from <= m)
-                .map(|(_, d)| d.value())
-        })
+        self.input_or(pick(self, i.name, i.before_21), since(i.since))
     }
 }
 

@@ -258,9 +258,10 @@ impl Ctx<'_> {
     }
 }
 
-/// A module default as data (see the eks module's input table).
+/// A module default as data: the tables of version-dependent defaults in each model file.
 pub(super) enum Def {
     Bool(bool),
+    Num(f64),
     Str(&'static str),
     Strs(&'static [&'static str]),
     EmptyList,
@@ -271,11 +272,27 @@ impl Def {
     fn value(&self) -> V {
         match self {
             Def::Bool(b) => V::Bool(*b),
+            Def::Num(n) => V::Num(*n),
             Def::Str(x) => s(x),
             Def::Strs(xs) => strs(xs),
             Def::EmptyList => V::list(vec![]),
             Def::Obj(pairs) => obj(pairs.iter().map(|(k, d)| (*k, d.value())).collect()),
         }
+    }
+}
+
+/// A default that changed across majors, as data: from each major on (ascending), the value.
+/// Before the first entry there is none.
+pub(super) type Since = &'static [(u32, Def)];
+
+/// The default of `since` for major `m`.
+pub(super) fn since(table: Since) -> impl Fn(u32) -> Option<V> {
+    move |m| {
+        table
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= m)
+            .map(|(_, d)| d.value())
     }
 }
 

@@ -3,6 +3,15 @@
 
 use super::*;
 
+// Version-dependent defaults of the node group and karpenter submodules, as data.
+
+/// `ami_type`: left to EKS (which picks by Kubernetes version) before v21, AL2023 since.
+const AMI_TYPE: Since = &[(21, Def::Str("AL2023_x86_64_STANDARD"))];
+/// The launch template's IMDS hop limit: 2 before v21, 1 since.
+const HOP_LIMIT: Since = &[(0, Def::Num(2.0)), (21, Def::Num(1.0))];
+/// The karpenter submodule creates a Pod Identity association since v21.
+const KARPENTER_POD_IDENTITY: Since = &[(0, Def::Bool(false)), (21, Def::Bool(true))];
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn managed_node_group(
     cx: &mut Ctx,
@@ -44,13 +53,8 @@ pub(super) fn managed_node_group(
     match get("ami_type") {
         Some((v, p)) => b.set("ami_type", v, p),
         None => {
-            let d = by_major(&cx.majors, |m| match m {
-                // Before v21 the module leaves it to EKS (which picks by Kubernetes version).
-                21 => Some("AL2023_x86_64_STANDARD"),
-                _ => None,
-            });
-            if let Some(d) = d {
-                b.set("ami_type", s(d), at.clone());
+            if let Some(d) = by_major(&cx.majors, since(AMI_TYPE)) {
+                b.set("ami_type", d, at.clone());
                 b.defaults.insert("ami_type".into(), cx.why());
             }
         }
@@ -104,11 +108,7 @@ pub(super) fn node_launch_template(cx: &mut Ctx, addr: &str, inputs: &Inputs, at
     let hop = given
         .as_ref()
         .and_then(|(v, _)| v.get("http_put_response_hop_limit").cloned())
-        .or_else(|| {
-            by_major(&cx.majors, |m| {
-                Some(V::Num(if m >= 21 { 1.0 } else { 2.0 }))
-            })
-        });
+        .or_else(|| by_major(&cx.majors, since(HOP_LIMIT)));
     let md_at = given.as_ref().map(|(_, p)| p.clone()).unwrap_or(at.clone());
     if given
         .as_ref()
@@ -345,9 +345,10 @@ pub(super) fn karpenter(cx: &mut Ctx) -> V {
     })
     .collect();
     node_role(cx, &addr, &inputs, &at);
-    let (pia, _) = cx.input_or("create_pod_identity_association", |m| {
-        Some(V::Bool(m >= 21))
-    });
+    let (pia, _) = cx.input_or(
+        "create_pod_identity_association",
+        since(KARPENTER_POD_IDENTITY),
+    );
     if pia.as_bool() == Some(true) {
         let mut b = RBody::new(at.clone());
         b.set("cluster_name", cluster.clone(), at.clone());

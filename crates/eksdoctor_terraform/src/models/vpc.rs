@@ -86,12 +86,15 @@ pub(super) fn vpc_endpoints(cx: &mut Ctx) -> V {
     outputs(&addr, BTreeMap::new())
 }
 
+/// `cidr`: 0.0.0.0/0 before v5, 10.0.0.0/16 since.
+const VPC_CIDR: Since = &[(0, Def::Str("0.0.0.0/0")), (5, Def::Str("10.0.0.0/16"))];
+/// Public subnets assign public IPs before v4, not since.
+const MAP_PUBLIC_IP_ON_LAUNCH: Since = &[(0, Def::Bool(true)), (4, Def::Bool(false))];
+
 pub(super) fn vpc(cx: &mut Ctx) -> V {
     let addr = cx.addr.to_string();
     let vpc_addr = format!("{addr}.aws_vpc.this[0]");
-    let (cidr, cidr_at) = cx.input_or("cidr", |m| {
-        Some(s(if m >= 5 { "10.0.0.0/16" } else { "0.0.0.0/0" }))
-    });
+    let (cidr, cidr_at) = cx.input_or("cidr", since(VPC_CIDR));
     let (dns_host, dns_host_at) = cx.input_or("enable_dns_hostnames", |_| Some(V::Bool(true)));
     let (dns_sup, dns_sup_at) = cx.input_or("enable_dns_support", |_| Some(V::Bool(true)));
     let mut vb = RBody::new(cx.call_at.clone());
@@ -106,7 +109,8 @@ pub(super) fn vpc(cx: &mut Ctx) -> V {
     let (nat, _) = cx.input_or("enable_nat_gateway", |_| Some(V::Bool(false)));
     let (single_nat, _) = cx.input_or("single_nat_gateway", |_| Some(V::Bool(false)));
     let (per_az, _) = cx.input_or("one_nat_gateway_per_az", |_| Some(V::Bool(false)));
-    let (map_pub, map_pub_at) = cx.input_or("map_public_ip_on_launch", |m| Some(V::Bool(m < 4)));
+    let (map_pub, map_pub_at) =
+        cx.input_or("map_public_ip_on_launch", since(MAP_PUBLIC_IP_ON_LAUNCH));
     let igw_addr = format!("{addr}.aws_internet_gateway.this[0]");
     let mut known = BTreeMap::new();
     known.insert("vpc_id".to_string(), vpc_id.clone());
