@@ -41,6 +41,11 @@ pub struct ObjectRef {
     /// `Unknown` when the manifest sets none (kubectl or Helm choose it when applying).
     pub namespace: Val<String>,
     pub at: Prov,
+    /// The id of the cluster it runs on, set when the inventory is finished
+    /// ([`Inventory::finish`]): the configuration's `[[clusters]]` mapping, the only cluster in
+    /// scope, the directory layout, or for an object read from an API the cluster it was read
+    /// from. `None` when that does not decide it.
+    pub cluster: Option<String>,
 }
 
 impl ObjectRef {
@@ -124,4 +129,43 @@ pub struct Hpa {
 pub struct ServiceAccount {
     pub obj: ObjectRef,
     pub annotations: BTreeMap<String, String>,
+}
+
+impl K8sObjects {
+    /// Every object's identity, mutably. Destructured without `..`: a new list of objects does
+    /// not compile until it is decided here whether its objects get a cluster.
+    pub(crate) fn refs_mut(&mut self) -> Vec<&mut ObjectRef> {
+        let K8sObjects {
+            objects,
+            workloads,
+            services,
+            ingresses,
+            storage_classes,
+            pvcs,
+            hpas,
+            pdbs,
+            service_accounts,
+            namespaces,
+            metrics_server,
+            cluster_autoscaler,
+            ebs_csi,
+            cni: _,
+            unreadable: _,
+        } = self;
+        let mut out: Vec<&mut ObjectRef> = Vec::new();
+        out.extend(objects.iter_mut());
+        out.extend(workloads.iter_mut().map(|w| &mut w.obj));
+        out.extend(services.iter_mut().map(|x| &mut x.obj));
+        out.extend(ingresses.iter_mut().map(|x| &mut x.obj));
+        out.extend(storage_classes.iter_mut().map(|x| &mut x.obj));
+        out.extend(pvcs.iter_mut().map(|x| &mut x.obj));
+        out.extend(hpas.iter_mut().map(|x| &mut x.obj));
+        out.extend(pdbs.iter_mut());
+        out.extend(service_accounts.iter_mut().map(|x| &mut x.obj));
+        out.extend(namespaces.iter_mut());
+        out.extend(metrics_server.iter_mut());
+        out.extend(cluster_autoscaler.iter_mut());
+        out.extend(ebs_csi.iter_mut());
+        out
+    }
 }

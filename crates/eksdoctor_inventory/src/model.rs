@@ -46,6 +46,8 @@ pub struct Inventory {
 /// Positions of objects by the names other objects use for them, so that joins are lookups.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
+    /// Clusters by id.
+    clusters: std::collections::HashMap<String, usize>,
     subnets: std::collections::HashMap<String, Vec<usize>>,
     node_groups: std::collections::HashMap<String, Vec<usize>>,
     fargate_profiles: std::collections::HashMap<String, Vec<usize>>,
@@ -122,6 +124,30 @@ impl Inventory {
             self.reset_index();
         }
         self.drop_terraform_copies();
+        self.assign_object_clusters();
+    }
+
+    /// Each Kubernetes object gets the cluster it runs on ([`ObjectRef::cluster`]).
+    fn assign_object_clusters(&mut self) {
+        let ids: Vec<Option<String>> = {
+            let mut k8s = std::mem::take(&mut self.k8s);
+            let ids = k8s
+                .refs_mut()
+                .iter()
+                .map(|o| self.cluster_for(&o.at).map(|c| c.id.clone()))
+                .collect();
+            self.k8s = k8s;
+            ids
+        };
+        for (o, id) in self.k8s.refs_mut().into_iter().zip(ids) {
+            o.cluster = id;
+        }
+    }
+
+    /// The cluster a Kubernetes object runs on (set by [`Inventory::finish`]).
+    pub fn cluster_of(&self, o: &ObjectRef) -> Option<&Cluster> {
+        let id = o.cluster.as_deref()?;
+        self.index().clusters.get(id).map(|&i| &self.clusters[i])
     }
 
     pub fn drop_terraform_copies(&mut self) {
@@ -306,6 +332,9 @@ impl Inventory {
     fn index(&self) -> &Index {
         self.index.get_or_init(|| {
             let mut ix = Index::default();
+            for (i, c) in self.clusters.iter().enumerate() {
+                ix.clusters.entry(c.id.clone()).or_insert(i);
+            }
             for (i, s) in self.subnets.iter().enumerate() {
                 ix.subnets.entry(s.name.clone()).or_default().push(i);
                 if let Some(id) = &s.id {

@@ -72,6 +72,7 @@ impl Source for FakeApi {
                 name: "gp2".into(),
                 namespace: Val::unknown("cluster-scoped", sc.clone()),
                 at: sc,
+                cluster: None,
             },
             provisioner: "kubernetes.io/aws-ebs".into(),
             binding_mode: Some("WaitForFirstConsumer".into()),

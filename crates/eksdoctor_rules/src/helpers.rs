@@ -30,15 +30,15 @@ fn labels_match(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, S
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
-/// The Fargate profile (of the cluster the object at `at` belongs to) that would run a pod with
-/// these namespace and labels, if any.
+/// The Fargate profile (of the cluster the object runs on) that would run a pod with these
+/// namespace and labels, if any.
 pub fn fargate_profile_for<'a>(
     ctx: &'a Ctx,
-    at: &Prov,
+    obj: &ObjectRef,
     namespace: &str,
     labels: &BTreeMap<String, String>,
 ) -> Option<(&'a FargateProfile, &'a FargateSelector)> {
-    let cluster = ctx.inv.cluster_for(at)?;
+    let cluster = ctx.inv.cluster_of(obj)?;
     ctx.inv.fargate_profiles_of(&cluster.id).find_map(|p| {
         p.selectors
             .iter()
@@ -50,10 +50,10 @@ pub fn fargate_profile_for<'a>(
 /// The profile that takes *every* pod of a namespace (a selector without labels), if any.
 pub fn fargate_only_namespace<'a>(
     ctx: &'a Ctx,
-    at: &Prov,
+    obj: &ObjectRef,
     namespace: &str,
 ) -> Option<&'a FargateProfile> {
-    let cluster = ctx.inv.cluster_for(at)?;
+    let cluster = ctx.inv.cluster_of(obj)?;
     ctx.inv.fargate_profiles_of(&cluster.id).find(|p| {
         p.selectors
             .iter()
@@ -67,7 +67,7 @@ pub fn workload_on_fargate<'a>(ctx: &'a Ctx, w: &Workload) -> Option<&'a Fargate
         return None;
     }
     let ns = w.obj.namespace.known()?;
-    fargate_profile_for(ctx, &w.obj.at, ns, &w.pod_labels).map(|(p, _)| p)
+    fargate_profile_for(ctx, &w.obj, ns, &w.pod_labels).map(|(p, _)| p)
 }
 
 /// Resolve a claim's StorageClass: the named class, or the default class when none is named.
@@ -195,7 +195,7 @@ pub fn ebs_claims_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, (String, &'a
     for w in &k.workloads {
         for t in &w.claim_templates {
             if storage_class(ctx, t.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
-                if let Some(c) = ctx.inv.cluster_for(&w.obj.at) {
+                if let Some(c) = ctx.inv.cluster_of(&w.obj) {
                     out.entry(c.id.as_str()).or_insert_with(|| {
                         (
                             format!("{} (claim template `{}`)", w.obj.display(), t.name),
@@ -208,7 +208,7 @@ pub fn ebs_claims_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, (String, &'a
     }
     for p in &k.pvcs {
         if storage_class(ctx, p.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
-            if let Some(c) = ctx.inv.cluster_for(&p.obj.at) {
+            if let Some(c) = ctx.inv.cluster_of(&p.obj) {
                 out.entry(c.id.as_str())
                     .or_insert_with(|| (p.obj.display(), &p.obj.at));
             }
@@ -224,7 +224,7 @@ pub fn by_cluster<'a>(
 ) -> BTreeMap<&'a str, Vec<&'a ObjectRef>> {
     let mut out: BTreeMap<&str, Vec<&ObjectRef>> = BTreeMap::new();
     for o in objs {
-        if let Some(c) = ctx.inv.cluster_for(&o.at) {
+        if let Some(c) = ctx.inv.cluster_of(o) {
             out.entry(c.id.as_str()).or_default().push(o);
         }
     }
@@ -287,7 +287,7 @@ pub fn load_balancers_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, Vec<Load
         .iter()
         .filter(|s| s.service_type == "LoadBalancer")
     {
-        let Some(c) = ctx.inv.cluster_for(&s.obj.at) else {
+        let Some(c) = ctx.inv.cluster_of(&s.obj) else {
             continue;
         };
         let explicit = s
@@ -301,7 +301,7 @@ pub fn load_balancers_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, Vec<Load
         ));
     }
     for i in &k.ingresses {
-        let Some(c) = ctx.inv.cluster_for(&i.obj.at) else {
+        let Some(c) = ctx.inv.cluster_of(&i.obj) else {
             continue;
         };
         let explicit = i

@@ -48,7 +48,7 @@ pub fn pod_demand(inv: &Inventory, settings: &Settings, cluster: &str) -> (f64, 
     let mut runs = 0.0;
     let mut fargate = 0u64;
     for w in &inv.k8s.workloads {
-        if inv.cluster_for(&w.obj.at).is_none_or(|c| c.id != cluster) {
+        if inv.cluster_of(&w.obj).is_none_or(|c| c.id != cluster) {
             continue;
         }
         if let Some((schedule, _)) = &w.schedule {

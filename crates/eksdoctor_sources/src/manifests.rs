@@ -64,6 +64,7 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
         name: name.clone(),
         namespace,
         at: ctx.prov(root.line),
+        cluster: None,
     };
     inv.k8s.objects.push(obj.clone());
     let labels = meta

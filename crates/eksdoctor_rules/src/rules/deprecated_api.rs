@@ -21,8 +21,8 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 /// The version manifests are judged against, and how it was chosen.
-pub fn target(ctx: &Ctx, at: &eksdoctor_inventory::Prov) -> Option<(KubeVersion, String)> {
-    if let Some(c) = ctx.inv.cluster_for(at) {
+pub fn target(ctx: &Ctx, obj: &eksdoctor_inventory::ObjectRef) -> Option<(KubeVersion, String)> {
+    if let Some(c) = ctx.inv.cluster_of(obj) {
         if let Some(v) = cluster_version(c) {
             return Some((v, format!("cluster `{}` runs {v}", c.id)));
         }
@@ -45,7 +45,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         return;
     }
     for o in &ctx.inv.k8s.objects {
-        let Some((target, why)) = target(ctx, &o.at) else {
+        let Some((target, why)) = target(ctx, o) else {
             continue;
         };
         let Some(api) = removed_apis().iter().find(|a| {

@@ -29,7 +29,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let mut fargate_ns: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
     for w in k.workloads.iter().filter(|w| w.obj.kind != "DaemonSet") {
         if let Some(ns) = w.obj.namespace.known() {
-            if let Some(p) = fargate_only_namespace(ctx, &w.obj.at, ns) {
+            if let Some(p) = fargate_only_namespace(ctx, &w.obj, ns) {
                 fargate_ns
                     .entry(p.cluster.as_str())
                     .or_default()
@@ -52,7 +52,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         return;
     }
     for ds in k.workloads.iter().filter(|w| w.obj.kind == "DaemonSet") {
-        let Some(c) = ctx.inv.cluster_for(&ds.obj.at) else {
+        let Some(c) = ctx.inv.cluster_of(&ds.obj) else {
             sink.unknown(
                 &META,
                 &ds.obj.at,

@@ -53,7 +53,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some(ns) = pvc.obj.namespace.known() else {
             continue;
         };
-        let Some(p) = fargate_only_namespace(ctx, &pvc.obj.at, ns) else {
+        let Some(p) = fargate_only_namespace(ctx, &pvc.obj, ns) else {
             continue;
         };
         let Some(sc) = storage_class(ctx, pvc.storage_class.as_deref()) else {

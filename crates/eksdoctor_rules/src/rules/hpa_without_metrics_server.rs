@@ -21,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for h in &ctx.inv.k8s.hpas {
-        let Some(c) = ctx.inv.cluster_for(&h.obj.at) else {
+        let Some(c) = ctx.inv.cluster_of(&h.obj) else {
             continue;
         };
         let res_metrics = h
@@ -51,7 +51,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 .k8s
                 .metrics_server
                 .iter()
-                .any(|m| ctx.inv.cluster_for(&m.at).is_none_or(|o| o.id == c.id))
+                .any(|m| ctx.inv.cluster_of(m).is_none_or(|o| o.id == c.id))
             || c.auto_mode.known() != Some(&false);
         if present {
             continue;
