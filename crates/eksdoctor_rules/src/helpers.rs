@@ -414,20 +414,32 @@ pub fn unknown_subnets(
     }) else {
         return;
     };
-    let missing: Vec<String> = refs
-        .iter()
-        .filter(|r| ctx.inv.subnet(&ng.cluster, r).is_none())
-        .map(|r| format!("`{r}`"))
-        .collect();
     sink.unknown(
         meta,
         ng.subnets.at(),
         format!(
-            "subnets of node group `{}` not known: {} not defined in the scanned files (given by id, or from a data source)",
+            "subnets of node group `{}` not known: {}",
             ng.name,
-            missing.join(", ")
+            undefined_subnets(ctx.inv, ng, refs)
         ),
     );
+}
+
+/// Which of a node group's subnet references the scanned files do not define, as a reason.
+pub fn undefined_subnets(
+    inv: &Inventory,
+    ng: &eksdoctor_inventory::NodeGroup,
+    refs: &[String],
+) -> String {
+    let missing: Vec<String> = refs
+        .iter()
+        .filter(|r| inv.subnet(&ng.cluster, r).is_none())
+        .map(|r| format!("`{r}`"))
+        .collect();
+    format!(
+        "{} not defined in the scanned files (given by id, or from a data source)",
+        missing.join(", ")
+    )
 }
 
 /// Record that `meta` could not decide about a cluster's add-ons, which may be installed by what

@@ -5,7 +5,10 @@
 //! `eksdoctor_calc::ipdemand::node_ips`; usable addresses are `eksdoctor_calc::ipdemand::usable`.
 //! When a number cannot be known, the answer is [`Undecided`] with the place and the reason.
 
-use crate::helpers::{cni_settings, fargate_profile_azs, node_group_subnets, workload_on_fargate};
+use crate::helpers::{
+    cni_settings, cron_runs_per_minute, fargate_profile_azs, node_group_subnets, undefined_subnets,
+    workload_on_fargate,
+};
 use crate::Ctx;
 use eksdoctor_calc::ipdemand::{node_ips, Cni, CniMode, NodeIps};
 use eksdoctor_calc::max_pods;
@@ -199,13 +202,9 @@ fn group_subnets<'a>(
             Some(refs) => Undecided {
                 at: ng.subnets.at().clone(),
                 reason: format!(
-                    "subnets of node group `{}`: {} not defined in the scanned files (given by id, or from a data source)",
+                    "subnets of node group `{}`: {}",
                     ng.name,
-                    refs.iter()
-                        .filter(|r| ctx.inv.subnet(&ng.cluster, r).is_none())
-                        .map(|r| format!("`{r}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    undefined_subnets(ctx.inv, ng, refs)
                 ),
             },
         });
@@ -360,7 +359,7 @@ fn add_endpoints(ctx: &Ctx, c: &Cluster, out: &mut ClusterDemand) {
 /// CronJob runs, Fargate pods per AZ and interface endpoints per AZ. Node groups whose subnets
 /// are not known keep no AZs (the command's `--azs` gives them all). Headroom and job seconds
 /// are the settings'.
-pub fn plan_input(ctx: &Ctx, c: &Cluster) -> Result<PlanInput, Undecided> {
+pub fn plan_input(ctx: &Ctx, c: &Cluster, fargate: &FargatePods) -> Result<PlanInput, Undecided> {
     let inv = ctx.inv;
     let mut input = PlanInput::new();
     input.headroom_pct = ctx.settings.headroom_pct;
@@ -402,10 +401,9 @@ pub fn plan_input(ctx: &Ctx, c: &Cluster) -> Result<PlanInput, Undecided> {
     }
     azs.sort();
     input.azs = azs;
-    let (runs, _) = crate::pod_demand(inv, ctx.settings, &c.id);
-    input.job_runs_per_minute = runs;
+    input.job_runs_per_minute = job_runs_per_minute(ctx, c);
     // Fargate pods where their profiles place them; evenly over all AZs when that is not known.
-    for ((_, name), (pods, _)) in fargate_pods(ctx)
+    for ((_, name), (pods, _)) in fargate
         .range((c.id.clone(), String::new())..)
         .take_while(|((cid, _), _)| cid == &c.id)
     {
@@ -442,4 +440,16 @@ pub fn plan_input(ctx: &Ctx, c: &Cluster) -> Result<PlanInput, Undecided> {
         }
     }
     Ok(input)
+}
+
+/// CronJob runs per minute at peak across the workloads that run on cluster `c`.
+fn job_runs_per_minute(ctx: &Ctx, c: &Cluster) -> f64 {
+    ctx.inv
+        .k8s
+        .workloads
+        .iter()
+        .filter(|w| ctx.inv.cluster_of(&w.obj).is_some_and(|o| o.id == c.id))
+        .filter_map(|w| w.schedule.as_ref())
+        .map(|(schedule, _)| cron_runs_per_minute(schedule).unwrap_or(0.0))
+        .sum()
 }

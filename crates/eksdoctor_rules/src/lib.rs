@@ -41,26 +41,6 @@ fn apply_suppressions(inv: &Inventory, sink: &mut Sink) {
     sink.findings = kept;
 }
 
-/// Short-lived and Fargate pods of a cluster's manifests, for `plan subnets`: (CronJob runs per
-/// minute at peak, pods that run on Fargate).
-pub fn pod_demand(inv: &Inventory, settings: &Settings, cluster: &str) -> (f64, u64) {
-    let ctx = Ctx { inv, settings };
-    let mut runs = 0.0;
-    let mut fargate = 0u64;
-    for w in &inv.k8s.workloads {
-        if inv.cluster_of(&w.obj).is_none_or(|c| c.id != cluster) {
-            continue;
-        }
-        if let Some((schedule, _)) = &w.schedule {
-            runs += helpers::cron_runs_per_minute(schedule).unwrap_or(0.0);
-        }
-        if helpers::workload_on_fargate(&ctx, w).is_some() {
-            fargate += w.replicas.unwrap_or(1) as u64;
-        }
-    }
-    (runs, fargate)
-}
-
 /// What rules see.
 pub struct Ctx<'a> {
     pub inv: &'a Inventory,

@@ -48,7 +48,7 @@ fn the_rule_and_the_calculator_agree_number_for_number() {
             if d.azs.is_empty() || !c.pods_use_ipv4() {
                 continue;
             }
-            let input = plan_input(&ctx, c).expect("the plan reads what the rule reads");
+            let input = plan_input(&ctx, c, &fargate).expect("the plan reads what the rule reads");
             let plan = eksdoctor_calc::subnets::plan(&input).unwrap();
             for (az, a) in &d.azs {
                 let pa = plan.azs.iter().find(|x| &x.az == az).unwrap();

@@ -15,9 +15,10 @@ pub fn plans(
     settings: &Settings,
 ) -> Vec<(String, eksdoctor_calc::subnets::SubnetPlan)> {
     let ctx = eksdoctor_rules::Ctx { inv, settings };
+    let fargate = eksdoctor_rules::ipmodel::fargate_pods(&ctx);
     let mut out = Vec::new();
     for c in &inv.clusters {
-        let Ok(mut input) = eksdoctor_rules::ipmodel::plan_input(&ctx, c) else {
+        let Ok(mut input) = eksdoctor_rules::ipmodel::plan_input(&ctx, c, &fargate) else {
             continue;
         };
         input.headroom_pct = 0;
@@ -167,7 +168,8 @@ fn from_inventory(a: &PlanSubnetsArgs, settings: &Settings) -> Result<PlanInput>
         inv: &inv,
         settings,
     };
-    eksdoctor_rules::ipmodel::plan_input(&ctx, c).map_err(|u| {
+    let fargate = eksdoctor_rules::ipmodel::fargate_pods(&ctx);
+    eksdoctor_rules::ipmodel::plan_input(&ctx, c, &fargate).map_err(|u| {
         anyhow!(
             "{}: {}; give the node groups with --node-group TYPE:MAX (and --azs)",
             u.at,
