@@ -4,7 +4,6 @@
 
 use crate::value::V;
 use hcl_edit::expr::{Expression, ObjectKey};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 pub enum Ty {
@@ -110,20 +109,15 @@ pub fn convert(ty: &Ty, v: V, eval: &dyn Fn(&Expression) -> Option<V>) -> V {
                 })
                 .collect(),
         ),
-        (Ty::Map(t), V::Obj(m)) => V::obj(
-            m.iter()
-                .map(|(k, x)| {
-                    let x = if k.starts_with('\0') {
-                        x.clone()
-                    } else {
-                        convert(t, x.clone(), eval)
-                    };
-                    (k.clone(), x)
-                })
+        (Ty::Map(t), V::Obj(m)) => V::Obj(std::sync::Arc::new(crate::value::Object {
+            map: m
+                .iter()
+                .map(|(k, x)| (k.clone(), convert(t, x.clone(), eval)))
                 .collect(),
-        ),
+            addr: m.addr.clone(),
+        })),
         (Ty::Object(attrs), V::Obj(m)) => {
-            let mut out: BTreeMap<String, V> = (*m).clone();
+            let mut out = (*m).clone();
             for a in attrs {
                 match m.get(&a.name) {
                     Some(x) if !(x.is_null() && a.default.is_some()) => {
@@ -141,7 +135,7 @@ pub fn convert(ty: &Ty, v: V, eval: &dyn Fn(&Expression) -> Option<V>) -> V {
                     _ => {}
                 }
             }
-            V::obj(out)
+            V::Obj(std::sync::Arc::new(out))
         }
         (_, v) => v,
     }

@@ -16,8 +16,30 @@ pub enum V {
     /// Tuples, lists and sets (a set is kept sorted and without duplicates).
     List(Arc<Vec<V>>),
     /// Objects and maps.
-    Obj(Arc<BTreeMap<String, V>>),
+    Obj(Arc<Object>),
     Unknown(Arc<Unk>),
+}
+
+/// An object or map value. Its attributes are the map; `addr` is set on the object of a
+/// resource or module instance (`aws_iam_role.node`, `module.eks`), whose attributes not listed
+/// are computed by that resource and known only after apply.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Object {
+    pub map: BTreeMap<String, V>,
+    pub addr: Option<Arc<str>>,
+}
+
+impl std::ops::Deref for Object {
+    type Target = BTreeMap<String, V>;
+    fn deref(&self) -> &Self::Target {
+        &self.map
+    }
+}
+
+impl std::ops::DerefMut for Object {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.map
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,7 +134,17 @@ impl V {
     }
 
     pub fn obj(map: BTreeMap<String, V>) -> V {
-        V::Obj(Arc::new(map))
+        V::Obj(Arc::new(Object { map, addr: None }))
+    }
+
+    /// The object of a resource or module instance at `addr`: an attribute it does not list is
+    /// computed by that resource, and an attribute it lists keeps `addr` as its origin (see
+    /// [`Object::addr`]).
+    pub fn instance(addr: &str, map: BTreeMap<String, V>) -> V {
+        V::Obj(Arc::new(Object {
+            map,
+            addr: Some(addr.into()),
+        }))
     }
 
     pub fn is_unknown(&self) -> bool {
@@ -373,7 +405,7 @@ pub fn to_node(v: &V, line: u32, partial: PartialAs) -> eksdoctor_inventory::Nod
         V::Str(s) => scalar(s.to_string(), true),
         V::List(l) => NodeKind::Seq(l.iter().map(|x| to_node(x, line, partial)).collect()),
         V::Obj(m) => NodeKind::Map(
-            visible(m)
+            m.iter()
                 .map(|(k, x)| (k.clone(), to_node(x, line, partial)))
                 .collect(),
         ),
@@ -400,7 +432,7 @@ pub fn lossy_json(v: &V) -> serde_json::Value {
         },
         V::List(l) => serde_json::Value::Array(l.iter().map(lossy_json).collect()),
         V::Obj(m) => serde_json::Value::Object(
-            visible(m)
+            m.iter()
                 .map(|(k, v)| (display_key(k).to_string(), lossy_json(v)))
                 .collect(),
         ),
@@ -410,8 +442,3 @@ pub fn lossy_json(v: &V) -> serde_json::Value {
 
 /// The result of an operation on values: a value, or the error Terraform would report.
 pub type R<T> = Result<T, String>;
-
-/// Object entries without the evaluator's hidden keys.
-pub fn visible(m: &std::collections::BTreeMap<String, V>) -> impl Iterator<Item = (&String, &V)> {
-    m.iter().filter(|(k, _)| !k.starts_with('\0'))
-}

@@ -225,7 +225,7 @@ impl<'a> Inst<'a> {
                         })?;
                         let vars: Vec<(String, V)> = match args.get(1) {
                             Some(V::Obj(m)) => {
-                                visible(m).map(|(k, v)| (k.clone(), v.clone())).collect()
+                                m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
                             }
                             Some(V::Null) | None => Vec::new(),
                             Some(_) => {
@@ -460,7 +460,7 @@ pub(super) fn iter_pairs(v: &V) -> Option<Vec<(V, V)>> {
                 .map(|(i, x)| (V::Num(i as f64), x.clone()))
                 .collect(),
         ),
-        V::Obj(m) => Some(visible(m).map(|(k, x)| (key_value(k), x.clone())).collect()),
+        V::Obj(m) => Some(m.iter().map(|(k, x)| (key_value(k), x.clone())).collect()),
         _ => None,
     }
 }
@@ -470,11 +470,11 @@ pub(super) fn get_attr(v: &V, name: &str) -> R<V> {
         V::Obj(m) => match m.get(name) {
             // An attribute set to an unknown value (`name = "node-${random_id.x.hex}"`) is
             // still that resource's attribute: mark it so references link to the resource.
-            Some(x) => Ok(match m.get("\0addr").and_then(V::as_str) {
+            Some(x) => Ok(match m.addr.as_deref() {
                 Some(addr) => x.with_origin(addr, name),
                 None => x.clone(),
             }),
-            None => match m.get("\0addr").and_then(V::as_str) {
+            None => match m.addr.as_deref() {
                 Some(addr) => Ok(computed(addr, name)),
                 None => Err(format!("object has no attribute \"{name}\"")),
             },
@@ -594,8 +594,9 @@ pub(super) fn loose_eq(l: &V, r: &V) -> bool {
         }
         (V::Bool(a), V::Str(b)) | (V::Str(b), V::Bool(a)) => b.as_ref() == a.to_string(),
         (V::Obj(a), V::Obj(b)) => {
-            visible(a).count() == visible(b).count()
-                && visible(a).all(|(k, v)| b.get(k).is_some_and(|w| loose_eq(v, w)))
+            a.iter().count() == b.iter().count()
+                && a.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| loose_eq(v, w)))
         }
         _ => l == r,
     }

@@ -7,7 +7,7 @@ mod modules;
 mod resources;
 mod template;
 
-use crate::funcs::{self, visible, R};
+use crate::funcs::{self, R};
 use crate::models;
 use crate::module::{load_dir, CallDef, ModuleDef, SrcFile};
 use crate::res::{RBody, Res};

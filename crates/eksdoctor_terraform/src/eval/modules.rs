@@ -64,11 +64,7 @@ impl<'a> Inst<'a> {
                 .source
                 .as_deref()
                 .and_then(|src| models::input_free_outputs(src, &addr))
-                .unwrap_or_else(|| {
-                    let mut m = BTreeMap::new();
-                    m.insert("\0addr".to_string(), V::str(addr.as_str()));
-                    V::obj(m)
-                });
+                .unwrap_or_else(|| V::instance(&addr, BTreeMap::new()));
             return Ok(Rc::new(Child::Value(outputs)));
         }
         let c = Rc::new(self.guard(&format!("module.{name}"), || self.make_child(call))?);
@@ -126,12 +122,8 @@ impl<'a> Inst<'a> {
                     call.at.clone(),
                     format!("module.{name} ({source}) is not on disk"),
                 ));
-                let mut m = BTreeMap::new();
-                m.insert(
-                    "\0addr".to_string(),
-                    V::str(format!("{}module.{name}", self.prefix)),
-                );
-                return Ok(Child::Value(V::obj(m)));
+                let addr = format!("{}module.{name}", self.prefix);
+                return Ok(Child::Value(V::instance(&addr, BTreeMap::new())));
             }
         }
         let mut made = Vec::new();
@@ -193,9 +185,7 @@ impl<'a> Inst<'a> {
                             call.at.clone(),
                             format!("module.{name} ({source}) is not scanned"),
                         ));
-                        let mut m = BTreeMap::new();
-                        m.insert("\0addr".to_string(), V::str(addr.as_str()));
-                        return Ok(Child::Value(V::obj(m)));
+                        return Ok(Child::Value(V::instance(&addr, BTreeMap::new())));
                     }
                 }
             }
@@ -289,7 +279,7 @@ impl<'a> Inst<'a> {
             let v = self.ev(&f.value, &[])?;
             let pairs: Vec<(String, V)> = match &v {
                 V::Unknown(_) => return Ok(None),
-                V::Obj(m) => visible(m).map(|(k, v)| (k.clone(), v.clone())).collect(),
+                V::Obj(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                 V::List(l) => {
                     let mut out = Vec::new();
                     for x in l.iter() {

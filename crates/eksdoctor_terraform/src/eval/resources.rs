@@ -169,8 +169,7 @@ impl<'a> Inst<'a> {
         for (k, l) in blocks {
             obj.insert(k, V::list(l));
         }
-        obj.insert("\0addr".into(), V::str(addr));
-        (V::obj(obj), rb)
+        (V::instance(addr, obj), rb)
     }
 }
 

@@ -10,8 +10,7 @@ group! {
         let v = one_arg(a, name)?;
         match v {
             V::Obj(m) => Ok(V::list(
-                visible(m)
-                    .map(|(k, _)| crate::value::key_value(k))
+                m.keys().map(|k| crate::value::key_value(k))
                     .collect(),
             )),
             V::Unknown(_) => Ok(v.clone()),
@@ -21,7 +20,7 @@ group! {
     "values" => {
         let v = one_arg(a, name)?;
         match v {
-            V::Obj(m) => Ok(V::list(visible(m).map(|(_, v)| v.clone()).collect())),
+            V::Obj(m) => Ok(V::list(m.values().cloned().collect())),
             V::Unknown(_) => Ok(v.clone()),
             _ => Err(format!("values: expected a map, got {}", v.type_name())),
         }
@@ -158,7 +157,7 @@ group! {
             .and_then(V::as_obj)
             .ok_or("transpose: expected a map of lists")?;
         let mut out: BTreeMap<String, Vec<V>> = BTreeMap::new();
-        for (k, l) in visible(m) {
+        for (k, l) in m.iter() {
             for v in l
                 .as_list()
                 .ok_or("transpose: expected a map of lists of strings")?
@@ -315,7 +314,7 @@ pub(super) fn flatten_into(v: &V, out: &mut Vec<V>) -> R<bool> {
 pub(super) fn length(a: &[V]) -> R<V> {
     match one_arg(a, "length")? {
         V::List(l) => Ok(V::Num(l.len() as f64)),
-        V::Obj(m) => Ok(V::Num(visible(m).count() as f64)),
+        V::Obj(m) => Ok(V::Num(m.iter().count() as f64)),
         V::Str(s) => Ok(V::Num(s.chars().count() as f64)),
         v @ V::Unknown(_) => Ok(v.clone()),
         v => Err(format!(
@@ -404,7 +403,7 @@ pub(super) fn merge(a: &[V]) -> R<V> {
     for v in a {
         match v {
             V::Obj(o) => {
-                for (k, v) in visible(o) {
+                for (k, v) in o.iter() {
                     m.insert(k.clone(), v.clone());
                 }
             }

@@ -85,8 +85,6 @@ pub fn call(name: &str, args: Vec<V>) -> R<V> {
     }
 }
 
-pub use crate::value::visible;
-
 pub(super) fn unknown_like(args: &[V]) -> V {
     let reason = args
         .iter()

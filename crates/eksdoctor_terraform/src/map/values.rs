@@ -19,7 +19,7 @@ pub(super) fn str_list(v: &V) -> Option<Vec<String>> {
 pub(super) fn str_map(v: Option<&V>) -> BTreeMap<String, String> {
     v.and_then(V::as_obj)
         .map(|m| {
-            crate::funcs::visible(m)
+            m.iter()
                 .filter_map(|(k, v)| v.to_template_string().map(|s| (k.clone(), s)))
                 .collect()
         })

@@ -286,7 +286,7 @@ fn addons(cx: &mut Ctx, cluster_name: &V) {
     // Add-ons.
     if let Some((addons, at)) = cx.input(pick(cx, "addons", "cluster_addons")) {
         if let Some(m) = addons.as_obj() {
-            for (k, cfg) in crate::funcs::visible(m) {
+            for (k, cfg) in m.iter() {
                 let mut ab = RBody::new(at.clone());
                 ab.set("cluster_name", cluster_name.clone(), at.clone());
                 ab.set(
@@ -337,7 +337,7 @@ fn access_entries(cx: &mut Ctx, c: &ClusterOut) {
         for (k, e) in entries
             .as_obj()
             .map(|m| {
-                crate::funcs::visible(m)
+                m.iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect::<Vec<_>>()
             })
@@ -359,7 +359,7 @@ fn access_entries(cx: &mut Ctx, c: &ClusterOut) {
                 eb,
             );
             if let Some(pa) = e.get("policy_associations").and_then(V::as_obj) {
-                for (pk, p) in crate::funcs::visible(pa) {
+                for (pk, p) in pa.iter() {
                     let mut pb = RBody::new(at.clone());
                     pb.set("cluster_name", cluster_name.clone(), at.clone());
                     pb.set("principal_arn", principal.clone(), at.clone());

@@ -81,7 +81,7 @@ pub(super) fn assumable_role_with_oidc(cx: &mut Ctx) -> V {
                 if let V::Obj(m) = entry {
                     let mut m2 = (**m).clone();
                     m2.insert(format!("{url}:{key}"), V::list(values.clone()));
-                    *entry = V::obj(m2);
+                    *entry = V::Obj(std::sync::Arc::new(m2));
                 }
             }
             let federated = V::Unknown(std::sync::Arc::new(crate::value::Unk {
@@ -135,7 +135,7 @@ pub(super) fn finish_role(
     rb.set("assume_role_policy", trust, trust_at.clone());
     if let Some((extra, _)) = cx.input("role_policy_arns") {
         match &extra {
-            V::Obj(m) => policies.extend(crate::funcs::visible(m).map(|(_, v)| v.clone())),
+            V::Obj(m) => policies.extend(m.values().cloned()),
             V::List(l) => policies.extend(l.iter().cloned()),
             _ => {}
         }
@@ -161,7 +161,7 @@ pub(super) fn irsa_role(cx: &mut Ctx) -> V {
     let mut unknown = false;
     match providers.as_obj() {
         Some(m) => {
-            for (_, p) in crate::funcs::visible(m) {
+            for (_, p) in m.iter() {
                 let sas = p
                     .get("namespace_service_accounts")
                     .cloned()

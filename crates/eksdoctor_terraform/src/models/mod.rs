@@ -205,12 +205,12 @@ impl Ctx<'_> {
             .input(defaults_key)
             .map(|(v, _)| v)
             .unwrap_or(V::obj(BTreeMap::new()));
-        crate::funcs::visible(m)
+        m.iter()
             .map(|(k, entry)| {
                 let inputs: Inputs = merge_obj(&defaults, entry)
                     .as_obj()
                     .map(|m| {
-                        crate::funcs::visible(m)
+                        m.iter()
                             .map(|(k, v)| (k.clone(), (v.clone(), at.clone())))
                             .collect()
                     })
@@ -335,9 +335,8 @@ fn obj(pairs: Vec<(&str, V)>) -> V {
 }
 
 /// A module object whose other attributes are computed (known after apply) at `addr`.
-fn outputs(addr: &str, mut known: BTreeMap<String, V>) -> V {
-    known.insert("\0addr".into(), V::str(addr));
-    V::obj(known)
+fn outputs(addr: &str, known: BTreeMap<String, V>) -> V {
+    V::instance(addr, known)
 }
 
 /// Normalised registry source: `terraform-aws-modules/eks/aws` plus the submodule path.

@@ -137,7 +137,7 @@ pub(super) fn node_launch_template(cx: &mut Ctx, addr: &str, inputs: &Inputs, at
     lb.blocks.push(("metadata_options".into(), md));
     if let Some((bdm, p)) = get("block_device_mappings") {
         let first = match &bdm {
-            V::Obj(m) => crate::funcs::visible(m).next().map(|(_, v)| v.clone()),
+            V::Obj(m) => m.iter().next().map(|(_, v)| v.clone()),
             V::List(l) => l.first().cloned(),
             _ => None,
         };
@@ -228,7 +228,7 @@ pub(super) fn node_role(cx: &mut Ctx, addr: &str, inputs: &Inputs, at: &Prov) ->
     }
     if let Some((extra, _)) = get("iam_role_additional_policies") {
         match &extra {
-            V::Obj(m) => policies.extend(crate::funcs::visible(m).map(|(_, v)| v.clone())),
+            V::Obj(m) => policies.extend(m.values().cloned()),
             V::List(l) => policies.extend(l.iter().cloned()),
             _ => {}
         }

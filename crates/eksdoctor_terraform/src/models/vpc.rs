@@ -37,7 +37,7 @@ pub(super) fn vpc_endpoints(cx: &mut Ctx) -> V {
         .input("subnet_ids")
         .map(|(v, _)| v)
         .unwrap_or(V::list(vec![]));
-    for (k, e) in crate::funcs::visible(m) {
+    for (k, e) in m.iter() {
         if e.get("create").and_then(V::as_bool) == Some(false) {
             continue;
         }
