@@ -71,7 +71,7 @@ impl CniSettings {
 #[derive(Debug, Clone, Serialize)]
 pub struct Cluster {
     /// Identifier other objects use to point at this cluster.
-    pub id: String,
+    pub id: Id,
     pub name: Val<String>,
     pub region: Val<String>,
     /// Kubernetes minor version, e.g. `1.31`.
@@ -94,7 +94,7 @@ pub struct Cluster {
     /// Whether vpc-cni, coredns, kube-proxy (and metrics-server with eksctl) are installed as EKS add-ons
     /// by the tool that creates the cluster, without being listed.
     pub default_addons: Val<Vec<String>>,
-    pub vpc: Option<String>,
+    pub vpc: Option<Id>,
     /// Availability zones the cluster's subnets span.
     pub azs: Val<Vec<String>>,
     pub cni: CniSettings,
@@ -132,7 +132,7 @@ pub enum AmiFamily {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NodeGroup {
-    pub cluster: String,
+    pub cluster: Id,
     pub name: String,
     pub kind: NodeGroupKind,
     pub instance_types: Val<Vec<String>>,
@@ -151,12 +151,12 @@ pub struct NodeGroup {
     pub imds_blocked_for_pods: Val<bool>,
     pub volume_encrypted: Val<bool>,
     /// Subnet references (names or ids) the nodes launch into.
-    pub subnets: Val<Vec<String>>,
+    pub subnets: Val<Vec<Id>>,
     pub azs: Val<Vec<String>>,
     /// Kubelet version (minor, e.g. `1.30`) when the node group pins one.
     pub version: Val<Option<String>>,
-    pub node_role: Val<Option<String>>,
-    pub launch_template: Option<String>,
+    pub node_role: Val<Option<Id>>,
+    pub launch_template: Option<Id>,
     pub labels: BTreeMap<String, String>,
     pub at: Prov,
 }
@@ -177,9 +177,9 @@ impl NodeGroup {
 
     /// Capacity Karpenter provisions from NodePools that are not in scope: present, but nothing
     /// about it is known.
-    pub fn karpenter(cluster: &str, at: &Prov, why: &str) -> NodeGroup {
+    pub fn karpenter(cluster: &Id, at: &Prov, why: &str) -> NodeGroup {
         NodeGroup {
-            cluster: cluster.to_string(),
+            cluster: cluster.clone(),
             name: "karpenter".into(),
             kind: NodeGroupKind::Karpenter,
             instance_types: Val::unknown(why, at.clone()),
@@ -206,7 +206,7 @@ impl NodeGroup {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LaunchTemplate {
-    pub id: String,
+    pub id: Id,
     pub http_tokens: Val<String>,
     pub hop_limit: Val<u32>,
     pub user_data_max_pods: Val<Option<u32>>,
@@ -222,17 +222,17 @@ pub struct FargateSelector {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FargateProfile {
-    pub cluster: String,
+    pub cluster: Id,
     pub name: String,
     pub selectors: Vec<FargateSelector>,
     /// Subnet references; `None` inside the `Val` means "the cluster's private subnets".
-    pub subnets: Val<Option<Vec<String>>>,
+    pub subnets: Val<Option<Vec<Id>>>,
     pub at: Prov,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Vpc {
-    pub id: String,
+    pub id: Id,
     pub cidr: Val<IpNet>,
     pub dns_support: Val<bool>,
     pub dns_hostnames: Val<bool>,
@@ -242,10 +242,10 @@ pub struct Vpc {
 #[derive(Debug, Clone, Serialize)]
 pub struct Subnet {
     /// The name the definition gives it (eksctl subnet key, Terraform address).
-    pub name: String,
+    pub name: Id,
     pub id: Option<String>,
-    pub cluster: Option<String>,
-    pub vpc: Option<String>,
+    pub cluster: Option<Id>,
+    pub vpc: Option<Id>,
     pub cidr: Val<IpNet>,
     pub az: Val<String>,
     pub public: Val<bool>,
@@ -258,19 +258,19 @@ pub struct Subnet {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VpcEndpoint {
-    pub vpc: Option<String>,
+    pub vpc: Option<Id>,
     /// Service name, e.g. `com.amazonaws.eu-west-1.ecr.api` (`*` where the region is not known).
     pub service: String,
     /// `Interface` or `Gateway`.
     pub kind: String,
     /// Subnets an interface endpoint has a network interface in.
-    pub subnets: Val<Vec<String>>,
+    pub subnets: Val<Vec<Id>>,
     pub at: Prov,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IamRole {
-    pub id: String,
+    pub id: Id,
     pub managed_policies: Val<Vec<String>>,
     pub inline_policies: Vec<Node>,
     pub trust_policy: Val<Option<Node>>,
@@ -279,11 +279,11 @@ pub struct IamRole {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Addon {
-    pub cluster: String,
+    pub cluster: Id,
     pub name: String,
     pub version: Val<Option<String>>,
     /// IAM role for the add-on's service account (IRSA or Pod Identity), when given.
-    pub role: Val<Option<String>>,
+    pub role: Val<Option<Id>>,
     /// `configurationValues` as written.
     pub configuration: Option<Node>,
     pub at: Prov,
@@ -291,8 +291,8 @@ pub struct Addon {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessEntry {
-    pub cluster: String,
-    pub principal_arn: String,
+    pub cluster: Id,
+    pub principal_arn: Id,
     pub kubernetes_groups: Vec<String>,
     pub access_policies: Vec<String>,
     pub at: Prov,
@@ -308,7 +308,7 @@ pub enum AuthMappingKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct AuthMapping {
     /// The cluster this mapping is for, when the source says (eksctl); aws-auth ConfigMaps do not.
-    pub cluster: Option<String>,
+    pub cluster: Option<Id>,
     pub kind: AuthMappingKind,
     pub arn: Val<String>,
     pub username: Option<String>,
@@ -318,7 +318,7 @@ pub struct AuthMapping {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IdentityProvider {
-    pub cluster: String,
+    pub cluster: Id,
     pub name: Val<String>,
     pub issuer_url: Val<String>,
     pub at: Prov,
@@ -326,9 +326,9 @@ pub struct IdentityProvider {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PodIdentityAssociation {
-    pub cluster: String,
+    pub cluster: Id,
     pub namespace: String,
     pub service_account: String,
-    pub role: Val<Option<String>>,
+    pub role: Val<Option<Id>>,
     pub at: Prov,
 }

@@ -45,7 +45,7 @@ pub struct ObjectRef {
     /// ([`Inventory::finish`]): the configuration's `[[clusters]]` mapping, the only cluster in
     /// scope, the directory layout, or for an object read from an API the cluster it was read
     /// from. `None` when that does not decide it.
-    pub cluster: Option<String>,
+    pub cluster: Option<Id>,
 }
 
 impl ObjectRef {

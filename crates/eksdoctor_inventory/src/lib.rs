@@ -5,6 +5,7 @@
 //! from, or unknown with the reason it could not be known. Nothing here does I/O.
 
 mod aws;
+mod id;
 mod k8s;
 mod merge;
 mod model;
@@ -14,14 +15,15 @@ mod val;
 pub mod yaml;
 
 pub use aws::*;
+pub use id::Id;
 pub use k8s::*;
 pub use model::*;
 pub use node::{Node, NodeKind};
 pub use val::{ApiObject, Prov, SourceKind, Val};
 
-/// Separates the namespace of an identifier (the Terraform root module or plan it comes from)
-/// from the name users know (`envs/prod\u{1f}aws_eks_cluster.this`). Reports show identifiers
-/// without it: see [`strip_namespaces`].
+/// In a text that mentions an [`Id`] (a message, a reason), separates the identity's root module
+/// from its name (`envs/prod\u{1f}aws_eks_cluster.this`), so that reports can show or drop the
+/// root module: see [`qualify_namespaces`]. Identities themselves are never such strings.
 pub const NS_SEP: char = '\u{1f}';
 
 /// The text that YAML or JSON *text* built by Terraform (a `kubectl_manifest` heredoc with a

@@ -3,7 +3,7 @@
 //! here too and it is decided whether it holds identifiers (de-duplication of Terraform's copies
 //! of manifests, in `model.rs`, is written the same way).
 
-use crate::{Inventory, K8sObjects, Val};
+use crate::{Id, Inventory, K8sObjects, Val};
 
 impl Inventory {
     /// Append everything `from` holds (sources fill parts that are merged in input order). The
@@ -102,7 +102,7 @@ impl Inventory {
     /// the identifiers of one part (Terraform: the root module) before parts are merged. The
     /// inventory is destructured without `..`, so a new list does not compile until it is
     /// decided here whether it holds identifiers.
-    pub fn for_each_reference(&mut self, mut f: impl FnMut(&mut String)) {
+    pub fn for_each_reference(&mut self, mut f: impl FnMut(&mut Id)) {
         let Inventory {
             clusters,
             node_groups,
@@ -128,12 +128,12 @@ impl Inventory {
             index: _,
             cluster_mapping: _,
         } = self;
-        let list = |v: &mut Val<Vec<String>>, f: &mut dyn FnMut(&mut String)| {
+        let list = |v: &mut Val<Vec<Id>>, f: &mut dyn FnMut(&mut Id)| {
             if let Val::Known { value, .. } = v {
                 value.iter_mut().for_each(f);
             }
         };
-        let opt = |v: &mut Val<Option<String>>, f: &mut dyn FnMut(&mut String)| {
+        let opt = |v: &mut Val<Option<Id>>, f: &mut dyn FnMut(&mut Id)| {
             if let Val::Known { value: Some(s), .. } = v {
                 f(s);
             }

@@ -47,13 +47,13 @@ pub struct Inventory {
 #[derive(Debug, Default)]
 pub(crate) struct Index {
     /// Clusters by id.
-    clusters: std::collections::HashMap<String, usize>,
-    subnets: std::collections::HashMap<String, Vec<usize>>,
-    node_groups: std::collections::HashMap<String, Vec<usize>>,
-    fargate_profiles: std::collections::HashMap<String, Vec<usize>>,
-    addons: std::collections::HashMap<String, Vec<usize>>,
-    roles: std::collections::HashMap<String, usize>,
-    endpoints: std::collections::HashMap<String, Vec<usize>>,
+    clusters: std::collections::HashMap<Id, usize>,
+    subnets: std::collections::HashMap<Id, Vec<usize>>,
+    node_groups: std::collections::HashMap<Id, Vec<usize>>,
+    fargate_profiles: std::collections::HashMap<Id, Vec<usize>>,
+    addons: std::collections::HashMap<Id, Vec<usize>>,
+    roles: std::collections::HashMap<Id, usize>,
+    endpoints: std::collections::HashMap<Id, Vec<usize>>,
     /// Clusters by the directory they are defined in.
     cluster_dirs: std::collections::HashMap<std::path::PathBuf, Vec<usize>>,
     /// Cluster position assigned to each file holding Kubernetes objects (memoised).
@@ -103,11 +103,11 @@ impl Inventory {
     /// groups read from Kubernetes objects (Karpenter `EC2NodeClass`, in a manifest or applied by
     /// Terraform) join the cluster their file belongs to, and Terraform's copies of scanned manifests are dropped.
     pub fn finish(&mut self) {
-        let clusters: Vec<Option<String>> = self
+        let clusters: Vec<Option<Id>> = self
             .node_groups
             .iter()
             .map(|n| {
-                if n.cluster.is_empty() {
+                if n.cluster.name.is_empty() {
                     self.cluster_for(&n.at).map(|c| c.id.clone())
                 } else {
                     None
@@ -129,7 +129,7 @@ impl Inventory {
 
     /// Each Kubernetes object gets the cluster it runs on ([`ObjectRef::cluster`]).
     fn assign_object_clusters(&mut self) {
-        let ids: Vec<Option<String>> = {
+        let ids: Vec<Option<Id>> = {
             let mut k8s = std::mem::take(&mut self.k8s);
             let ids = k8s
                 .refs_mut()
@@ -146,7 +146,7 @@ impl Inventory {
 
     /// The cluster a Kubernetes object runs on (set by [`Inventory::finish`]).
     pub fn cluster_of(&self, o: &ObjectRef) -> Option<&Cluster> {
-        let id = o.cluster.as_deref()?;
+        let id = o.cluster.as_ref()?;
         self.index().clusters.get(id).map(|&i| &self.clusters[i])
     }
 
@@ -238,8 +238,8 @@ impl Inventory {
     }
 
     /// The first part of the root module of identifier `id` that the scan cannot see.
-    pub fn opaque_for(&self, id: &str) -> Option<&Opaque> {
-        let (ns, _) = id.split_once(crate::NS_SEP)?;
+    pub fn opaque_for(&self, id: &Id) -> Option<&Opaque> {
+        let ns = id.root()?;
         self.opaque.iter().find(|o| o.namespace == ns)
     }
 
@@ -272,7 +272,7 @@ impl Inventory {
             return self
                 .clusters
                 .iter()
-                .find(|c| c.id == name || c.name.known().map(String::as_str) == Some(name));
+                .find(|c| c.id.name() == name || c.name.known().map(String::as_str) == Some(name));
         }
         let mapped = if self.cluster_mapping.is_empty() {
             None
@@ -281,11 +281,10 @@ impl Inventory {
             self.cluster_mapping.iter().find(|(m, _)| m.is_match(&abs))
         };
         if let Some((_, name)) = mapped {
-            return self.clusters.iter().find(|c| {
-                c.name.known() == Some(name)
-                    || &c.id == name
-                    || crate::strip_namespaces(&c.id) == *name
-            });
+            return self
+                .clusters
+                .iter()
+                .find(|c| c.name.known() == Some(name) || c.id.name() == name);
         }
         if let Some(c) = self.sole_cluster() {
             return Some(c);
@@ -338,8 +337,9 @@ impl Inventory {
             for (i, s) in self.subnets.iter().enumerate() {
                 ix.subnets.entry(s.name.clone()).or_default().push(i);
                 if let Some(id) = &s.id {
-                    if id != &s.name {
-                        ix.subnets.entry(id.clone()).or_default().push(i);
+                    let id = Id::global(id.as_str());
+                    if id != s.name {
+                        ix.subnets.entry(id).or_default().push(i);
                     }
                 }
             }
@@ -369,9 +369,9 @@ impl Inventory {
                 .map(|c| {
                     // Terraform clusters live in their root module (the identifier's namespace);
                     // a plan's in the plan's directory; others where they are defined.
-                    let home = match c.id.split_once(crate::NS_SEP) {
-                        Some((ns, _)) if ns.ends_with(".json") => std::path::Path::new(ns).parent(),
-                        Some((ns, _)) => Some(std::path::Path::new(ns)),
+                    let home = match c.id.root() {
+                        Some(ns) if ns.ends_with(".json") => std::path::Path::new(ns).parent(),
+                        Some(ns) => Some(std::path::Path::new(ns)),
                         None => std::path::Path::new(&*c.at.file).parent(),
                     };
                     home.map(std::path::Path::to_path_buf).unwrap_or_default()
@@ -387,7 +387,7 @@ impl Inventory {
         })
     }
 
-    pub fn node_groups_of<'a>(&'a self, cluster: &str) -> impl Iterator<Item = &'a NodeGroup> {
+    pub fn node_groups_of<'a>(&'a self, cluster: &Id) -> impl Iterator<Item = &'a NodeGroup> {
         let ix = self
             .index()
             .node_groups
@@ -399,7 +399,7 @@ impl Inventory {
 
     pub fn fargate_profiles_of<'a>(
         &'a self,
-        cluster: &str,
+        cluster: &Id,
     ) -> impl Iterator<Item = &'a FargateProfile> {
         let ix = self
             .index()
@@ -410,7 +410,7 @@ impl Inventory {
         ix.iter().map(move |&i| &self.fargate_profiles[i])
     }
 
-    pub fn addons_of<'a>(&'a self, cluster: &str) -> impl Iterator<Item = &'a Addon> {
+    pub fn addons_of<'a>(&'a self, cluster: &Id) -> impl Iterator<Item = &'a Addon> {
         let ix = self
             .index()
             .addons
@@ -421,12 +421,12 @@ impl Inventory {
     }
 
     /// An IAM role by its identifier (address or ARN).
-    pub fn iam_role(&self, id: &str) -> Option<&IamRole> {
+    pub fn iam_role(&self, id: &Id) -> Option<&IamRole> {
         self.index().roles.get(id).map(|&i| &self.iam_roles[i])
     }
 
     /// VPC endpoints of a VPC.
-    pub fn endpoints_of<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a VpcEndpoint> {
+    pub fn endpoints_of<'a>(&'a self, vpc: &Id) -> impl Iterator<Item = &'a VpcEndpoint> {
         let ix = self
             .index()
             .endpoints
@@ -436,20 +436,20 @@ impl Inventory {
         ix.iter().map(move |&i| &self.vpc_endpoints[i])
     }
 
-    pub fn subnets_of<'a>(&'a self, cluster: &'a str) -> impl Iterator<Item = &'a Subnet> {
+    pub fn subnets_of<'a>(&'a self, cluster: &'a Id) -> impl Iterator<Item = &'a Subnet> {
         self.subnets
             .iter()
-            .filter(move |s| s.cluster.as_deref() == Some(cluster))
+            .filter(move |s| s.cluster.as_ref() == Some(cluster))
     }
 
     /// A subnet by the reference a node group or profile uses (name or id).
-    pub fn subnet(&self, cluster: &str, reference: &str) -> Option<&Subnet> {
+    pub fn subnet(&self, cluster: &Id, reference: &Id) -> Option<&Subnet> {
         self.index()
             .subnets
             .get(reference)?
             .iter()
             .map(|&i| &self.subnets[i])
-            .find(|s| s.cluster.as_deref().is_none_or(|c| c == cluster))
+            .find(|s| s.cluster.as_ref().is_none_or(|c| c == cluster))
     }
 }
 

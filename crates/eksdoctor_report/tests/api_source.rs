@@ -211,7 +211,7 @@ fn api_objects_belong_to_the_cluster_they_were_read_from() {
     other.id = "arn:aws:eks:eu-west-1:111122223333:cluster/dev".into();
     inv.clusters.insert(0, other);
     let at = inv.k8s.storage_classes[0].obj.at.clone();
-    assert_eq!(inv.cluster_for(&at).map(|c| c.id.as_str()), Some(ARN));
+    assert_eq!(inv.cluster_for(&at).map(|c| c.id.name()), Some(ARN));
     let elsewhere = Prov::api(ApiObject {
         arn: None,
         k8s: Some("StorageClass/gp3".into()),

@@ -160,7 +160,7 @@ pub fn uses_workload_identity(inv: &Inventory, c: &Cluster) -> Option<bool> {
 }
 
 /// An IAM role by the reference a node group, add-on or association uses (address or ARN).
-pub fn role<'a>(inv: &'a Inventory, reference: &str) -> Option<&'a eksdoctor_inventory::IamRole> {
+pub fn role<'a>(inv: &'a Inventory, reference: &Id) -> Option<&'a eksdoctor_inventory::IamRole> {
     inv.iam_role(reference)
 }
 
@@ -189,14 +189,14 @@ pub fn str_or_list(n: Option<&eksdoctor_inventory::Node>) -> Vec<String> {
 }
 
 /// The first EBS-backed claim (StatefulSet claim template or PVC) of each cluster's manifests.
-pub fn ebs_claims_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, (String, &'a Prov)> {
+pub fn ebs_claims_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a Id, (String, &'a Prov)> {
     let k = &ctx.inv.k8s;
-    let mut out: BTreeMap<&str, (String, &Prov)> = BTreeMap::new();
+    let mut out: BTreeMap<&Id, (String, &Prov)> = BTreeMap::new();
     for w in &k.workloads {
         for t in &w.claim_templates {
             if storage_class(ctx, t.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
                 if let Some(c) = ctx.inv.cluster_of(&w.obj) {
-                    out.entry(c.id.as_str()).or_insert_with(|| {
+                    out.entry(&c.id).or_insert_with(|| {
                         (
                             format!("{} (claim template `{}`)", w.obj.display(), t.name),
                             &t.at,
@@ -209,7 +209,7 @@ pub fn ebs_claims_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, (String, &'a
     for p in &k.pvcs {
         if storage_class(ctx, p.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
             if let Some(c) = ctx.inv.cluster_of(&p.obj) {
-                out.entry(c.id.as_str())
+                out.entry(&c.id)
                     .or_insert_with(|| (p.obj.display(), &p.obj.at));
             }
         }
@@ -218,14 +218,11 @@ pub fn ebs_claims_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, (String, &'a
 }
 
 /// Objects grouped by the cluster they belong to (unassigned ones are left out).
-pub fn by_cluster<'a>(
-    ctx: &'a Ctx,
-    objs: &'a [ObjectRef],
-) -> BTreeMap<&'a str, Vec<&'a ObjectRef>> {
-    let mut out: BTreeMap<&str, Vec<&ObjectRef>> = BTreeMap::new();
+pub fn by_cluster<'a>(ctx: &'a Ctx, objs: &'a [ObjectRef]) -> BTreeMap<&'a Id, Vec<&'a ObjectRef>> {
+    let mut out: BTreeMap<&Id, Vec<&ObjectRef>> = BTreeMap::new();
     for o in objs {
         if let Some(c) = ctx.inv.cluster_of(o) {
-            out.entry(c.id.as_str()).or_default().push(o);
+            out.entry(&c.id).or_default().push(o);
         }
     }
     out
@@ -279,9 +276,9 @@ pub fn lb_scheme(annotations: &std::collections::BTreeMap<String, String>) -> Op
 pub type LoadBalancer<'a> = (String, Option<&'static str>, bool, &'a Prov);
 
 /// Load balancers the manifests ask for, by the cluster they belong to.
-pub fn load_balancers_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, Vec<LoadBalancer<'a>>> {
+pub fn load_balancers_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a Id, Vec<LoadBalancer<'a>>> {
     let k = &ctx.inv.k8s;
-    let mut out: BTreeMap<&str, Vec<LoadBalancer>> = BTreeMap::new();
+    let mut out: BTreeMap<&Id, Vec<LoadBalancer>> = BTreeMap::new();
     for s in k
         .services
         .iter()
@@ -293,7 +290,7 @@ pub fn load_balancers_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, Vec<Load
         let explicit = s
             .annotations
             .contains_key("service.beta.kubernetes.io/aws-load-balancer-subnets");
-        out.entry(c.id.as_str()).or_default().push((
+        out.entry(&c.id).or_default().push((
             s.obj.display(),
             lb_scheme(&s.annotations),
             explicit,
@@ -307,7 +304,7 @@ pub fn load_balancers_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a str, Vec<Load
         let explicit = i
             .annotations
             .contains_key("alb.ingress.kubernetes.io/subnets");
-        out.entry(c.id.as_str()).or_default().push((
+        out.entry(&c.id).or_default().push((
             i.obj.display(),
             lb_scheme(&i.annotations),
             explicit,
@@ -380,7 +377,7 @@ pub fn node_role<'a>(
     ng: &eksdoctor_inventory::NodeGroup,
     meta: &eksdoctor_findings::RuleMeta,
     sink: &mut eksdoctor_findings::Sink,
-    seen: &mut std::collections::BTreeSet<String>,
+    seen: &mut std::collections::BTreeSet<Id>,
 ) -> Option<&'a eksdoctor_inventory::IamRole> {
     let r = sink
         .need(meta, &ng.node_role, || {
@@ -429,7 +426,7 @@ pub fn unknown_subnets(
 pub fn undefined_subnets(
     inv: &Inventory,
     ng: &eksdoctor_inventory::NodeGroup,
-    refs: &[String],
+    refs: &[Id],
 ) -> String {
     let missing: Vec<String> = refs
         .iter()

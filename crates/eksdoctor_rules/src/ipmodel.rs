@@ -13,7 +13,7 @@ use crate::Ctx;
 use eksdoctor_calc::ipdemand::{node_ips, Cni, CniMode, NodeIps};
 use eksdoctor_calc::max_pods;
 use eksdoctor_calc::subnets::{NodeGroupDemand, PlanInput};
-use eksdoctor_inventory::{Cluster, NodeGroup, NodeGroupKind, Prov, Subnet, Val};
+use eksdoctor_inventory::{Cluster, Id, NodeGroup, NodeGroupKind, Prov, Subnet, Val};
 use eksdoctor_knowledge::instance;
 use std::collections::BTreeMap;
 
@@ -45,7 +45,7 @@ pub struct AzDemand<'a> {
     /// Each term, in words.
     pub terms: Vec<String>,
     /// The node group subnets in this AZ, by name.
-    pub subnets: BTreeMap<&'a str, &'a Subnet>,
+    pub subnets: BTreeMap<&'a Id, &'a Subnet>,
 }
 
 impl AzDemand<'_> {
@@ -66,7 +66,7 @@ pub struct ClusterDemand<'a> {
 
 /// Fargate pods per (cluster, profile): replicas of the workloads each profile runs, and the
 /// number of workloads.
-pub type FargatePods = BTreeMap<(String, String), (u64, usize)>;
+pub type FargatePods = BTreeMap<(Id, String), (u64, usize)>;
 
 /// Count the pods of every Fargate profile, once for all clusters.
 pub fn fargate_pods(ctx: &Ctx) -> FargatePods {
@@ -281,7 +281,7 @@ pub fn cluster_demand<'a>(
                 n.explain
             ));
             for sn in subnets.iter().filter(|s| s.az.known() == Some(az)) {
-                e.subnets.insert(sn.name.as_str(), sn);
+                e.subnets.insert(&sn.name, sn);
             }
         }
     }
@@ -324,11 +324,11 @@ fn add_fargate(
 /// Interface endpoints: one address in each node group subnet they are placed in.
 fn add_endpoints(ctx: &Ctx, c: &Cluster, out: &mut ClusterDemand) {
     let inv = ctx.inv;
-    let vpcs: std::collections::BTreeSet<&str> = out
+    let vpcs: std::collections::BTreeSet<&Id> = out
         .azs
         .values()
         .flat_map(|a| a.subnets.values())
-        .filter_map(|s| s.vpc.as_deref())
+        .filter_map(|s| s.vpc.as_ref())
         .collect();
     let endpoints: Vec<_> = vpcs
         .iter()
@@ -343,7 +343,7 @@ fn add_endpoints(ctx: &Ctx, c: &Cluster, out: &mut ClusterDemand) {
             let Some(a) = sn.az.known().and_then(|az| out.azs.get_mut(az)) else {
                 continue;
             };
-            if a.subnets.contains_key(sn.name.as_str()) {
+            if a.subnets.contains_key(&sn.name) {
                 a.endpoints += 1;
                 a.terms.push(format!(
                     "interface endpoint {}: 1 address in `{}`",
@@ -421,7 +421,7 @@ pub fn plan_input(ctx: &Ctx, c: &Cluster, fargate: &FargatePods) -> Result<PlanI
     let mut demand = ClusterDemand::default();
     for (az, subnets) in node_subnets {
         let a = demand.azs.entry(az).or_default();
-        a.subnets = subnets.into_iter().map(|s| (s.name.as_str(), s)).collect();
+        a.subnets = subnets.into_iter().map(|s| (&s.name, s)).collect();
     }
     add_endpoints(ctx, c, &mut demand);
     input.endpoints_by_az = demand

@@ -347,12 +347,7 @@ fn read_text_with(
             // The plan's objects go into their own inventory first (identifiers get the plan's
             // name as prefix), then join the file's.
             let mut part = Inventory::default();
-            terraform::map_resources(
-                &res,
-                &none_created,
-                &format!("{name}{}", eksdoctor_inventory::NS_SEP),
-                &mut part,
-            );
+            terraform::map_resources(&res, &none_created, name, &mut part);
             inv.merge(part);
         } else if eksctl::is_cluster_config(&d.root) {
             kind = Some(SourceKind::Eksctl);

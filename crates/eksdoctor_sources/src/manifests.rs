@@ -559,7 +559,7 @@ fn read_ec2_node_class(
     };
     let why = "Karpenter picks it from the NodePools that use this EC2NodeClass";
     NodeGroup {
-        cluster: String::new(),
+        cluster: Id::default(),
         name: format!("{}{}", NodeGroup::EC2_NODE_CLASS, obj.name),
         kind: NodeGroupKind::Karpenter,
         instance_types: Val::unknown_at(&at, why),

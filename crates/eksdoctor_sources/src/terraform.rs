@@ -93,11 +93,11 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
                 });
             }
             let out = eval::eval_root(&loader, root.clone(), opts);
-            let ns = format!("{}{}", root.dir.display(), eksdoctor_inventory::NS_SEP);
+            let ns = root.dir.display().to_string();
             drop(root);
             for (at, what) in &out.unscanned {
                 part.opaque.push(eksdoctor_inventory::Opaque {
-                    namespace: ns.trim_end_matches(eksdoctor_inventory::NS_SEP).to_string(),
+                    namespace: ns.clone(),
                     what: what.clone(),
                     at: at.clone(),
                 });
@@ -155,9 +155,14 @@ fn local_sources(text: &str) -> Vec<String> {
 }
 
 /// Map resource instances (from HCL or a plan) into the inventory, Kubernetes objects included.
-pub fn map_resources(res: &[Res], none_created: &BTreeSet<String>, ns: &str, inv: &mut Inventory) {
+pub fn map_resources(
+    res: &[Res],
+    none_created: &BTreeSet<String>,
+    root: &str,
+    inv: &mut Inventory,
+) {
     let mut docs = eksdoctor_terraform::K8sDocs::default();
-    eksdoctor_terraform::map(res, none_created, ns, inv, &mut docs);
+    eksdoctor_terraform::map(res, none_created, root, inv, &mut docs);
     for (at, message) in docs.unreadable {
         let note = Note {
             at,

@@ -30,7 +30,7 @@ pub fn plans(
                 .name
                 .known()
                 .cloned()
-                .unwrap_or_else(|| eksdoctor_inventory::strip_namespaces(&c.id));
+                .unwrap_or_else(|| c.id.name().to_string());
             out.push((name, p));
         }
     }

@@ -62,7 +62,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                         c.name
                             .known()
                             .cloned()
-                            .unwrap_or_else(|| eksdoctor_inventory::strip_namespaces(&c.id)),
+                            .unwrap_or_else(|| c.id.name().to_string()),
                         c.version.known().cloned(),
                     )
                 })

@@ -27,10 +27,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     }
     let claims = ebs_claims_by_cluster(ctx);
     for c in &inv.clusters {
-        let Some(ca) = autoscalers.get(c.id.as_str()).and_then(|v| v.first()) else {
+        let Some(ca) = autoscalers.get(&c.id).and_then(|v| v.first()) else {
             continue;
         };
-        let Some((claim, _)) = claims.get(c.id.as_str()) else {
+        let Some((claim, _)) = claims.get(&c.id) else {
             continue;
         };
         for ng in inv

@@ -41,7 +41,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         }
     }
     for e in &ctx.inv.access_entries {
-        if !e.principal_arn.contains(":user/") {
+        if !e.principal_arn.name().contains(":user/") {
             continue;
         }
         let admin_policy = e
@@ -56,7 +56,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             sink.finding(
                 &META,
                 &e.at,
-                e.principal_arn.clone(),
+                e.principal_arn.to_string(),
                 format!(
                     "access entry for IAM user {} grants {what} on cluster `{}`",
                     e.principal_arn, e.cluster

@@ -46,12 +46,12 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         }
         let entry_admin = inv.access_entries.iter().any(|e| {
             e.cluster == c.id
-                && e.principal_arn.contains(":role/")
+                && e.principal_arn.name().contains(":role/")
                 && (e.access_policies.iter().any(|p| admin_policy(p))
                     || e.kubernetes_groups.iter().any(|g| g == "system:masters"))
         });
         let mapping_admin = inv.auth_mappings.iter().any(|m| {
-            m.cluster.as_deref().is_none_or(|x| x == c.id)
+            m.cluster.as_ref().is_none_or(|x| *x == c.id)
                 && m.kind == AuthMappingKind::Role
                 && m.groups.iter().any(|g| g == "system:masters")
         });

@@ -25,10 +25,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     }
     let drivers = crate::helpers::by_cluster(ctx, &ctx.inv.k8s.ebs_csi);
     for c in &ctx.inv.clusters {
-        let Some((claim, at)) = claims.get(c.id.as_str()) else {
+        let Some((claim, at)) = claims.get(&c.id) else {
             continue;
         };
-        if drivers.contains_key(c.id.as_str()) {
+        if drivers.contains_key(&c.id) {
             continue;
         }
         if crate::helpers::has_unreadable_objects(ctx, c) {

@@ -26,12 +26,12 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let k = &ctx.inv.k8s;
     // Per cluster: namespaces whose workloads all run on Fargate.
-    let mut fargate_ns: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+    let mut fargate_ns: BTreeMap<&eksdoctor_inventory::Id, BTreeMap<&str, &str>> = BTreeMap::new();
     for w in k.workloads.iter().filter(|w| w.obj.kind != "DaemonSet") {
         if let Some(ns) = w.obj.namespace.known() {
             if let Some(p) = fargate_only_namespace(ctx, &w.obj, ns) {
                 fargate_ns
-                    .entry(p.cluster.as_str())
+                    .entry(&p.cluster)
                     .or_default()
                     .insert(ns, &p.name);
             }
@@ -42,7 +42,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for p in &ctx.inv.fargate_profiles {
         for sel in p.selectors.iter().filter(|s| s.labels.is_empty()) {
             fargate_ns
-                .entry(p.cluster.as_str())
+                .entry(&p.cluster)
                 .or_default()
                 .entry(sel.namespace.as_str())
                 .or_insert(&p.name);
@@ -63,7 +63,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             );
             continue;
         };
-        let Some(namespaces) = fargate_ns.get(c.id.as_str()) else {
+        let Some(namespaces) = fargate_ns.get(&c.id) else {
             continue;
         };
         let list = namespaces

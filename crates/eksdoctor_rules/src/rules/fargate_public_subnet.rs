@@ -37,7 +37,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 format!("whether subnet `{}` is public", s.name)
             });
             if is_public == Some(&true) {
-                public.push(s.id.as_deref().unwrap_or(&s.name));
+                public.push(s.id.as_deref().unwrap_or(s.name.name()));
             }
         }
         if !public.is_empty() {

@@ -22,7 +22,7 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let all = load_balancers_by_cluster(ctx);
     for c in &ctx.inv.clusters {
-        if let Some(lbs) = all.get(c.id.as_str()) {
+        if let Some(lbs) = all.get(&c.id) {
             check_cluster(ctx, c, lbs, sink);
         }
     }

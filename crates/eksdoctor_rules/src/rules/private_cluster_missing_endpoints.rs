@@ -85,14 +85,14 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         {
             needed.push("eks-auth");
         }
-        if autoscalers.contains_key(c.id.as_str()) {
+        if autoscalers.contains_key(&c.id) {
             needed.push("autoscaling");
         }
         let missing: Vec<&str> = needed.into_iter().filter(|s| !has(s)).collect();
         if missing.is_empty() {
             continue;
         }
-        let names: BTreeSet<&str> = isolated.iter().map(|s| s.name.as_str()).collect();
+        let names: BTreeSet<&str> = isolated.iter().map(|s| s.name.name()).collect();
         sink.finding(
             &META,
             &first.at,

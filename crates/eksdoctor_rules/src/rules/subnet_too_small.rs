@@ -31,7 +31,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         if !c.pods_use_ipv4() {
             continue;
         }
-        let mut hosting: BTreeSet<String> = BTreeSet::new();
+        let mut hosting: BTreeSet<eksdoctor_inventory::Id> = BTreeSet::new();
         for ng in ctx.inv.node_groups_of(&c.id) {
             if let Some(refs) = ng.subnets.known() {
                 hosting.extend(refs.iter().cloned());

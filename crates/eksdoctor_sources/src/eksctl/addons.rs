@@ -80,7 +80,7 @@ pub(super) fn read(
             cluster: id.clone(),
             name: aname,
             version: Val::set(version, ctx.prov(a.line_of("version"))),
-            role: Val::set(role, ctx.prov(a.line)),
+            role: Val::set(role.map(Id::global), ctx.prov(a.line)),
             configuration,
             at: ctx.prov(a.line),
         });

@@ -29,7 +29,8 @@ pub(super) fn read(ctx: &mut FileCtx, d: &Doc, inv: &mut Inventory) {
             });
         }
         let subnets = if fp.get("subnets").is_some() {
-            Val::set(Some(ctx.str_list(fp, "subnets", w)), p(ctx, fp, "subnets"))
+            let refs = ctx.str_list(fp, "subnets", w).into_iter().map(Id::global);
+            Val::set(Some(refs.collect()), p(ctx, fp, "subnets"))
         } else {
             Val::defaulted(
                 None,

@@ -33,7 +33,7 @@ pub(super) fn read(
                 namespace: ns.to_string(),
                 service_account: sa.to_string(),
                 role: Val::set(
-                    a.get("roleARN").and_then(Node::as_str).map(str::to_string),
+                    a.get("roleARN").and_then(Node::as_str).map(Id::global),
                     ctx.prov(a.line),
                 ),
                 at: ctx.prov(a.line),
@@ -106,7 +106,7 @@ pub(super) fn read(
                 .collect();
             inv.access_entries.push(AccessEntry {
                 cluster: id.clone(),
-                principal_arn: arn.to_string(),
+                principal_arn: Id::global(arn),
                 kubernetes_groups: ctx.str_list(e, "kubernetesGroups", w),
                 access_policies: policies,
                 at: ctx.prov(e.line),

@@ -32,7 +32,7 @@ struct Doc<'a> {
     /// `metadata.name`: where cluster-wide findings and eksctl defaults point.
     at: Prov,
     /// The cluster's id (its name).
-    id: String,
+    id: Id,
 }
 
 /// The place of `key` in mapping `n`.
@@ -74,7 +74,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         return;
     };
     let meta = meta.expect("name implies metadata");
-    let id = name.clone();
+    let id = Id::global(name.clone());
 
     let version = match ctx.str(meta, "version", w) {
         Some(v) => match v.parse::<eksdoctor_knowledge_free::Ver>() {
@@ -178,7 +178,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         auto_mode,
         addons_complete: true,
         default_addons,
-        vpc: Some(format!("{id}-vpc")),
+        vpc: Some(Id::global(format!("{id}-vpc"))),
         azs: azs.clone(),
         cni,
         support_type,

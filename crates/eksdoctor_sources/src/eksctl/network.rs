@@ -84,10 +84,12 @@ pub(super) fn read(ctx: &mut FileCtx, d: &Doc, inv: &mut Inventory) -> Network {
                         None => subnets_known = false,
                     }
                     inv.subnets.push(Subnet {
-                        name: format!("{role}.{key}"),
+                        name: Id::global(format!("{role}.{key}")),
                         id: sid,
                         cluster: Some(id.clone()),
-                        vpc: vpc_id.clone().or_else(|| Some(format!("{id}-vpc"))),
+                        vpc: Some(Id::global(
+                            vpc_id.clone().unwrap_or_else(|| format!("{id}-vpc")),
+                        )),
                         cidr,
                         az,
                         public: Val::set(public, sp.clone()),

@@ -28,7 +28,7 @@ fn read_node_group(
     ctx: &mut FileCtx,
     ng: &Node,
     kind: NodeGroupKind,
-    cluster: &str,
+    cluster: &Id,
     cluster_azs: &Val<Vec<String>>,
     inv: &mut Inventory,
 ) {
@@ -41,7 +41,8 @@ fn read_node_group(
     let p = |ctx: &FileCtx, key: &str| ctx.prov(ng.line_of(key));
     let lt = ctx
         .map(ng, "launchTemplate", w)
-        .and_then(|l| ctx.str(l, "id", w));
+        .and_then(|l| ctx.str(l, "id", w))
+        .map(Id::global);
 
     let instance_types = instance_types(ctx, ng, lt.is_some(), &at);
     let (ami_family, ami_label) = ami(ctx, ng, &at);
@@ -106,12 +107,12 @@ fn read_node_group(
     let role = ctx
         .map(ng, "iam", w)
         .and_then(|i| ctx.str(i, "instanceRoleARN", w))
-        .map(|r| Val::set(Some(r), at.clone()))
+        .map(|r| Val::set(Some(Id::global(r)), at.clone()))
         .unwrap_or_else(|| Val::defaulted(None, at.clone(), "eksctl creates the node role"));
     let labels = ctx.str_map(ng, "labels", w);
 
     inv.node_groups.push(NodeGroup {
-        cluster: cluster.to_string(),
+        cluster: cluster.clone(),
         name,
         kind,
         instance_types,
@@ -215,11 +216,11 @@ fn ami(ctx: &mut FileCtx, ng: &Node, at: &Prov) -> (Val<AmiFamily>, Val<String>)
 fn placement(
     ctx: &mut FileCtx,
     ng: &Node,
-    cluster: &str,
+    cluster: &Id,
     cluster_azs: &Val<Vec<String>>,
     at: &Prov,
     inv: &Inventory,
-) -> (Val<Vec<String>>, Val<Vec<String>>) {
+) -> (Val<Vec<Id>>, Val<Vec<String>>) {
     let w = "nodegroup: ";
     let p = |ctx: &FileCtx, key: &str| ctx.prov(ng.line_of(key));
     let private = ctx.bool(ng, "privateNetworking", w);
@@ -238,15 +239,15 @@ fn placement(
             .map(|r| {
                 order
                     .iter()
-                    .map(|role| format!("{role}.{r}"))
+                    .map(|role| Id::global(format!("{role}.{r}")))
                     .find(|n| inv.subnet(cluster, n).is_some())
-                    .unwrap_or(r)
+                    .unwrap_or(Id::global(r))
             })
             .collect();
         Val::set(refs, p(ctx, "subnets"))
     } else {
         let public = !private.unwrap_or(false);
-        let refs: Vec<String> = inv
+        let refs: Vec<Id> = inv
             .subnets_of(cluster)
             .filter(|s| s.public.known() == Some(&public))
             .filter(|s| {

@@ -76,7 +76,7 @@ pub(super) fn access(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             .collect();
         inv.access_entries.push(AccessEntry {
             cluster,
-            principal_arn: principal,
+            principal_arn: Id::global(principal),
             kubernetes_groups: b
                 .get("kubernetes_groups")
                 .and_then(str_list)

@@ -36,11 +36,12 @@ pub(super) fn clusters(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
         let subnet_refs = vcb.get("subnet_ids").and_then(refs).unwrap_or_default();
         let vpc = subnet_refs
             .iter()
-            .flat_map(|s| idx.lookup(s))
-            .find_map(|s| s.body.get("vpc_id").and_then(reference));
+            .flat_map(|s| idx.lookup(s.name()))
+            .find_map(|s| s.body.get("vpc_id").and_then(reference))
+            .map(Id::global);
         let has_addons = idx
             .of_type(res, "aws_eks_addon")
-            .any(|a| cluster_of(&a.body).as_deref() == Some(&r.addr));
+            .any(|a| cluster_of(&a.body).as_ref().map(Id::name) == Some(&r.addr));
         let oidc = res.iter().any(|o| {
             o.rtype == "aws_iam_openid_connect_provider"
                 && match o.body.get("url") {
@@ -93,7 +94,7 @@ pub(super) fn clusters(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             None => Val::defaulted("ipv4".to_string(), at.clone(), EKS_DEFAULT),
         };
         inv.clusters.push(Cluster {
-            id: r.addr.clone(),
+            id: Id::global(&r.addr),
             name: val_str(b, "name", None),
             region: Val::unknown(
                 "the region comes from the provider configuration",

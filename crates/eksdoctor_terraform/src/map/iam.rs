@@ -101,7 +101,7 @@ pub(super) fn map_iam(res: &[Res], idx: &Index, inv: &mut Inventory) {
             None => Val::set(None, b.at.clone()),
         };
         inv.iam_roles.push(IamRole {
-            id: r.addr.clone(),
+            id: Id::global(&r.addr),
             managed_policies: if managed_known {
                 match (
                     b.default_of("managed_policy_arns"),

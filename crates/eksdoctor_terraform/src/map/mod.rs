@@ -88,9 +88,9 @@ impl<'a> Scope<'a> {
     /// The cluster a resource's `cluster_name` points at: its address when it is a cluster of
     /// this root module, else the name (a cluster defined elsewhere keeps its name so objects
     /// stay grouped).
-    fn cluster_of(&self, b: &RBody) -> Option<String> {
+    fn cluster_of(&self, b: &RBody) -> Option<Id> {
         let v = b.get("cluster_name")?;
-        match v {
+        let id = match v {
             V::Unknown(u) => match &u.addr {
                 Some(a) if self.cluster_ids.contains(a) => Some(a.clone()),
                 _ => self.sole.clone(),
@@ -99,7 +99,8 @@ impl<'a> Scope<'a> {
                 let n = other.to_template_string()?;
                 Some(self.cluster_by_name.get(&n).cloned().unwrap_or(n))
             }
-        }
+        };
+        id.map(Id::global)
     }
 }
 
@@ -146,27 +147,28 @@ const FAMILIES: &[(&[&str], MapFn)] = &[
 ];
 
 /// Map every resource instance of one root module (or plan) into `inv`, which holds nothing
-/// else yet. Identifiers that are resource addresses get the prefix `ns` (the root module or plan
-/// file), so that `aws_eks_cluster.this` of two root modules stay two clusters.
+/// else yet. Identities that are resource addresses get `root` (the root module's directory or
+/// the plan file), so that `aws_eks_cluster.this` of two root modules stay two clusters.
 pub fn map(
     res: &[Res],
     none_created: &std::collections::BTreeSet<String>,
-    ns: &str,
+    root: &str,
     inv: &mut Inventory,
     k8s: &mut K8sDocs,
 ) {
     map_raw(res, none_created, inv, k8s);
     for o in inv.opaque.iter_mut().filter(|o| o.namespace.is_empty()) {
-        o.namespace = ns.trim_end_matches(NS_SEP).to_string();
+        o.namespace = root.to_string();
     }
     let mut addrs: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in res {
         addrs.insert(r.addr.as_str());
         addrs.insert(r.base.as_str());
     }
-    inv.for_each_reference(|s| {
-        if addrs.contains(s.as_str()) {
-            *s = format!("{ns}{s}");
+    let root: std::sync::Arc<str> = root.into();
+    inv.for_each_reference(|id| {
+        if id.root.is_none() && addrs.contains(id.name()) {
+            id.root = Some(root.clone());
         }
     });
 }

@@ -17,7 +17,7 @@ pub(super) fn network(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
     for r in idx.of_type(res, "aws_vpc") {
         let b = &r.body;
         inv.vpcs.push(Vpc {
-            id: r.addr.clone(),
+            id: Id::global(&r.addr),
             cidr: cidr_val(b, "cidr_block"),
             dns_support: val_bool(b, "enable_dns_support", Some((true, TF_DEFAULT))),
             dns_hostnames: val_bool(b, "enable_dns_hostnames", Some((false, TF_DEFAULT))),
@@ -27,9 +27,9 @@ pub(super) fn network(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
     let routes = RouteInfo::build(res, idx);
     for r in idx.of_type(res, "aws_subnet") {
         let b = &r.body;
-        let vpc = b.get("vpc_id").and_then(reference);
+        let vpc = b.get("vpc_id").and_then(reference).map(Id::global);
         inv.subnets.push(Subnet {
-            name: r.addr.clone(),
+            name: Id::global(&r.addr),
             id: None,
             cluster: None,
             vpc,
@@ -61,7 +61,7 @@ pub(super) fn network(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
         let subnet = target.as_deref().and_then(|t| {
             inv.subnets
                 .iter_mut()
-                .find(|s| s.name == t || s.id.as_deref() == Some(t))
+                .find(|s| s.name.name() == t || s.id.as_deref() == Some(t))
         });
         match (key, value, subnet) {
             (Some(k), Some(v), Some(s)) => {
@@ -94,7 +94,7 @@ pub(super) fn network(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             _ => continue,
         };
         inv.vpc_endpoints.push(VpcEndpoint {
-            vpc: b.get("vpc_id").and_then(reference),
+            vpc: b.get("vpc_id").and_then(reference).map(Id::global),
             service,
             kind: b
                 .get("vpc_endpoint_type")
@@ -112,10 +112,7 @@ pub(super) fn network(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
 /// Subnets take the cluster that uses them.
 pub(super) fn subnet_owners(_s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
     // Subnets take the cluster that uses them.
-    let mut used: HashMap<String, String> = HashMap::new();
-    for c in &inv.clusters {
-        let _ = c;
-    }
+    let mut used: HashMap<Id, Id> = HashMap::new();
     for ng in &inv.node_groups {
         for s in ng.subnets.known().into_iter().flatten() {
             used.entry(s.clone()).or_insert_with(|| ng.cluster.clone());

@@ -32,7 +32,7 @@ pub(super) fn launch_templates(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) 
             ),
         };
         inv.launch_templates.push(LaunchTemplate {
-            id: r.addr.clone(),
+            id: Id::global(&r.addr),
             http_tokens,
             hop_limit,
             user_data_max_pods: user_data_max_pods(b),
@@ -68,7 +68,7 @@ pub(super) fn node_groups(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
         let (ami_label, ami_family) = managed_ami(b, res, &cluster, lt_body);
         let (http_tokens, hop_limit, encrypted, max_pods) = match lt_body {
             Some(l) => {
-                let lt_inv = inv.launch_templates.iter().find(|x| Some(&x.id) == lt.as_ref().map(|r| &r.addr));
+                let lt_inv = inv.launch_templates.iter().find(|x| Some(x.id.name()) == lt.as_ref().map(|r| r.addr.as_str()));
                 (
                     lt_inv.map(|x| x.http_tokens.clone()).unwrap_or_else(|| Val::unknown("launch template not found", l.at.clone())),
                     lt_inv.map(|x| x.hop_limit.clone()).unwrap_or_else(|| Val::unknown("launch template not found", l.at.clone())),
@@ -142,7 +142,7 @@ pub(super) fn node_groups(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
                 Some(_) => val_ref(b, "node_role_arn"),
                 None => Val::unknown("node_role_arn is not set", b.at.clone()),
             },
-            launch_template: lt.map(|l| l.addr.clone()),
+            launch_template: lt.map(|l| Id::global(&l.addr)),
             labels: str_map(b.get("labels")),
             at: b.at.clone(),
         });
@@ -173,10 +173,12 @@ pub(super) fn self_managed(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
         else {
             continue;
         };
-        let cluster = cluster_by_name
-            .get(cluster_name)
-            .cloned()
-            .unwrap_or_else(|| cluster_name.to_string());
+        let cluster = Id::global(
+            cluster_by_name
+                .get(cluster_name)
+                .cloned()
+                .unwrap_or_else(|| cluster_name.to_string()),
+        );
         let lt = b
             .block("launch_template")
             .or_else(|| {
@@ -193,7 +195,7 @@ pub(super) fn self_managed(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             .and_then(|a| idx.lookup(&a).first().map(|r| (*r).clone()));
         let lt_inv = lt
             .as_ref()
-            .and_then(|l| inv.launch_templates.iter().find(|x| x.id == l.addr))
+            .and_then(|l| inv.launch_templates.iter().find(|x| x.id.name() == l.addr))
             .cloned();
         let overrides: Vec<String> = b
             .block("mixed_instances_policy")
@@ -269,7 +271,7 @@ pub(super) fn self_managed(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
                 .as_ref()
                 .map(|l| role_of_instance_profile(&l.body, idx, res))
                 .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
-            launch_template: lt.map(|l| l.addr.clone()),
+            launch_template: lt.map(|l| Id::global(&l.addr)),
             labels: BTreeMap::new(),
             at: b.at.clone(),
         });
@@ -304,7 +306,7 @@ pub(super) fn karpenter(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
         if chart == "karpenter" || chart.ends_with("/karpenter") {
             if let Some(c) = sole.clone() {
                 inv.node_groups.push(NodeGroup::karpenter(
-                    &c,
+                    &Id::global(c),
                     &r.body.at,
                     "Karpenter provisions these nodes from NodePools that are not in the scanned code",
                 ));
@@ -318,7 +320,7 @@ pub(super) fn karpenter(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
 fn managed_ami(
     b: &RBody,
     res: &[Res],
-    cluster: &str,
+    cluster: &Id,
     lt_body: Option<&RBody>,
 ) -> (Val<String>, Val<AmiFamily>) {
     let image_id = lt_body.and_then(|l| l.get("image_id")).is_some();
@@ -330,7 +332,7 @@ fn managed_ami(
         None => {
             let version = b.get("version").cloned().or_else(|| {
                 res.iter()
-                    .find(|c| c.rtype == "aws_eks_cluster" && c.addr == cluster)
+                    .find(|c| c.rtype == "aws_eks_cluster" && c.addr == cluster.name())
                     .and_then(|c| c.body.get("version").cloned())
             });
             let minor = version

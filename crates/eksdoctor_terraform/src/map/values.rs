@@ -27,11 +27,11 @@ pub(super) fn str_map(v: Option<&V>) -> BTreeMap<String, String> {
 }
 
 /// A role-like reference: known (an ARN or an address), known to be absent, or unknown.
-pub(super) fn val_ref(b: &RBody, k: &str) -> Val<Option<String>> {
+pub(super) fn val_ref(b: &RBody, k: &str) -> Val<Option<Id>> {
     match b.get(k) {
         None => Val::set(None, b.at.clone()),
         Some(v) => match reference(v) {
-            Some(r) => Val::set(Some(r), b.at_of(k)),
+            Some(r) => Val::set(Some(Id::global(r)), b.at_of(k)),
             None => Val::unknown(format!("{k}: {}", reason(v)), b.at_of(k)),
         },
     }
@@ -112,16 +112,17 @@ pub(super) fn val_list(
     }
 }
 
-/// References (ids or addresses) in a list attribute; `None` when some cannot be followed.
-pub(super) fn refs(v: &V) -> Option<Vec<String>> {
+/// References (ids or addresses) in a list attribute; `None` when some cannot be followed. An
+/// address gets its root module when the source namespaces the part ([`super::map`]).
+pub(super) fn refs(v: &V) -> Option<Vec<Id>> {
     match v {
-        V::List(l) => l.iter().map(reference).collect(),
-        V::Str(s) => Some(vec![s.to_string()]),
+        V::List(l) => l.iter().map(|x| reference(x).map(Id::global)).collect(),
+        V::Str(s) => Some(vec![Id::global(&**s)]),
         _ => None,
     }
 }
 
-pub(super) fn val_refs(b: &RBody, k: &str) -> Val<Vec<String>> {
+pub(super) fn val_refs(b: &RBody, k: &str) -> Val<Vec<Id>> {
     match b.get(k) {
         Some(v) => match refs(v) {
             Some(r) => Val::set(r, b.at_of(k)),
@@ -162,11 +163,7 @@ impl<'a> Index<'a> {
 
 /// The node role behind a launch template's instance profile (`iam_instance_profile { arn | name }`
 /// → `aws_iam_instance_profile.role` → `aws_iam_role`).
-pub(super) fn role_of_instance_profile(
-    lt: &RBody,
-    idx: &Index,
-    res: &[Res],
-) -> Val<Option<String>> {
+pub(super) fn role_of_instance_profile(lt: &RBody, idx: &Index, res: &[Res]) -> Val<Option<Id>> {
     let Some(ip) = lt.block("iam_instance_profile") else {
         return Val::unknown(
             "the launch template names no instance profile",
@@ -183,7 +180,9 @@ pub(super) fn role_of_instance_profile(
         );
     };
     match p.body.get("role") {
-        Some(V::Unknown(u)) if u.addr.is_some() => Val::set(u.addr.clone(), p.body.at_of("role")),
+        Some(V::Unknown(u)) if u.addr.is_some() => {
+            Val::set(u.addr.clone().map(Id::global), p.body.at_of("role"))
+        }
         Some(v) => match v.to_template_string() {
             // A role given by name: the role with that name, if defined here.
             Some(name) => Val::set(
@@ -197,7 +196,8 @@ pub(super) fn role_of_instance_profile(
                                 == Some(name.as_str())
                     })
                     .map(|r| r.addr.clone())
-                    .or(Some(name)),
+                    .or(Some(name))
+                    .map(Id::global),
                 p.body.at_of("role"),
             ),
             None => Val::unknown(
@@ -241,10 +241,10 @@ pub(super) fn cidr_val(b: &RBody, k: &str) -> Val<IpNet> {
     }
 }
 
-pub(super) fn azs_of(subnet_refs: &[String], idx: &Index, at: &Prov) -> Val<Vec<String>> {
+pub(super) fn azs_of(subnet_refs: &[Id], idx: &Index, at: &Prov) -> Val<Vec<String>> {
     let mut azs: Vec<String> = Vec::new();
     for s in subnet_refs {
-        let found = idx.lookup(s);
+        let found = idx.lookup(s.name());
         if found.is_empty() {
             return Val::unknown(
                 format!("subnet {s} is not defined in the scanned code"),
