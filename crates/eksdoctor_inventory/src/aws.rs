@@ -89,8 +89,6 @@ pub struct Cluster {
     pub oidc_provider: Val<bool>,
     /// EKS Auto Mode compute (brings the Pod Identity agent and other components).
     pub auto_mode: Val<bool>,
-    /// The add-on list is complete (no add-on is managed elsewhere than the scanned definition).
-    pub addons_complete: bool,
     /// Whether vpc-cni, coredns, kube-proxy (and metrics-server with eksctl) are installed as EKS add-ons
     /// by the tool that creates the cluster, without being listed.
     pub default_addons: Val<Vec<String>>,

@@ -27,9 +27,6 @@ pub struct K8sObjects {
     pub cluster_autoscaler: Vec<ObjectRef>,
     /// Objects that install the EBS CSI driver outside EKS add-ons (Helm, manifests).
     pub ebs_csi: Vec<ObjectRef>,
-    /// Objects applied by Terraform whose content is known only after apply: any of them may be
-    /// what a rule looks for (metrics-server, the EBS CSI driver), so absences are not decided.
-    pub unreadable: Vec<Note>,
 }
 
 /// An object's identity and place.
@@ -150,7 +147,6 @@ impl K8sObjects {
             cluster_autoscaler,
             ebs_csi,
             cni: _,
-            unreadable: _,
         } = self;
         let mut out: Vec<&mut ObjectRef> = Vec::new();
         out.extend(objects.iter_mut());

@@ -5,6 +5,7 @@
 //! from, or unknown with the reason it could not be known. Nothing here does I/O.
 
 mod aws;
+pub mod completeness;
 mod id;
 mod k8s;
 mod merge;
@@ -15,6 +16,7 @@ mod val;
 pub mod yaml;
 
 pub use aws::*;
+pub use completeness::{Completeness, Gap, GapKind, Scope};
 pub use id::Id;
 pub use k8s::*;
 pub use model::*;

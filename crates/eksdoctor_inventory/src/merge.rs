@@ -28,7 +28,7 @@ impl Inventory {
             mut files,
             mut errors,
             mut notes,
-            mut opaque,
+            mut completeness,
             index: _,
             cluster_mapping: _,
         } = from;
@@ -51,7 +51,7 @@ impl Inventory {
         self.files.append(&mut files);
         self.errors.append(&mut errors);
         self.notes.append(&mut notes);
-        self.opaque.append(&mut opaque);
+        self.completeness.gaps.append(&mut completeness.gaps);
         self.reset_index();
     }
 }
@@ -74,7 +74,6 @@ impl K8sObjects {
             mut metrics_server,
             mut cluster_autoscaler,
             mut ebs_csi,
-            mut unreadable,
         } = from;
         self.objects.append(&mut objects);
         self.workloads.append(&mut workloads);
@@ -92,7 +91,6 @@ impl K8sObjects {
         self.metrics_server.append(&mut metrics_server);
         self.cluster_autoscaler.append(&mut cluster_autoscaler);
         self.ebs_csi.append(&mut ebs_csi);
-        self.unreadable.append(&mut unreadable);
     }
 }
 
@@ -124,7 +122,7 @@ impl Inventory {
             files: _,
             errors: _,
             notes: _,
-            opaque: _,
+            completeness,
             index: _,
             cluster_mapping: _,
         } = self;
@@ -186,6 +184,11 @@ impl Inventory {
         }
         for i in identity_providers.iter_mut() {
             f(&mut i.cluster);
+        }
+        for g in completeness.gaps.iter_mut() {
+            if let crate::Scope::Cluster(id) = &mut g.scope {
+                f(id);
+            }
         }
         self.reset_index();
     }

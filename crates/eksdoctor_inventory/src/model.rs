@@ -32,8 +32,9 @@ pub struct Inventory {
     pub errors: Vec<InputError>,
     /// Things a source could not decide and that a user may want to know (`--show-unknown`).
     pub notes: Vec<Note>,
-    /// Parts of Terraform root modules whose resources the scan cannot see.
-    pub opaque: Vec<Opaque>,
+    /// What the scan could not see, per root module and per cluster: consulted before a rule
+    /// concludes from an absence.
+    pub completeness: Completeness,
     /// Lookup tables, built on the first query (after the sources have filled the inventory).
     #[serde(skip)]
     pub(crate) index: std::sync::OnceLock<Index>,
@@ -79,19 +80,6 @@ pub struct Note {
     pub message: String,
 }
 
-/// Something in a Terraform root module whose resources the scan cannot see: a module neither on
-/// disk nor modelled, a module whose `count`/`for_each` is unknown, a tag put on a resource that
-/// is not known. What it creates could be what a rule finds missing (a VPC endpoint, an OIDC
-/// provider, a metrics-server release, subnet tags, node groups in other AZs), so rules that
-/// conclude from an absence stay silent for objects of that root module.
-#[derive(Debug, Clone, Serialize)]
-pub struct Opaque {
-    /// The root module (the namespace of its identifiers).
-    pub namespace: String,
-    pub what: String,
-    pub at: Prov,
-}
-
 impl Inventory {
     /// A Kubernetes object that Terraform applies (`kubectl_manifest`, `kubernetes_manifest`)
     /// from a manifest file that is scanned too (`yaml_body = file("sc.yaml")`) is one object, not
@@ -125,6 +113,25 @@ impl Inventory {
         }
         self.drop_terraform_copies();
         self.assign_object_clusters();
+        self.place_gaps();
+    }
+
+    /// Gaps about objects applied to a cluster not decided yet get the cluster their place names.
+    fn place_gaps(&mut self) {
+        let placed: Vec<Option<Id>> = self
+            .completeness
+            .gaps
+            .iter()
+            .map(|g| match g.scope {
+                Scope::Unplaced => self.cluster_for(&g.at).map(|c| c.id.clone()),
+                _ => None,
+            })
+            .collect();
+        for (g, id) in self.completeness.gaps.iter_mut().zip(placed) {
+            if let Some(id) = id {
+                g.scope = Scope::Cluster(id);
+            }
+        }
     }
 
     /// Each Kubernetes object gets the cluster it runs on ([`ObjectRef::cluster`]).
@@ -172,7 +179,6 @@ impl Inventory {
             cluster_autoscaler,
             ebs_csi,
             cni: _,
-            unreadable: _,
         } = &self.k8s;
         let objects = self.keep_flags(objects.iter());
         let workloads = self.keep_flags(workloads.iter().map(|w| &w.obj));
@@ -235,12 +241,6 @@ impl Inventory {
         objs.iter()
             .map(|o| !from_terraform(o) || seen.insert(identity(o)))
             .collect()
-    }
-
-    /// The first part of the root module of identifier `id` that the scan cannot see.
-    pub fn opaque_for(&self, id: &Id) -> Option<&Opaque> {
-        let ns = id.root()?;
-        self.opaque.iter().find(|o| o.namespace == ns)
     }
 
     /// True when some infrastructure (a cluster definition) is in scope.

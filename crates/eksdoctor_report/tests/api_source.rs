@@ -48,7 +48,6 @@ impl Source for FakeApi {
             bootstrap_creator_admin: b(false),
             oidc_provider: b(true),
             auto_mode: b(false),
-            addons_complete: true,
             default_addons: Val::set(
                 vec!["vpc-cni".into(), "coredns".into(), "kube-proxy".into()],
                 at.clone(),

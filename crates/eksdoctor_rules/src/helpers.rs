@@ -228,16 +228,6 @@ pub fn by_cluster<'a>(ctx: &'a Ctx, objs: &'a [ObjectRef]) -> BTreeMap<&'a Id, V
     out
 }
 
-/// An object Terraform applies to cluster `c` whose content is known only after apply: it may be
-/// whatever a rule looks for, so that rule cannot conclude from an absence.
-pub fn has_unreadable_objects(ctx: &Ctx, c: &eksdoctor_inventory::Cluster) -> bool {
-    ctx.inv
-        .k8s
-        .unreadable
-        .iter()
-        .any(|n| ctx.inv.cluster_for(&n.at).is_none_or(|o| o.id == c.id))
-}
-
 /// Subnets a node group launches into, resolved; `None` when one cannot be found.
 pub fn node_group_subnets<'a>(
     inv: &'a Inventory,
@@ -439,54 +429,51 @@ pub fn undefined_subnets(
     )
 }
 
-/// Record that `meta` could not decide about a cluster's add-ons, which may be installed by what
-/// the scan cannot see.
-pub fn unknown_addons(
+/// When the record of cluster `c` says its add-ons may not all be in scope (see
+/// [`eksdoctor_inventory::Completeness::addons_gap`]), record for `meta` that it could not decide,
+/// and why; true then.
+pub fn addons_undecided(
     ctx: &Ctx,
     c: &Cluster,
     meta: &eksdoctor_findings::RuleMeta,
     sink: &mut eksdoctor_findings::Sink,
-) {
-    let why = match ctx.inv.opaque_for(&c.id) {
-        Some(o) => format!("{}, which may install them", o.what),
-        None => {
-            "no EKS add-on is defined for it in its root module, so they may be managed elsewhere"
-                .to_string()
-        }
+) -> bool {
+    let Some(g) = ctx.inv.completeness.addons_gap(c) else {
+        return false;
+    };
+    let why = match g.kind {
+        GapKind::AddonsElsewhere => g.what.clone(),
+        _ => format!("{}, which may install them", g.what),
     };
     sink.unknown(
         meta,
         &c.at,
         format!("add-ons of cluster `{}` not known: {why}", c.id),
     );
+    true
 }
 
-/// Record that `meta` could not decide because Terraform applies an object to the cluster whose
-/// content is known only after apply (it may be what the rule looks for).
-pub fn unknown_objects(
+/// When Terraform applies an object to cluster `c` whose content is known only after apply (it
+/// may be what `meta` looks for), record that the rule could not decide; true then.
+pub fn objects_undecided(
     ctx: &Ctx,
     c: &Cluster,
     meta: &eksdoctor_findings::RuleMeta,
     sink: &mut eksdoctor_findings::Sink,
-) {
-    let Some(n) = ctx
-        .inv
-        .k8s
-        .unreadable
-        .iter()
-        .find(|n| ctx.inv.cluster_for(&n.at).is_none_or(|o| o.id == c.id))
-    else {
-        return;
+) -> bool {
+    let Some(g) = ctx.inv.completeness.unreadable_objects(&c.id).next() else {
+        return false;
     };
     sink.unknown(
         meta,
-        &n.at,
+        &g.at,
         format!(
             "objects of cluster `{}` not all known: {}",
             c.id,
-            n.message.split(':').next().unwrap_or(&n.message)
+            g.what.split(':').next().unwrap_or(&g.what)
         ),
     );
+    true
 }
 
 #[cfg(test)]

@@ -96,11 +96,12 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
             let ns = root.dir.display().to_string();
             drop(root);
             for (at, what) in &out.unscanned {
-                part.opaque.push(eksdoctor_inventory::Opaque {
-                    namespace: ns.clone(),
-                    what: what.clone(),
-                    at: at.clone(),
-                });
+                part.completeness.push(
+                    eksdoctor_inventory::Scope::Root(ns.clone()),
+                    eksdoctor_inventory::GapKind::Unscanned,
+                    what.clone(),
+                    at.clone(),
+                );
             }
             map_resources(&out.resources, &out.none_created, &ns, &mut part);
             part.errors.extend(out.errors);
@@ -168,8 +169,13 @@ pub fn map_resources(
             at,
             message: format!("{message}: the object is not read, and rules that look for an object (metrics-server, the EBS CSI driver) stay silent for its cluster"),
         };
-        inv.notes.push(note.clone());
-        inv.k8s.unreadable.push(note);
+        inv.completeness.push(
+            eksdoctor_inventory::Scope::Unplaced,
+            eksdoctor_inventory::GapKind::UnreadableObject,
+            note.message.clone(),
+            note.at.clone(),
+        );
+        inv.notes.push(note);
     }
     for (file, node) in docs.objects {
         let mut ctx = FileCtx::new(&file, SourceKind::Tf);

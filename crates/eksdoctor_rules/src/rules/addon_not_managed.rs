@@ -26,8 +26,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         if auto != Some(&false) {
             continue;
         }
-        if !c.addons_complete {
-            crate::helpers::unknown_addons(ctx, c, &META, sink);
+        if crate::helpers::addons_undecided(ctx, c, &META, sink) {
             continue;
         }
         let Some(defaults) = sink.need(&META, &c.default_addons, || {

@@ -57,7 +57,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     });
     for c in &inv.clusters {
         // A module the scan cannot see may give aws-node its role (Pod Identity, IRSA).
-        if let Some(o) = inv.opaque_for(&c.id) {
+        if let Some(o) = inv.completeness.unseen_part(&c.id) {
             sink.unknown(
                 &META,
                 &o.at,

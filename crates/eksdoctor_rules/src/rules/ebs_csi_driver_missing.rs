@@ -31,8 +31,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         if drivers.contains_key(&c.id) {
             continue;
         }
-        if crate::helpers::has_unreadable_objects(ctx, c) {
-            crate::helpers::unknown_objects(ctx, c, &META, sink);
+        if crate::helpers::objects_undecided(ctx, c, &META, sink) {
             continue;
         }
         check_cluster(ctx, c, claim, at, sink);
@@ -53,8 +52,7 @@ fn check_cluster(
     if auto != Some(&false) {
         return;
     }
-    if !c.addons_complete {
-        crate::helpers::unknown_addons(ctx, c, &META, sink);
+    if crate::helpers::addons_undecided(ctx, c, &META, sink) {
         return;
     }
     match inv.addons_of(&c.id).find(|a| a.name == "aws-ebs-csi-driver") {

@@ -31,12 +31,9 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         if !res_metrics {
             continue;
         }
-        if !c.addons_complete {
-            crate::helpers::unknown_addons(ctx, c, &META, sink);
-            continue;
-        }
-        if crate::helpers::has_unreadable_objects(ctx, c) {
-            crate::helpers::unknown_objects(ctx, c, &META, sink);
+        if crate::helpers::addons_undecided(ctx, c, &META, sink)
+            || crate::helpers::objects_undecided(ctx, c, &META, sink)
+        {
             continue;
         }
         let Some(defaults) = sink.need(&META, &c.default_addons, || {

@@ -53,7 +53,7 @@ fn check_cluster(
         {
             let ok = s.tags.get(tag).is_some_and(|v| v == "1" || v.is_empty());
             if !ok {
-                if let Some(o) = ctx.inv.opaque_for(&s.name) {
+                if let Some(o) = ctx.inv.completeness.unseen_part(&s.name) {
                     sink.unknown(
                         &META,
                         &s.at,

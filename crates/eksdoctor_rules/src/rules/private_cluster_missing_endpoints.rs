@@ -50,7 +50,11 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         if !inv.vpcs.iter().any(|v| &v.id == vpc) {
             continue;
         }
-        if let Some(o) = inv.opaque_for(vpc).or_else(|| inv.opaque_for(&c.id)) {
+        if let Some(o) = inv
+            .completeness
+            .unseen_part(vpc)
+            .or_else(|| inv.completeness.unseen_part(&c.id))
+        {
             sink.unknown(
                 &META,
                 &first.at,

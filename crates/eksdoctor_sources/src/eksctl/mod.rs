@@ -176,7 +176,6 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         bootstrap_creator_admin: creator_admin,
         oidc_provider: oidc,
         auto_mode,
-        addons_complete: true,
         default_addons,
         vpc: Some(Id::global(format!("{id}-vpc"))),
         azs: azs.clone(),

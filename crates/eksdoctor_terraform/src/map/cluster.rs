@@ -93,6 +93,16 @@ pub(super) fn clusters(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             }
             None => Val::defaulted("ipv4".to_string(), at.clone(), EKS_DEFAULT),
         };
+        // No add-on in this root module: they may be managed elsewhere (a part of the root
+        // module the scan cannot see, recorded by the source, may install them too).
+        if !has_addons && opaque_parts.is_none() {
+            inv.completeness.push(
+                eksdoctor_inventory::Scope::Cluster(Id::global(&r.addr)),
+                GapKind::AddonsElsewhere,
+                "no EKS add-on is defined for it in its root module, so they may be managed elsewhere",
+                at.clone(),
+            );
+        }
         inv.clusters.push(Cluster {
             id: Id::global(&r.addr),
             name: val_str(b, "name", None),
@@ -114,8 +124,6 @@ pub(super) fn clusters(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             bootstrap_creator_admin,
             oidc_provider,
             auto_mode,
-            // A part of the root module the scan cannot see may install add-ons too.
-            addons_complete: has_addons && opaque_parts.is_none(),
             default_addons: Val::set(
                 Vec::new(),
                 if bootstrap_addons {

@@ -44,6 +44,8 @@ struct Scope<'a> {
     none_created: &'a std::collections::BTreeSet<String>,
     /// The first part of the root module the scan cannot see (recorded before mapping).
     opaque_parts: Option<String>,
+    /// The root module's directory, or the plan file.
+    root: &'a str,
     cluster_by_name: HashMap<String, String>,
     cluster_ids: Vec<String>,
     /// The only cluster of the root module, if there is one.
@@ -54,12 +56,18 @@ impl<'a> Scope<'a> {
     fn new(
         res: &'a [Res],
         none_created: &'a std::collections::BTreeSet<String>,
+        root: &'a str,
         inv: &Inventory,
     ) -> Scope<'a> {
         let idx = Index::new(res);
         // Module calls (or resources) of this root module whose resources could not be scanned:
         // they may create what the scan does not see (the sources record them before mapping).
-        let opaque_parts = inv.opaque.first().map(|o| o.what.clone());
+        let opaque_parts = inv
+            .completeness
+            .gaps
+            .iter()
+            .find(|g| g.kind == GapKind::Unscanned)
+            .map(|g| g.what.clone());
         // Clusters first: other resources point at them by name or address.
         let mut cluster_by_name: HashMap<String, String> = HashMap::new();
         let mut cluster_ids: Vec<String> = Vec::new();
@@ -79,6 +87,7 @@ impl<'a> Scope<'a> {
             idx,
             none_created,
             opaque_parts,
+            root,
             cluster_by_name,
             cluster_ids,
             sole,
@@ -156,10 +165,7 @@ pub fn map(
     inv: &mut Inventory,
     k8s: &mut K8sDocs,
 ) {
-    map_raw(res, none_created, inv, k8s);
-    for o in inv.opaque.iter_mut().filter(|o| o.namespace.is_empty()) {
-        o.namespace = root.to_string();
-    }
+    map_raw(res, none_created, root, inv, k8s);
     let mut addrs: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in res {
         addrs.insert(r.addr.as_str());
@@ -176,10 +182,11 @@ pub fn map(
 fn map_raw(
     res: &[Res],
     none_created: &std::collections::BTreeSet<String>,
+    root: &str,
     inv: &mut Inventory,
     k8s: &mut K8sDocs,
 ) {
-    let scope = Scope::new(res, none_created, inv);
+    let scope = Scope::new(res, none_created, root, inv);
     for (_, map) in FAMILIES {
         map(&scope, inv, k8s);
     }

@@ -76,11 +76,12 @@ pub(super) fn network(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
         }
     }
     for (at, what) in unknown_tags {
-        inv.opaque.push(Opaque {
-            namespace: String::new(),
+        inv.completeness.push(
+            eksdoctor_inventory::Scope::Root(s.root.to_string()),
+            GapKind::UnknownTag,
             what,
             at,
-        });
+        );
     }
 
     for r in idx.of_type(res, "aws_vpc_endpoint") {

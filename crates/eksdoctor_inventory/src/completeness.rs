@@ -1,0 +1,133 @@
+//! What the scan could not see: the one record, per unit of deployment (a Terraform root module
+//! or plan) and per cluster, that a rule consults before it concludes anything from an absence.
+//!
+//! A rule that finds something missing (no OIDC provider, no add-on, no metrics-server, no VPC
+//! endpoint, no subnet tag) may conclude only when nothing in scope could have created it. Each
+//! [`Gap`] names one thing that could: a module or resource whose content the scan cannot see, a
+//! tag on a resource that is not known, an object Terraform applies whose content is known only
+//! after apply, add-ons that may be managed outside the root module. The queries below answer
+//! "is the record of this root module or cluster complete for X, and if not, why".
+
+use crate::{Cluster, Id, Prov};
+use serde::Serialize;
+
+/// Where a gap applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Scope {
+    /// A Terraform root module (its directory) or plan file: everything it defines.
+    Root(String),
+    /// One cluster.
+    Cluster(Id),
+    /// A cluster not decided yet (an object applied by Terraform, placed when the inventory is
+    /// finished); when it cannot be placed, it counts for every cluster.
+    Unplaced,
+}
+
+/// What a gap may hide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum GapKind {
+    /// A module (or resource) whose resources the scan cannot see: it may create anything.
+    Unscanned,
+    /// A tag put on a resource that is not known (`aws_ec2_tag` with unknown key or target).
+    UnknownTag,
+    /// A Kubernetes object applied whose content is known only after apply.
+    UnreadableObject,
+    /// A cluster's add-ons may be managed elsewhere: its root module defines none.
+    AddonsElsewhere,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Gap {
+    pub scope: Scope,
+    pub kind: GapKind,
+    /// What it is, for a reader: "module.addons (git::…) is not on disk".
+    pub what: String,
+    pub at: Prov,
+}
+
+/// Every gap of a scan (see the module documentation).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Completeness {
+    pub gaps: Vec<Gap>,
+}
+
+impl Completeness {
+    pub fn push(&mut self, scope: Scope, kind: GapKind, what: impl Into<String>, at: Prov) {
+        self.gaps.push(Gap {
+            scope,
+            kind,
+            what: what.into(),
+            at,
+        });
+    }
+
+    /// Gaps of the root module or plan that defines `id` (a Terraform address), of `kinds`.
+    pub fn of_root<'a>(&'a self, id: &Id, kinds: &[GapKind]) -> impl Iterator<Item = &'a Gap> {
+        let (root, kinds) = (id.root.clone(), kinds.to_vec());
+        self.gaps.iter().filter(move |g| {
+            kinds.contains(&g.kind)
+                && matches!(&g.scope, Scope::Root(r) if Some(r.as_str()) == root.as_deref())
+        })
+    }
+
+    /// The first part of `id`'s root module that the scan cannot see (an unscanned module, an
+    /// unknown tag): it may create what a rule finds missing.
+    pub fn unseen_part(&self, id: &Id) -> Option<&Gap> {
+        self.of_root(id, &[GapKind::Unscanned, GapKind::UnknownTag])
+            .next()
+    }
+
+    /// Why cluster `c`'s add-ons may not all be in scope: a part of its root module that the
+    /// scan cannot see, or add-ons managed outside it. `None`: every add-on is in scope.
+    pub fn addons_gap(&self, c: &Cluster) -> Option<&Gap> {
+        self.of_root(&c.id, &[GapKind::Unscanned])
+            .next()
+            .or_else(|| self.of_cluster(&c.id, GapKind::AddonsElsewhere).next())
+    }
+
+    /// Objects applied to cluster `id` (or to a cluster not known) whose content is not known.
+    pub fn unreadable_objects<'a>(&'a self, id: &Id) -> impl Iterator<Item = &'a Gap> {
+        let id = id.clone();
+        self.gaps.iter().filter(move |g| {
+            g.kind == GapKind::UnreadableObject
+                && match &g.scope {
+                    Scope::Cluster(c) => *c == id,
+                    Scope::Unplaced => true,
+                    Scope::Root(_) => false,
+                }
+        })
+    }
+
+    fn of_cluster<'a>(&'a self, id: &Id, kind: GapKind) -> impl Iterator<Item = &'a Gap> {
+        let scope = Scope::Cluster(id.clone());
+        self.gaps
+            .iter()
+            .filter(move |g| g.kind == kind && g.scope == scope)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceKind;
+    use std::sync::Arc;
+
+    #[test]
+    fn gaps_apply_to_their_root_module_only() {
+        let mut c = Completeness::default();
+        let at = Prov::new(&Arc::from("envs/prod/main.tf"), 3, SourceKind::Tf);
+        c.push(
+            Scope::Root("envs/prod".into()),
+            GapKind::Unscanned,
+            "module.x is not on disk",
+            at.clone(),
+        );
+        let prod: Arc<str> = "envs/prod".into();
+        let dev: Arc<str> = "envs/dev".into();
+        assert!(c.unseen_part(&Id::in_root(&prod, "aws_vpc.this")).is_some());
+        assert!(c.unseen_part(&Id::in_root(&dev, "aws_vpc.this")).is_none());
+        assert!(c.unseen_part(&Id::global("prod")).is_none());
+        c.push(Scope::Unplaced, GapKind::UnreadableObject, "x", at);
+        assert_eq!(c.unreadable_objects(&Id::global("any")).count(), 1);
+    }
+}
