@@ -93,6 +93,10 @@ pub struct InputArgs {
     /// A Terraform variable for every root module, `NAME=VALUE`; repeatable; wins over files.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// A directory outside the scanned paths (and their git work tree) that Terraform code may
+    /// read files from (`file()`, `templatefile()`, local modules); repeatable.
+    #[arg(long = "allow-read", value_name = "DIR")]
+    pub allow_read: Vec<PathBuf>,
 }
 
 impl InputArgs {
@@ -106,6 +110,7 @@ impl InputArgs {
             k8s_version: None,
             var_files: self.var_files.clone(),
             vars: self.vars.clone(),
+            allow_read: self.allow_read.clone(),
         }
     }
 }

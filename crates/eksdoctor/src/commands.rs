@@ -13,7 +13,6 @@ use anyhow::{bail, Result};
 use eksdoctor_config::Settings;
 use eksdoctor_inventory::Inventory;
 use eksdoctor_sources::Source;
-use std::io::Read;
 
 /// The sources every command loads with. A source in a crate of its own (live mode) is
 /// registered here, with one more line.
@@ -38,8 +37,7 @@ pub fn settings(
 /// are in the inventory.
 pub fn load(input: &InputArgs, settings: &Settings) -> Inventory {
     eksdoctor_sources::load_paths(&sources(), &input.paths, &settings.load, || {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map(|_| s)
+        eksdoctor_fs::read_stdin(eksdoctor_fs::MAX_FILE_BYTES).map_err(std::io::Error::other)
     })
 }
 

@@ -13,6 +13,7 @@ fn crates_dir() -> PathBuf {
 const ALLOWED: &[(&str, &[&str])] = &[
     ("eksdoctor_inventory", &[]),
     ("eksdoctor_knowledge", &[]),
+    ("eksdoctor_fs", &[]),
     ("eksdoctor_findings", &["eksdoctor_inventory"]),
     (
         "eksdoctor_config",
@@ -20,16 +21,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "eksdoctor_inventory",
             "eksdoctor_knowledge",
             "eksdoctor_findings",
+            "eksdoctor_fs",
         ],
     ),
     ("eksdoctor_calc", &["eksdoctor_knowledge"]),
-    ("eksdoctor_terraform", &["eksdoctor_inventory"]),
+    (
+        "eksdoctor_terraform",
+        &["eksdoctor_inventory", "eksdoctor_fs"],
+    ),
     (
         "eksdoctor_sources",
         &[
             "eksdoctor_inventory",
             "eksdoctor_config",
             "eksdoctor_terraform",
+            "eksdoctor_fs",
         ],
     ),
     (
@@ -63,6 +69,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "eksdoctor_sources",
             "eksdoctor_rules",
             "eksdoctor_report",
+            "eksdoctor_fs",
         ],
     ),
 ];

@@ -1,7 +1,7 @@
 //! `.eksdoctor.toml`: found upward from the first scanned path, or given with `--config`.
 //! Unknown keys, rule ids and severities are errors that name them.
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use eksdoctor_findings::Severity;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -67,6 +67,10 @@ pub struct Paths {
     /// Glob patterns of files not to scan (`**/examples/**`).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Directories outside the scanned trees that Terraform code may read files from
+    /// (`file()`, `templatefile()`, local modules), relative to this file.
+    #[serde(default)]
+    pub allow_read: Vec<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,11 +108,32 @@ pub fn load(
         ),
     };
     let Some(file) = file else { return Ok(None) };
-    let text = std::fs::read_to_string(&file)
-        .with_context(|| format!("{}: cannot read", file.display()))?;
-    let cfg: Config = toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    if explicit.is_none() {
+        // Found by looking, not named: a symbolic link out of the repository is not followed.
+        let home = eksdoctor_fs::git_root(&file)
+            .or_else(|| file.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        if let Err(why) = eksdoctor_fs::Confinement::new([home]).check(&file) {
+            bail!("{}: {why}", file.display());
+        }
+    }
+    let text = eksdoctor_fs::read_text(&file).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let cfg: Config = toml::from_str(&text)
+        .map_err(|e| anyhow!("{}:{}", file.display(), toml_error(&text, &e)))?;
     validate(&cfg, rule_ids).map_err(|e| anyhow!("{}: {e}", file.display()))?;
     Ok(Some((file, cfg)))
+}
+
+/// A TOML error as `LINE: message`, without the line's text (which may hold a secret).
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let line = e
+        .span()
+        .map(|s| text.get(..s.start).unwrap_or(text).matches('\n').count() + 1);
+    let message = e.message().trim_end_matches('\n').replace('\n', " ");
+    match line {
+        Some(l) => format!("{l}: {message}"),
+        None => format!(" {message}"),
+    }
 }
 
 pub fn find(start: &Path) -> Option<PathBuf> {
@@ -118,10 +143,16 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     } else {
         abs
     };
+    // Not above the repository: a file there is not the repository's to apply (and a pull
+    // request cannot have put it there). Outside a repository, up to the file system's root.
+    let top = eksdoctor_fs::git_root(&dir);
     loop {
         let candidate = dir.join(FILE_NAME);
         if candidate.is_file() {
             return Some(candidate);
+        }
+        if top.as_deref() == Some(dir.as_path()) {
+            return None;
         }
         dir = dir.parent()?.to_path_buf();
     }

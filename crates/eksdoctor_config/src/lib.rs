@@ -5,7 +5,7 @@
 
 pub mod file;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
 use eksdoctor_findings::Severity;
 use eksdoctor_knowledge::{Calendar, KubeVersion};
@@ -54,6 +54,12 @@ pub struct LoadSettings {
     pub var_files: Vec<PathBuf>,
     /// Terraform variables for every root module: the configuration's, then `--var` (last wins).
     pub vars: Vec<(String, String)>,
+    /// Directories outside the scanned trees that paths named by the input may point into
+    /// (`--allow-read`, `[paths] allow_read`).
+    pub allow_read: Vec<PathBuf>,
+    /// Where paths named by the input may point: the scanned paths, their git work trees and
+    /// `allow_read` (set by the loader from the paths it is given).
+    pub confinement: eksdoctor_fs::Confinement,
 }
 
 impl Settings {
@@ -93,6 +99,8 @@ pub struct Flags {
     pub var_files: Vec<PathBuf>,
     /// `--var NAME=VALUE`, in order.
     pub vars: Vec<(String, String)>,
+    /// `--allow-read DIR`, in order.
+    pub allow_read: Vec<PathBuf>,
 }
 
 /// Merge the configuration file and `flags` into settings. `rule_ids` are the rules that exist
@@ -114,6 +122,7 @@ pub fn resolve(flags: &Flags, rule_ids: &[&str]) -> Result<Settings> {
     }
     s.load.var_files.extend(flags.var_files.iter().cloned());
     s.load.vars.extend(flags.vars.iter().cloned());
+    s.load.allow_read.extend(flags.allow_read.iter().cloned());
     Ok(s)
 }
 
@@ -155,6 +164,7 @@ fn apply_file(s: &mut Settings, path: &Path, cfg: &Config, rule_ids: &[&str]) ->
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    s.load.allow_read = cfg.paths.allow_read.iter().map(|d| base.join(d)).collect();
     s.load.excludes = cfg
         .paths
         .exclude
@@ -185,8 +195,8 @@ pub fn calendar(arg: Option<&Path>) -> Result<Calendar> {
     let Some(path) = arg else {
         return Ok(eksdoctor_knowledge::calendar().clone());
     };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("--calendar {}: cannot read", path.display()))?;
+    let text =
+        eksdoctor_fs::read_text(path).map_err(|e| anyhow!("--calendar {}: {e}", path.display()))?;
     Calendar::parse(&text).map_err(|e| anyhow!("--calendar {}: {e}", path.display()))
 }
 

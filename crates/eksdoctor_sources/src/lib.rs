@@ -21,8 +21,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Files larger than this are not read.
-const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+use eksdoctor_fs::MAX_FILE_BYTES;
 
 /// One input to read.
 #[derive(Debug, Clone)]
@@ -182,6 +181,7 @@ impl Source for TerraformCode {
         let opts = TfOptions {
             var_files: settings.var_files.clone(),
             vars: settings.vars.clone(),
+            confinement: settings.confinement.clone(),
         };
         terraform::load(&paths, &opts)
     }
@@ -203,7 +203,7 @@ fn kustomize_patches(inputs: &[&Input]) -> std::collections::HashMap<PathBuf, Pa
         let (Some(dir), true) = (k.parent(), is_kustomization) else {
             continue;
         };
-        let Ok(text) = std::fs::read_to_string(k) else {
+        let Ok(text) = eksdoctor_fs::read_text(k) else {
             continue;
         };
         let (docs, _) = yaml::parse(&text);
@@ -256,28 +256,29 @@ fn load_one(
         Input::Stdin(t) => ("<stdin>".into(), Ok(t.clone()), true),
         Input::Named(p) | Input::Walked(p) => {
             let name: Arc<str> = p.display().to_string().into();
-            let text = match std::fs::metadata(p) {
-                Ok(m) if m.len() > MAX_FILE_BYTES => Err(format!(
-                    "file is larger than {} MiB; not read",
-                    MAX_FILE_BYTES / 1024 / 1024
-                )),
-                _ => std::fs::read(p)
-                    .map_err(|e| format!("cannot read: {e}"))
-                    .and_then(decode_text),
-            };
+            let text = eksdoctor_fs::read(p, MAX_FILE_BYTES)
+                .map_err(|e| e.to_string())
+                .and_then(decode_text);
             (name, text, matches!(input, Input::Named(_)))
         }
     };
     let text = match text {
         Ok(t) => t,
+        // A file named on the command line is an input error; a file found by walking a
+        // directory is skipped with a note (it may be no manifest at all).
+        Err(message) if named => {
+            inv.errors.push(InputError {
+                file: name,
+                line: None,
+                message,
+            });
+            return inv;
+        }
         Err(message) => {
-            if named {
-                inv.errors.push(InputError {
-                    file: name,
-                    line: None,
-                    message,
-                });
-            }
+            inv.notes.push(Note {
+                at: Prov::new(&name, 1, SourceKind::K8s),
+                message: format!("skipped: {message}"),
+            });
             return inv;
         }
     };
@@ -311,7 +312,7 @@ fn decode_text(b: Vec<u8>) -> Result<String, String> {
     match b.as_slice() {
         [0xFF, 0xFE, ..] => utf16(true),
         [0xFE, 0xFF, ..] => utf16(false),
-        _ => String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()),
+        _ => eksdoctor_fs::text(b).map_err(|e| e.to_string()),
     }
 }
 

@@ -25,6 +25,24 @@ pub trait Source: Sync {
 /// Give each source the inputs it claims (an input goes to the first that claims it), merge
 /// their inventories in the sources' order, apply the cluster mapping and finish.
 pub fn load_with(sources: &[&dyn Source], inputs: &[Input], settings: &LoadSettings) -> Inventory {
+    // Called without `load_paths`: paths named by the input stay within the inputs' trees.
+    let confined;
+    let settings = if settings.confinement.roots().is_empty() {
+        let paths: Vec<PathBuf> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::Walked(p) | Input::Named(p) => Some(p.clone()),
+                Input::Stdin(_) => None,
+            })
+            .collect();
+        confined = LoadSettings {
+            confinement: eksdoctor_fs::Confinement::for_scan(&paths, &settings.allow_read),
+            ..settings.clone()
+        };
+        &confined
+    } else {
+        settings
+    };
     let mut claimed: Vec<Vec<&Input>> = vec![Vec::new(); sources.len()];
     for input in inputs {
         if let Some(i) = sources.iter().position(|s| s.claims(input)) {
@@ -49,6 +67,10 @@ pub fn load_paths(
     settings: &LoadSettings,
     read_stdin: impl FnOnce() -> std::io::Result<String>,
 ) -> Inventory {
+    let settings = &LoadSettings {
+        confinement: eksdoctor_fs::Confinement::for_scan(paths, &settings.allow_read),
+        ..settings.clone()
+    };
     let (mut inputs, mut errors) = discover(paths, read_stdin);
     if !settings.excludes.is_empty() {
         inputs.retain(|i| match i {

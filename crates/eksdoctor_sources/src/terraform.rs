@@ -10,7 +10,28 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+/// Stack of the threads that evaluate root modules: evaluation is recursive, and bounded in
+/// depth (`eval::NESTING_LIMIT`), so deep but legal input needs more than a thread's default.
+const EVAL_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// The threads root modules are evaluated on (as many as rayon's default, with a larger stack;
+/// the memory is reserved, not used, until evaluation goes deep).
+fn eval_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(EVAL_STACK_BYTES)
+            .thread_name(|i| format!("eksdoctor-eval-{i}"))
+            .build()
+            .expect("a thread pool")
+    })
+}
+
 pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
+    eval_pool().install(|| load_in_pool(paths, opts))
+}
+
+fn load_in_pool(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
     let mut dirs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for p in paths {
         let dir = p
@@ -27,7 +48,11 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
             .or_default()
             .push(p.clone());
     }
-    // A file named alone stands for its whole directory, as Terraform reads directories.
+    let loader = Loader::confined(opts.confinement.clone());
+    // A file named alone stands for its whole directory, as Terraform reads directories; of
+    // those, only regular files inside the scanned trees are read (a FIFO would hang the scan,
+    // a symbolic link may point anywhere).
+    let mut skipped: Vec<InputError> = Vec::new();
     for (dir, files) in dirs.iter_mut() {
         if let Ok(rd) = std::fs::read_dir(dir) {
             for e in rd.flatten() {
@@ -42,6 +67,17 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
                 }
             }
         }
+        files.retain(|f| match loader.readable(f) {
+            Ok(()) => true,
+            Err(message) => {
+                skipped.push(InputError {
+                    file: f.display().to_string().into(),
+                    line: None,
+                    message,
+                });
+                false
+            }
+        });
         files.sort();
     }
     let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs
@@ -64,12 +100,11 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
                     let n = f.to_string_lossy();
                     n.ends_with(".tf") || n.ends_with(".tf.json")
                 })
-                .flat_map(|f| local_sources(&std::fs::read_to_string(f).unwrap_or_default()))
+                .flat_map(|f| local_sources(&eksdoctor_fs::read_text(f).unwrap_or_default()))
                 .map(|src| eval::normalize(&dir.join(src)))
                 .collect::<Vec<_>>()
         })
         .collect();
-    let loader = Loader::default();
     // Each root module is parsed, evaluated and mapped, then its syntax tree is dropped; modules
     // it calls stay parsed for the other roots that call them.
     let outs: Vec<Inventory> = dirs
@@ -113,6 +148,7 @@ pub fn load(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
     for o in outs {
         inv.merge(o);
     }
+    inv.errors.append(&mut skipped);
     inv.suppressions.extend(loader.suppressions());
     // Files of the modules the roots called.
     for f in loader.files() {

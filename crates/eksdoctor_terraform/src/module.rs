@@ -265,20 +265,15 @@ pub fn parse_tfvars(path: &Path) -> Result<(Arc<SrcFile>, Body), InputError> {
     }
 }
 
+/// A Terraform file's text: a regular file (never a FIFO or a device), at most
+/// [`eksdoctor_fs::MAX_FILE_BYTES`], UTF-8.
 pub fn read(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() > 32 * 1024 * 1024 {
-        return Err("file is larger than 32 MiB; not read".into());
+    let bytes =
+        eksdoctor_fs::read(path, eksdoctor_fs::MAX_FILE_BYTES).map_err(|e| e.to_string())?;
+    if matches!(bytes.as_slice(), [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]) {
+        return Err("UTF-16 text: Terraform reads only UTF-8 (save the file as UTF-8)".into());
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        match e.as_bytes() {
-            [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => {
-                "UTF-16 text: Terraform reads only UTF-8 (save the file as UTF-8)"
-            }
-            _ => "not UTF-8 text",
-        }
-        .to_string()
-    })?;
+    let text = eksdoctor_fs::text(bytes).map_err(|e| e.to_string())?;
     // Terraform accepts and ignores a UTF-8 byte order mark (Windows editors write one).
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),

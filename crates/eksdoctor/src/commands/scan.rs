@@ -138,8 +138,8 @@ pub fn run(a: ScanArgs) -> Result<u8> {
 
 /// A baseline file: `{"version": 1, "findings": [{"fingerprint", "rule", "file", "resource"}]}`.
 fn read_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<String>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("--baseline {}: cannot read", path.display()))?;
+    let text =
+        eksdoctor_fs::read_text(path).map_err(|e| anyhow!("--baseline {}: {e}", path.display()))?;
     let v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| anyhow!("--baseline {}: not a baseline file: {e}", path.display()))?;
     let list = v["findings"]
@@ -183,7 +183,7 @@ fn source_lines<'a>(
         if file.starts_with('<') || out.contains_key(&file) {
             continue;
         }
-        let lines = std::fs::read_to_string(&file)
+        let lines = eksdoctor_fs::read_text(std::path::Path::new(&file))
             .map(|t| t.lines().map(str::to_string).collect())
             .unwrap_or_default();
         out.insert(file, lines);

@@ -3,8 +3,13 @@
 use super::*;
 
 impl<'a> Inst<'a> {
+    /// Evaluate an expression (bounded in steps and in nesting).
     pub fn ev(&self, e: &Expression, sc: &Scope) -> R<V> {
         self.step()?;
+        self.nested(|| self.ev_inner(e, sc))
+    }
+
+    fn ev_inner(&self, e: &Expression, sc: &Scope) -> R<V> {
         Ok(match e {
             Expression::Null(_) => V::Null,
             Expression::Bool(b) => V::Bool(*b.value()),
@@ -205,49 +210,8 @@ impl<'a> Inst<'a> {
             }
         }
         match name {
-            "file" | "templatefile" | "fileexists" | "filebase64" => {
-                if let Some(u) = args.iter().find_map(V::unk) {
-                    return Ok(unk_from(u));
-                }
-                let p = args.first().and_then(V::as_str).ok_or("expected a path")?;
-                let path = self.resolve_path(p);
-                if name == "fileexists" {
-                    return Ok(V::Bool(path.is_file()));
-                }
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("{name}: cannot read {}: {e}", path.display()))?;
-                match name {
-                    "file" => Ok(V::str(text)),
-                    "filebase64" => Err("filebase64 is not supported".into()),
-                    _ => {
-                        let tpl = hcl_edit::parser::parse_template(&text).map_err(|e| {
-                            format!("templatefile {}: {}", path.display(), e.message())
-                        })?;
-                        let vars: Vec<(String, V)> = match args.get(1) {
-                            Some(V::Obj(m)) => {
-                                m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-                            }
-                            Some(V::Null) | None => Vec::new(),
-                            Some(_) => {
-                                return Err("templatefile: variables must be an object".into())
-                            }
-                        };
-                        self.template(&tpl, &vars)
-                    }
-                }
-            }
-            "fileset" => {
-                if let Some(u) = args.iter().find_map(V::unk) {
-                    return Ok(unk_from(u));
-                }
-                let (Some(dir), Some(pattern)) = (
-                    args.first().and_then(V::as_str),
-                    args.get(1).and_then(V::as_str),
-                ) else {
-                    return Err("fileset: expected a path and a pattern".into());
-                };
-                let found = fileset(&self.resolve_path(dir), pattern)?;
-                Ok(V::list(found.into_iter().map(V::str).collect()))
+            "file" | "templatefile" | "fileexists" | "filebase64" | "fileset" => {
+                self.file_function(name, &args)
             }
             "abspath" => Ok(args.into_iter().next().unwrap_or(V::Null)),
             "basename" | "dirname" => {
@@ -294,7 +258,7 @@ impl<'a> Inst<'a> {
             fileset(&dir, &glob)
                 .ok()?
                 .iter()
-                .map(|f| std::fs::read_to_string(dir.join(f)).ok())
+                .map(|f| self.read_named(&dir.join(f)).ok())
                 .collect::<Option<Vec<String>>>()?
         };
         Some(V::list(
@@ -435,11 +399,13 @@ impl<'a> Inst<'a> {
                         V::List(l) => {
                             let mut out = Vec::with_capacity(l.len());
                             for x in l.iter() {
-                                out.push(self.apply_ops(x.clone(), inner, sc)?);
+                                out.push(self.nested(|| self.apply_ops(x.clone(), inner, sc))?);
                             }
                             V::list(out)
                         }
-                        other => V::list(vec![self.apply_ops(other.clone(), inner, sc)?]),
+                        other => V::list(vec![
+                            self.nested(|| self.apply_ops(other.clone(), inner, sc))?
+                        ]),
                     };
                     i = j;
                     continue;

@@ -3,6 +3,7 @@
 //! instance it meets as a `Res`.
 
 mod expr;
+mod files;
 mod modules;
 mod resources;
 mod template;
@@ -30,6 +31,11 @@ use template::*;
 pub const INSTANCE_LIMIT: usize = 10_000;
 /// Most expression steps one root module may take.
 pub const STEP_LIMIT: u64 = 20_000_000;
+
+/// The deepest nesting of evaluation (expressions inside expressions, splats inside splats,
+/// locals referring to locals): deeper input is an error at the expression, never a stack
+/// overflow. Real configurations stay far below it.
+pub const NESTING_LIMIT: u32 = 1_000;
 /// Deepest module nesting followed.
 pub const DEPTH_LIMIT: usize = 16;
 
@@ -37,9 +43,32 @@ pub const DEPTH_LIMIT: usize = 16;
 #[derive(Default)]
 pub struct Loader {
     cache: Mutex<HashMap<PathBuf, Arc<ModuleDef>>>,
+    /// Where a module directory's files may point besides the directory itself (a symbolic link
+    /// out of both is not followed); `None`: only the directory itself.
+    confinement: Option<eksdoctor_fs::Confinement>,
 }
 
 impl Loader {
+    /// A loader whose module files must lie within `confinement`.
+    pub fn confined(confinement: eksdoctor_fs::Confinement) -> Loader {
+        Loader {
+            confinement: Some(confinement),
+            ..Loader::default()
+        }
+    }
+
+    /// Whether a file of a module directory may be read: a regular file (after symbolic links),
+    /// inside its own directory or the confinement, never in a system directory; else why not.
+    pub fn readable(&self, file: &Path) -> Result<(), String> {
+        eksdoctor_fs::regular(file).map_err(|e| e.to_string())?;
+        let dir = file.parent();
+        match &self.confinement {
+            Some(c) => c.check_within(file, dir).map(|_| ()),
+            None => eksdoctor_fs::Confinement::default()
+                .check_within(file, dir)
+                .map(|_| ()),
+        }
+    }
     pub fn insert(&self, def: ModuleDef) -> Arc<ModuleDef> {
         let def = Arc::new(def);
         self.cache
@@ -98,7 +127,20 @@ impl Loader {
             })
             .unwrap_or_default();
         files.sort();
+        let mut skipped = Vec::new();
+        files.retain(|f| match self.readable(f) {
+            Ok(()) => true,
+            Err(why) => {
+                skipped.push(InputError {
+                    file: f.display().to_string().into(),
+                    line: None,
+                    message: why,
+                });
+                false
+            }
+        });
         let mut def = load_dir(dir, &files);
+        def.errors.extend(skipped);
         if files.is_empty() {
             def.errors.push(InputError {
                 file: dir.display().to_string().into(),
@@ -115,6 +157,9 @@ impl Loader {
 pub struct TfOptions {
     pub var_files: Vec<PathBuf>,
     pub vars: Vec<(String, String)>,
+    /// Where paths the code names (`file()`, `templatefile()`, `fileset()`, local module
+    /// sources, symbolic links in a module directory) may point.
+    pub confinement: eksdoctor_fs::Confinement,
 }
 
 /// What one root module evaluation produced.
@@ -139,6 +184,13 @@ pub struct Env<'a> {
     unscanned: RefCell<Vec<(Prov, String)>>,
     steps: Cell<u64>,
     reported: RefCell<HashSet<(Arc<str>, u32, String)>>,
+    confinement: eksdoctor_fs::Confinement,
+    /// The attribute being evaluated (for notes from inside expressions).
+    current: RefCell<Option<Prov>>,
+    /// Inside a `templatefile` call (which may not call itself).
+    in_template: Cell<bool>,
+    /// How deep evaluation is nested now.
+    nesting: Cell<u32>,
 }
 
 impl Env<'_> {
@@ -172,7 +224,12 @@ impl Env<'_> {
 
 /// Evaluate a root module and everything it calls.
 pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Output {
-    let modules_json = read_modules_json(&root.dir);
+    let confinement = if opts.confinement.roots().is_empty() {
+        eksdoctor_fs::Confinement::for_scan(std::slice::from_ref(&root.dir), &[])
+    } else {
+        opts.confinement.clone()
+    };
+    let (modules_json, modules_json_problem) = read_modules_json(&root.dir, &confinement);
     let env = Env {
         loader,
         root_dir: root.dir.clone(),
@@ -184,7 +241,23 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
         unscanned: RefCell::new(Vec::new()),
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),
+        confinement,
+        current: RefCell::new(None),
+        in_template: Cell::new(false),
+        nesting: Cell::new(0),
     };
+    if let Some(why) = modules_json_problem {
+        let file: Arc<str> = root
+            .dir
+            .join(".terraform/modules/modules.json")
+            .display()
+            .to_string()
+            .into();
+        env.note(
+            &Prov::new(&file, 1, eksdoctor_inventory::SourceKind::Tf),
+            format!("not read: {why}; modules installed by `terraform init` are not scanned"),
+        );
+    }
     let mut inputs = HashMap::new();
     // terraform.tfvars, *.auto.tfvars, then --var-file, then --var (later wins, as in Terraform).
     let mut var_bodies: Vec<(Arc<SrcFile>, Body)> = root.tfvars.clone();
@@ -238,14 +311,27 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
     }
 }
 
-fn read_modules_json(root: &Path) -> HashMap<String, PathBuf> {
+/// The module directories `terraform init` recorded for a root module, by module key; and why
+/// the record could not be read, when it exists but may not be read (a FIFO, a link out of the
+/// scanned trees, too large, not JSON).
+fn read_modules_json(
+    root: &Path,
+    confinement: &eksdoctor_fs::Confinement,
+) -> (HashMap<String, PathBuf>, Option<String>) {
     let mut map = HashMap::new();
     let p = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(&p) else {
-        return map;
+    if std::fs::symlink_metadata(&p).is_err() {
+        return (map, None);
+    }
+    let text = match confinement
+        .check_within(&p, Some(root))
+        .and_then(|c| eksdoctor_fs::read_text(&c).map_err(|e| e.to_string()))
+    {
+        Ok(t) => t,
+        Err(why) => return (map, Some(format!("{} {why}", p.display()))),
     };
     let Ok(j) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return map;
+        return (map, Some(format!("{} is not JSON", p.display())));
     };
     for m in j
         .get("Modules")
@@ -262,7 +348,7 @@ fn read_modules_json(root: &Path) -> HashMap<String, PathBuf> {
             }
         }
     }
-    map
+    (map, None)
 }
 
 pub use eksdoctor_inventory::paths::normalize;
@@ -356,7 +442,10 @@ impl<'a> Inst<'a> {
 
     /// Evaluate an expression for an attribute; errors are reported at `at` and give an unknown.
     fn eval_at(&self, e: &Expression, sc: &Scope, at: &Prov) -> V {
-        match self.ev(e, sc) {
+        let outer = self.env.current.replace(Some(at.clone()));
+        let r = self.ev(e, sc);
+        *self.env.current.borrow_mut() = outer;
+        match r {
             Ok(v) => v,
             Err(msg) => {
                 self.report(at, msg.clone());
@@ -422,6 +511,20 @@ impl<'a> Inst<'a> {
         Ok(r)
     }
 
+    /// Run `f` one level deeper; an error past [`NESTING_LIMIT`].
+    fn nested<T>(&self, f: impl FnOnce() -> R<T>) -> R<T> {
+        let d = self.env.nesting.get();
+        if d >= NESTING_LIMIT {
+            return Err(format!(
+                "evaluation stopped: expressions nested more than {NESTING_LIMIT} levels deep"
+            ));
+        }
+        self.env.nesting.set(d + 1);
+        let r = f();
+        self.env.nesting.set(d);
+        r
+    }
+
     fn step(&self) -> R<()> {
         let s = self.env.steps.get() + 1;
         self.env.steps.set(s);
@@ -449,6 +552,10 @@ pub fn eval_expr(text: &str) -> Result<V, String> {
         unscanned: RefCell::new(Vec::new()),
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),
+        confinement: eksdoctor_fs::Confinement::default(),
+        current: RefCell::new(None),
+        in_template: Cell::new(false),
+        nesting: Cell::new(0),
     };
     let inst = Inst::new(
         &env,

@@ -74,6 +74,32 @@ impl<'a> Inst<'a> {
         Ok(c)
     }
 
+    /// A module whose source resolves into a system directory (`/`, /proc, /dev, /sys) is not
+    /// read: an error at the call, and its resources are unscanned. Anywhere else, a local
+    /// module is read as Terraform reads it (its files are still checked one by one).
+    fn system_module(
+        &self,
+        call: &CallDef,
+        name: &str,
+        source: &str,
+        dir: &Path,
+    ) -> Option<Child<'a>> {
+        let canon = dir.canonicalize().ok()?;
+        if !eksdoctor_fs::is_system(&canon) {
+            return None;
+        }
+        self.env.error(
+            &call.at,
+            format!("module.{name}: source \"{source}\" is a system directory: not read; its resources are not scanned"),
+        );
+        self.env.unscanned.borrow_mut().push((
+            call.at.clone(),
+            format!("module.{name} ({source}) is not scanned"),
+        ));
+        let addr = format!("{}module.{name}", self.prefix);
+        Some(Child::Value(V::instance(&addr, BTreeMap::new())))
+    }
+
     pub(super) fn make_child(&self, call: &CallDef) -> R<Child<'a>> {
         if self.depth >= DEPTH_LIMIT {
             return Err(format!("modules nested deeper than {DEPTH_LIMIT}"));
@@ -108,6 +134,12 @@ impl<'a> Inst<'a> {
         } else {
             self.env.modules_json.get(&key).cloned()
         };
+        if let Some(refused) = dir
+            .as_deref()
+            .and_then(|d| self.system_module(call, name, &source, d))
+        {
+            return Ok(refused);
+        }
         if let Some(d) = dir.as_deref().filter(|_| local) {
             if self.env.loader.get(d).files.is_empty() {
                 // One error at the call; its outputs are unknown, not errors of their own.

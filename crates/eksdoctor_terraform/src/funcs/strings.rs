@@ -123,6 +123,9 @@ group! {
     )),
 }
 
+/// The largest width or precision of a `format` verb.
+const MAX_FORMAT_WIDTH: usize = 4096;
+
 pub(super) fn format(a: &[V]) -> R<String> {
     let spec = str_arg(a, 0, "format")?;
     let mut out = String::new();
@@ -167,10 +170,16 @@ pub(super) fn format(a: &[V]) -> R<String> {
             }
             'f' | 'g' | 'e' => {
                 let n = v.as_num().ok_or("format: %f needs a number")?;
-                match flags.split_once('.') {
-                    Some((_, p)) => format!("{n:.*}", p.parse::<usize>().unwrap_or(6)),
-                    None => format!("{n:.6}"),
+                let precision = match flags.split_once('.') {
+                    Some((_, p)) => p.parse::<usize>().unwrap_or(6),
+                    None => 6,
+                };
+                // Like the width: a bound, so that a crafted precision cannot exhaust memory
+                // (Rust's formatter also panics above 65535).
+                if precision > MAX_FORMAT_WIDTH {
+                    return Err("format: precision too large".into());
                 }
+                format!("{n:.precision$}")
             }
             't' => v.as_bool().ok_or("format: %t needs a bool")?.to_string(),
             _ => return Err(format!("format: verb %{verb} is not supported")),
@@ -183,7 +192,7 @@ pub(super) fn format(a: &[V]) -> R<String> {
             .trim_start_matches(['-', '+', ' ', '#'])
             .parse()
             .unwrap_or(0);
-        if width > 4096 {
+        if width > MAX_FORMAT_WIDTH {
             return Err("format: width too large".into());
         }
         let len = text.chars().count();

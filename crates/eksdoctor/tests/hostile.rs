@@ -1,0 +1,415 @@
+//! Hostile input, as an untrusted pull request could hold it: each reproducer must give a clear
+//! error or note (exit 2 for input errors), finish in bounded time, never panic, and never read
+//! outside the scanned tree or print the environment. Every run has a timeout: a hang fails.
+
+use assert_cmd::Command;
+use std::path::Path;
+use std::time::Duration;
+
+const MARKER: &str = "EKSDOCTOR_PLANTED_SECRET_b7f3c1";
+
+/// `eksdoctor scan ARGS --format json` in `dir`, with a planted secret in the environment.
+fn scan_in(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("PLANTED", MARKER)
+        .arg("scan")
+        .args(args)
+        .args([
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-22",
+            "--show-unknown",
+        ])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    let code = out
+        .status
+        .code()
+        .expect("not killed by a signal or the timeout");
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("JSON ({e}): {stderr}"));
+    (code, v, stderr)
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let f = dir.join(rel);
+    std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+    std::fs::write(f, text).unwrap();
+}
+
+fn mkfifo(p: &Path) {
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(p)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// The `errors` of a scan, as `file:line: message` lines.
+fn errors(v: &serde_json::Value) -> Vec<String> {
+    v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}: {}",
+                e["file"].as_str().unwrap(),
+                e["line"],
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn texts(v: &serde_json::Value, key: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const CLUSTER: &str = "resource \"aws_eks_cluster\" \"c\" {\n  name     = \"c\"\n  version  = local.v\n  role_arn = \"arn:aws:iam::111122223333:role/eks\"\n  vpc_config { subnet_ids = [] }\n}\n";
+
+#[test]
+fn format_precision_is_bounded() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "infra/main.tf",
+        &format!("locals {{ v = format(\"%.65536f\", 1) }}\n{CLUSTER}"),
+    );
+    let (code, v, _) = scan_in(d.path(), &["infra"]);
+    assert_eq!(code, 2);
+    assert_eq!(errors(&v), ["infra/main.tf:1: format: precision too large"]);
+    // The rest of the scan is reported.
+    assert!(!v["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn templatefile_calling_itself_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "main.tf",
+        &format!("locals {{ v = templatefile(\"${{path.module}}/a.tpl\", {{}}) }}\n{CLUSTER}"),
+    );
+    write(d.path(), "a.tpl", "${templatefile(\"a.tpl\", {})}");
+    let (code, v, _) = scan_in(d.path(), &["."]);
+    assert_eq!(code, 2);
+    let e = errors(&v);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("cannot recursively call templatefile from inside templatefile call"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn deep_splats_and_local_chains_stop_with_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let splats = "[*]".repeat(20_000);
+    for root in ["a", "b"] {
+        write(
+            d.path(),
+            &format!("{root}/main.tf"),
+            &format!(
+                "variable \"x\" {{ default = [[1]] }}\nlocals {{ v = var.x{splats} }}\n{CLUSTER}"
+            ),
+        );
+    }
+    let chain: String = (0..3000)
+        .map(|i| format!("locals {{ l{i} = local.l{} }}\n", i + 1))
+        .collect();
+    write(
+        d.path(),
+        "c/main.tf",
+        &format!("{chain}locals {{ l3000 = \"1.30\" }}\nlocals {{ v = local.l0 }}\n{CLUSTER}"),
+    );
+    let (code, v, _) = scan_in(d.path(), &["a", "b", "c"]);
+    assert_eq!(code, 2);
+    let e = errors(&v);
+    assert!(
+        e.iter().any(|e| e.starts_with(
+            "a/main.tf:2: evaluation stopped: expressions nested more than 1000 levels deep"
+        )),
+        "{e:?}"
+    );
+    assert!(e.iter().any(|e| e.starts_with("b/main.tf:2:")), "{e:?}");
+    assert!(
+        e.iter()
+            .any(|e| e.starts_with("c/main.tf:") && e.contains("nested more than 1000")),
+        "{e:?}"
+    );
+    // A chain of a few hundred locals is fine.
+    let ok = tempfile::tempdir().unwrap();
+    let chain: String = (0..300)
+        .map(|i| format!("locals {{ l{i} = local.l{} }}\n", i + 1))
+        .collect();
+    write(
+        ok.path(),
+        "main.tf",
+        &format!("{chain}locals {{ l300 = \"1.23\" }}\nlocals {{ v = local.l0 }}\n{CLUSTER}"),
+    );
+    let (_, v, _) = scan_in(ok.path(), &["."]);
+    assert!(errors(&v).is_empty(), "{:?}", errors(&v));
+    assert!(texts(&v, "findings")
+        .iter()
+        .any(|m| m.contains("Kubernetes 1.23")));
+}
+
+#[test]
+fn fifos_never_hang_the_scan() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "infra/main.tf",
+        &format!("locals {{ v = \"1.30\" }}\n{CLUSTER}"),
+    );
+    mkfifo(&d.path().join("infra/evil.tf"));
+    mkfifo(&d.path().join("infra/terraform.tfvars"));
+    mkfifo(&d.path().join("infra/x.auto.tfvars"));
+    mkfifo(&d.path().join("infra/.terraform/modules/modules.json"));
+    mkfifo(&d.path().join("vars.tfvars"));
+    write(
+        d.path(),
+        "files/main.tf",
+        &format!("locals {{ v = file(\"${{path.module}}/pipe\") }}\n{CLUSTER}"),
+    );
+    mkfifo(&d.path().join("files/pipe"));
+    mkfifo(&d.path().join("k8s/pipe.yaml"));
+    let (code, v, _) = scan_in(
+        d.path(),
+        &["infra", "files", "k8s", "--var-file", "vars.tfvars"],
+    );
+    assert_eq!(code, 2);
+    let e = errors(&v).join("\n");
+    for f in [
+        "infra/evil.tf",
+        "infra/terraform.tfvars",
+        "infra/x.auto.tfvars",
+        "vars.tfvars",
+    ] {
+        assert!(
+            e.contains(&format!("{f}:")) && e.contains("not a regular file"),
+            "{f}: {e}"
+        );
+    }
+    let notes = texts(&v, "notes").join("\n");
+    assert!(
+        notes.contains("files/pipe: not a regular file (a FIFO): not read"),
+        "{notes}"
+    );
+    assert!(notes.contains("modules.json not a regular file"), "{notes}");
+    // The real file is still scanned.
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["location"]["file"] == "infra/main.tf"));
+}
+
+#[test]
+fn devices_and_huge_files_are_not_read() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "infra/main.tf",
+        &format!("locals {{ v = \"1.30\" }}\n{CLUSTER}"),
+    );
+    std::os::unix::fs::symlink("/dev/zero", d.path().join("infra/zero.tf")).unwrap();
+    let (code, v, _) = scan_in(d.path(), &["infra", "--var-file", "/dev/zero"]);
+    assert_eq!(code, 2);
+    let e = errors(&v).join("\n");
+    assert!(
+        e.contains("infra/zero.tf:null: not a regular file (a device)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("/dev/zero:null: not a regular file (a device)"),
+        "{e}"
+    );
+    for flag in ["--calendar", "--config", "--baseline"] {
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(d.path())
+            .args(["scan", "infra", flag, "/dev/zero"])
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("/dev/zero: not a regular file (a device): not read"),
+            "{flag}: {err}"
+        );
+    }
+}
+
+/// Terraform functions cannot read outside the scanned tree, and the environment never reaches
+/// any output, whatever the function.
+#[test]
+fn nothing_outside_the_tree_is_read_and_no_secret_is_printed() {
+    let d = tempfile::tempdir().unwrap();
+    let calls = [
+        "file(\"/proc/self/environ\")",
+        "tonumber(file(\"/proc/self/environ\"))",
+        "cidrsubnet(file(\"/proc/self/environ\"), 1, 1)",
+        "regex(\"PLANTED=[A-Za-z0-9_]+\", file(\"/proc/self/environ\"))",
+        "yamldecode(file(\"/etc/passwd\"))",
+        "templatefile(\"../../../../../../etc/passwd\", {})",
+        "tostring(fileexists(\"/etc/passwd\"))",
+        "join(\",\", fileset(\"/etc\", \"*\"))",
+    ];
+    for (i, call) in calls.iter().enumerate() {
+        write(
+            d.path(),
+            &format!("r{i}/main.tf"),
+            &format!("locals {{ v = {call} }}\n{CLUSTER}"),
+        );
+    }
+    let repo = d.path().to_path_buf();
+    std::fs::write(d.path().join("outside-secret.txt"), MARKER).unwrap();
+    let tree = repo.join("tree");
+    write(
+        &tree,
+        "main.tf",
+        &format!("locals {{ v = file(\"../outside-secret.txt\") }}\n{CLUSTER}"),
+    );
+    std::os::unix::fs::symlink(d.path().join("outside-secret.txt"), tree.join("linked.tf"))
+        .unwrap();
+    for format in ["json", "sarif", "junit", "markdown", "html", "human"] {
+        let mut args: Vec<String> = (0..calls.len()).map(|i| format!("r{i}")).collect();
+        args.extend([
+            "tree".into(),
+            "--format".into(),
+            format.into(),
+            "--show-unknown".into(),
+        ]);
+        args.extend(["--as-of".into(), "2026-11-22".into()]);
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(d.path())
+            .env("PLANTED", MARKER)
+            .arg("scan")
+            .args(&args)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains(MARKER),
+            "{format}: the planted secret is printed"
+        );
+        assert!(
+            !all.contains("root:x:0:0"),
+            "{format}: /etc/passwd is printed"
+        );
+    }
+    let (_, v, _) = scan_in(d.path(), &["r0", "tree"]);
+    let notes = texts(&v, "notes").join("\n");
+    assert!(
+        notes.contains("not read: file(): /proc/self/environ is a system path"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("outside-secret.txt is outside the scanned tree: not read"),
+        "{notes}"
+    );
+    let e = errors(&v).join("\n");
+    assert!(
+        e.contains("tree/linked.tf:null: is outside the scanned tree"),
+        "{e}"
+    );
+    // Allowed explicitly, the file outside is read.
+    let (_, v, _) = scan_in(d.path(), &["tree", "--allow-read", "."]);
+    assert!(!texts(&v, "notes")
+        .join("\n")
+        .contains("outside the scanned tree"));
+}
+
+#[test]
+fn local_modules_and_files_of_the_git_work_tree_are_read() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join(".git")).unwrap();
+    write(
+        d.path(),
+        "modules/v/main.tf",
+        "output \"v\" { value = trimspace(file(\"${path.module}/../../VERSION\")) }\n",
+    );
+    write(d.path(), "VERSION", "1.23\n");
+    write(d.path(), "envs/prod/main.tf", &format!("module \"v\" {{ source = \"../../modules/v\" }}\nlocals {{ v = module.v.v }}\n{CLUSTER}"));
+    let (_, v, _) = scan_in(&d.path().join("envs/prod"), &["."]);
+    assert!(errors(&v).is_empty(), "{:?}", errors(&v));
+    assert!(
+        texts(&v, "findings")
+            .iter()
+            .any(|m| m.contains("Kubernetes 1.23")),
+        "{v}"
+    );
+}
+
+#[test]
+fn the_configuration_is_not_looked_for_above_the_repository() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        ".eksdoctor.toml",
+        "[rules]\ndisable = [\"endpoint-public-unrestricted\"]\n",
+    );
+    std::fs::create_dir_all(d.path().join("repo/.git")).unwrap();
+    write(
+        d.path(),
+        "repo/main.tf",
+        &format!("locals {{ v = \"1.30\" }}\n{CLUSTER}"),
+    );
+    let (_, v, _) = scan_in(&d.path().join("repo"), &["."]);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"endpoint-public-unrestricted"), "{rules:?}");
+}
+
+#[test]
+fn a_malformed_configuration_names_its_line_without_echoing_it() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        ".eksdoctor.toml",
+        &format!("[terraform]\nvars = {{ token = \"{MARKER}\" \n"),
+    );
+    write(
+        d.path(),
+        "main.tf",
+        &format!("locals {{ v = \"1.30\" }}\n{CLUSTER}"),
+    );
+    let out = Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .current_dir(d.path())
+        .args(["scan", "."])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(".eksdoctor.toml:2:"), "{err}");
+    assert!(!err.contains(MARKER), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
