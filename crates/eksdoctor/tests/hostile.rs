@@ -413,3 +413,42 @@ fn a_malformed_configuration_names_its_line_without_echoing_it() {
     assert!(!err.contains(MARKER), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn huge_mappings_parse_in_linear_time_or_are_refused_at_their_line() {
+    let d = tempfile::tempdir().unwrap();
+    let mut yaml = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n");
+    let mut json = String::from("{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"big-json\"}, \"data\": {");
+    let mut hcl = String::from("locals {\n  v = \"1.30\"\n  m = {\n");
+    for i in 0..200_000 {
+        yaml.push_str(&format!("  k{i}: v\n"));
+        json.push_str(&format!("{}\"k{i}\": \"v\"", if i > 0 { ", " } else { "" }));
+        if i < 120_000 {
+            hcl.push_str(&format!("    k{i} = \"v\"\n"));
+        }
+    }
+    json.push_str("}}");
+    hcl.push_str("  }\n}\n");
+    write(d.path(), "k8s/big.yaml", &yaml);
+    write(d.path(), "k8s/big.json", &json);
+    write(d.path(), "infra/main.tf", &format!("{hcl}{CLUSTER}"));
+    // 5,000 references to a 5,000-element anchor: 25 million nodes if expanded.
+    let mut bomb = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\nx: &a [{}]\ndata:\n",
+        vec!["1"; 5000].join(",")
+    );
+    for i in 0..5000 {
+        bomb.push_str(&format!("  k{i}: *a\n"));
+    }
+    write(d.path(), "bomb/cm.yaml", &bomb);
+    let (code, v, _) = scan_in(d.path(), &["k8s", "infra", "bomb"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors(&v),
+        [
+            "bomb/cm.yaml:206: invalid YAML/JSON: aliases expand to more than 1000000 nodes in one file",
+            "infra/main.tf:3: an object with more than 10000 entries (10001 or more): not parsed (the scan's limit)",
+        ]
+    );
+    assert_eq!(v["summary"]["files_scanned"], 3, "{}", v["summary"]);
+}

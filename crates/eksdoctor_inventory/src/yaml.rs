@@ -57,7 +57,11 @@ fn parse_with(text: &str, mark_plain_keys: bool) -> (Vec<Doc>, Option<YamlError>
         match ev {
             Event::DocumentStart(_) => {
                 doc_line = line(&span);
-                b = new_builder();
+                // The alias budget is the file's, across its documents.
+                b = Builder {
+                    alias_nodes: b.alias_nodes,
+                    ..new_builder()
+                };
             }
             Event::DocumentEnd => {
                 if let Some(root) = b.root.take().filter(|r| !r.is_null()) {
@@ -89,7 +93,10 @@ fn line(span: &Span) -> u32 {
 
 enum Frame {
     Seq(Node, usize),
-    Map(Node, Option<String>, usize),
+    /// A mapping being built: the node, the key waiting for its value, the anchor, and the
+    /// position of each key in the entries (so that duplicate keys cost no scan: linear in the
+    /// size of the mapping, not quadratic).
+    Map(Node, Option<String>, usize, HashMap<String, usize>),
 }
 
 #[derive(Default)]
@@ -98,12 +105,15 @@ struct Builder {
     anchors: HashMap<usize, Node>,
     root: Option<Node>,
     mark_plain_keys: bool,
+    /// Nodes added by alias expansion so far in this document.
+    alias_nodes: usize,
 }
 
 /// Depth beyond which a document is refused (guards against pathological nesting).
 const MAX_DEPTH: usize = 256;
-/// Nodes an alias expansion may add to one document (guards against "billion laughs").
-const MAX_ALIAS_NODES: usize = 100_000;
+/// Nodes alias expansions may add to one file, all aliases of all its documents together
+/// (guards against "billion laughs", by nesting or by many references to one large anchor).
+pub const MAX_ALIAS_NODES: usize = 1_000_000;
 
 fn count(n: &Node) -> usize {
     match &n.kind {
@@ -155,11 +165,12 @@ impl Builder {
                     },
                     None,
                     anchor,
+                    HashMap::new(),
                 ));
                 Ok(())
             }
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Seq(n, a)) | Some(Frame::Map(n, _, a)) => self.push(n, a),
+                Some(Frame::Seq(n, a)) | Some(Frame::Map(n, _, a, _)) => self.push(n, a),
                 None => Err("unbalanced collection end".into()),
             },
             Event::Alias(id) => {
@@ -168,8 +179,11 @@ impl Builder {
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| "alias to an unknown anchor".to_string())?;
-                if count(&node) > MAX_ALIAS_NODES {
-                    return Err("alias expands to too many nodes".into());
+                self.alias_nodes = self.alias_nodes.saturating_add(count(&node));
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return Err(format!(
+                        "aliases expand to more than {MAX_ALIAS_NODES} nodes in one file"
+                    ));
                 }
                 self.push(node, 0)
             }
@@ -192,7 +206,7 @@ impl Builder {
                 }
                 Ok(())
             }
-            Some(Frame::Map(map, key, _)) => match key.take() {
+            Some(Frame::Map(map, key, _, index)) => match key.take() {
                 None => {
                     let k = match node.kind {
                         NodeKind::Scalar {
@@ -217,15 +231,17 @@ impl Builder {
                             };
                             for m in merged {
                                 for (mk, mv) in m.entries() {
-                                    if !entries.iter().any(|(ek, _)| ek == mk) {
+                                    if !index.contains_key(mk) {
+                                        index.insert(mk.clone(), entries.len());
                                         entries.push((mk.clone(), mv.clone()));
                                     }
                                 }
                             }
-                        } else if let Some(slot) = entries.iter_mut().find(|(ek, _)| *ek == k) {
+                        } else if let Some(&i) = index.get(&k) {
                             // Duplicate key: the last one wins, as kubectl does.
-                            slot.1 = node;
+                            entries[i].1 = node;
                         } else {
+                            index.insert(k.clone(), entries.len());
                             entries.push((k, node));
                         }
                     }

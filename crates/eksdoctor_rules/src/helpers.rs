@@ -12,18 +12,32 @@ pub fn cluster_version(c: &Cluster) -> Option<KubeVersion> {
 
 pub use eksdoctor_knowledge::thousands;
 
-/// Fargate profile namespace patterns accept `*` and `?`.
+/// Fargate profile namespace patterns accept `*` and `?`. Matched in O(pattern × text) at
+/// worst (the greedy algorithm that backtracks only to the last `*`), so a crafted pattern such
+/// as `*a*a*a*a*b` cannot make a scan run for minutes.
 pub fn glob(pattern: &str, text: &str) -> bool {
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match (p.first(), t.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => go(&p[1..], t) || (!t.is_empty() && go(p, &t[1..])),
-            (Some(b'?'), Some(_)) => go(&p[1..], &t[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
-            _ => false,
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    // The last `*` seen, and the text position it is currently taken to end at.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && p[pi] == t[ti])) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            // Let the last `*` take one more character.
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
         }
     }
-    go(pattern.as_bytes(), text.as_bytes())
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 fn labels_match(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
@@ -502,6 +516,20 @@ mod tests {
         assert!(!glob("team-?", "team-ab"));
         assert!(glob("default", "default"));
         assert!(!glob("default", "kube-system"));
+        assert!(glob("*", ""));
+        assert!(glob("a*b*c", "aXbYc"));
+        assert!(!glob("a*b*c", "aXbY"));
+        assert!(glob("*-system", "kube-system"));
+        assert!(glob("prod-*-?", "prod-web-a"));
+        assert!(!glob("?", ""));
+    }
+
+    /// A pattern that backtracks exponentially with a naive matcher answers at once.
+    #[test]
+    fn globbing_is_not_exponential() {
+        let text = "a".repeat(10_000);
+        assert!(!glob("*a*a*a*a*a*a*a*a*a*a*b", &text));
+        assert!(glob("*a*a*a*a*a*a*a*a*a*a*", &text));
     }
     #[test]
     fn thousands_sep() {

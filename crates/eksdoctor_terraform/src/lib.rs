@@ -8,6 +8,7 @@ pub mod json_syntax;
 pub mod map;
 pub mod models;
 pub mod module;
+pub mod parse;
 pub mod plan;
 pub mod policy;
 pub mod res;

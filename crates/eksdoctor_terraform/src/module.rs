@@ -126,12 +126,12 @@ pub fn display_name(p: &Path) -> Arc<str> {
 /// Parse a `.tfvars` (or any HCL body) file.
 pub fn parse_hcl(name: Arc<str>, text: &str) -> Result<(Arc<SrcFile>, Body), InputError> {
     let src = Arc::new(SrcFile::new(name.clone(), text));
-    match hcl_edit::parser::parse_body(text) {
+    match crate::parse::parse_body(text) {
         Ok(body) => Ok((src, body)),
-        Err(e) => Err(InputError {
+        Err((line, message)) => Err(InputError {
             file: name,
-            line: Some(e.location().line() as u32),
-            message: format!("invalid HCL: {}", e.message()),
+            line: Some(line),
+            message,
         }),
     }
 }
@@ -154,15 +154,12 @@ pub fn load_dir(dir: &Path, files: &[PathBuf]) -> ModuleDef {
                     let mut src = SrcFile::new(name.clone(), &native);
                     src.line_map = Some(lines);
                     let src = Arc::new(src);
-                    match hcl_edit::parser::parse_body(&native) {
+                    match crate::parse::parse_body(&native) {
                         Ok(body) => add_body(&mut m, &src, body),
-                        Err(e) => m.errors.push(InputError {
+                        Err((line, message)) => m.errors.push(InputError {
                             file: name,
-                            line: Some(src.map_line(e.location().line() as u32)),
-                            message: format!(
-                                "Terraform JSON syntax not understood: {}",
-                                e.message()
-                            ),
+                            line: Some(src.map_line(line)),
+                            message: format!("Terraform JSON syntax not understood: {message}"),
                         }),
                     }
                 }
@@ -255,12 +252,12 @@ pub fn parse_tfvars(path: &Path) -> Result<(Arc<SrcFile>, Body), InputError> {
     let mut src = SrcFile::new(name.clone(), &native);
     src.line_map = Some(lines);
     let src = Arc::new(src);
-    match hcl_edit::parser::parse_body(&native) {
+    match crate::parse::parse_body(&native) {
         Ok(body) => Ok((src, body)),
-        Err(e) => Err(InputError {
+        Err((line, message)) => Err(InputError {
             file: name,
-            line: Some(src.map_line(e.location().line() as u32)),
-            message: format!("variables not understood: {}", e.message()),
+            line: Some(src.map_line(line)),
+            message: format!("variables not understood: {message}"),
         }),
     }
 }
