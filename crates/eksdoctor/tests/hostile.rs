@@ -452,3 +452,114 @@ fn huge_mappings_parse_in_linear_time_or_are_refused_at_their_line() {
     );
     assert_eq!(v["summary"]["files_scanned"], 3, "{}", v["summary"]);
 }
+
+/// Peak resident memory (KiB) and exit code of `eksdoctor ARGS` run in `dir`, with `stdin`
+/// written to its standard input. The child is reaped by `wait4`, which also reports its usage.
+#[allow(clippy::zombie_processes)]
+fn peak_rss_kib(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> (i32, i64) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("eksdoctor"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        if let Some(bytes) = stdin {
+            let _ = pipe.write_all(&bytes);
+        }
+    });
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    let _ = writer.join();
+    assert!(libc::WIFEXITED(status), "{args:?}: killed by a signal");
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+}
+
+/// Every memory bomb ends with an input error, below 500 MB of peak memory.
+#[test]
+fn memory_bombs_stay_bounded() {
+    const LIMIT_KIB: i64 = 500 * 1024;
+    let d = tempfile::tempdir().unwrap();
+    let tf = |dir: &str, text: String| write(d.path(), &format!("{dir}/main.tf"), &text);
+    tf(
+        "indent",
+        format!("locals {{ v = indent(1000000000, \"a\\nb\") }}\n{CLUSTER}"),
+    );
+    let doubling = |f: &dyn Fn(usize) -> String| -> String { (0..40).map(f).collect::<String>() };
+    tf(
+        "double",
+        format!(
+            "locals {{ s0 = \"abcdefgh\" }}\n{}locals {{ v = local.s40 }}\n{CLUSTER}",
+            doubling(&|i| format!(
+                "locals {{ s{} = \"${{local.s{i}}}${{local.s{i}}}\" }}\n",
+                i + 1
+            ))
+        ),
+    );
+    tf(
+        "replace",
+        format!(
+            "locals {{ s0 = \"aaaaaaaa\" }}\n{}locals {{ v = local.s40 }}\n{CLUSTER}",
+            doubling(&|i| format!(
+                "locals {{ s{} = replace(local.s{i}, \"a\", \"aa\") }}\n",
+                i + 1
+            ))
+        ),
+    );
+    tf(
+        "json",
+        format!(
+            "locals {{ s0 = [\"aaaaaaaaaaaaaaaa\"] }}\n{}locals {{ v = local.s40[0] }}\n{CLUSTER}",
+            doubling(&|i| format!(
+                "locals {{ s{} = [jsonencode(local.s{i}), jsonencode(local.s{i})] }}\n",
+                i + 1
+            ))
+        ),
+    );
+    tf(
+        "fanout",
+        "module \"m\" {\n  source = \"./m\"\n  count  = 100\n}\n".into(),
+    );
+    write(d.path(), "fanout/m/main.tf", "resource \"aws_subnet\" \"s\" {\n  count      = 10000\n  vpc_id     = \"vpc-1\"\n  cidr_block = \"10.0.0.0/24\"\n}\n");
+    tf("dyn", "resource \"aws_security_group\" \"s\" {\n  dynamic \"a\" {\n    for_each = range(1024)\n    content {\n      dynamic \"b\" {\n        for_each = range(1024)\n        content {\n          dynamic \"c\" {\n            for_each = range(1024)\n            content { x = 1 }\n          }\n        }\n      }\n    }\n  }\n}\n".into());
+    tf("forn", format!("locals {{ v = length([for a in range(1024) : [for b in range(1024) : [for c in range(1024) : \"${{a}}-${{b}}-${{c}}\"]]]) }}\n{CLUSTER}"));
+    // 30 MB of Terraform, and 30 MB of small ConfigMaps in one file.
+    let mut big_tf = String::new();
+    let mut i = 0;
+    while big_tf.len() < 30_000_000 {
+        big_tf.push_str(&format!("resource \"aws_subnet\" \"s{i}\" {{\n  vpc_id     = \"vpc-{i}\"\n  cidr_block = \"10.0.0.0/24\"\n}}\n"));
+        i += 1;
+    }
+    tf("bigtf", big_tf);
+    let mut big_yaml = String::new();
+    let mut i = 0;
+    while big_yaml.len() < 30_000_000 {
+        big_yaml.push_str(&format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  a: \"{i}\"\n"));
+        i += 1;
+    }
+    write(d.path(), "bigyaml/all.yaml", &big_yaml);
+    std::fs::create_dir_all(d.path().join("zero")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", d.path().join("zero/main.tf")).unwrap();
+    for dir in [
+        "indent", "double", "replace", "json", "fanout", "dyn", "forn", "bigtf", "bigyaml", "zero",
+    ] {
+        let (code, kib) = peak_rss_kib(d.path(), &["scan", dir, "--format", "json"], None);
+        assert!(kib < LIMIT_KIB, "{dir}: peak {kib} KiB");
+        // The 30 MB manifest file is valid; every other one is an input error.
+        assert_eq!(code, if dir == "bigyaml" { 0 } else { 2 }, "{dir}");
+    }
+    // 100 MB of small ConfigMaps on standard input: refused at 32 MiB, read bounded.
+    let mut stdin = Vec::new();
+    while stdin.len() < 100_000_000 {
+        stdin.extend_from_slice(b"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+    }
+    let (code, kib) = peak_rss_kib(d.path(), &["scan", "-", "--format", "json"], Some(stdin));
+    assert_eq!(code, 2);
+    assert!(kib < LIMIT_KIB, "stdin: peak {kib} KiB");
+}

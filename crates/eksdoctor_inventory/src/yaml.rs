@@ -20,7 +20,24 @@ pub struct YamlError {
 
 /// Parse all documents. Returns the documents read and the syntax error that stopped parsing, if any.
 pub fn parse(text: &str) -> (Vec<Doc>, Option<YamlError>) {
-    parse_with(text, false)
+    let mut docs = Vec::new();
+    let err = parse_each(text, false, |d| {
+        docs.push(d);
+        std::ops::ControlFlow::Continue(())
+    });
+    (docs, err)
+}
+
+/// Parse documents one at a time, handing each to `f` as soon as it is complete (so a file of
+/// many documents is never held as trees all at once); `f` may stop the parse. Returns the
+/// syntax error that stopped parsing, if any. `mark_plain_keys`: see
+/// [`parse_marking_plain_keys`].
+pub fn parse_each(
+    text: &str,
+    mark_plain_keys: bool,
+    mut f: impl FnMut(Doc) -> std::ops::ControlFlow<()>,
+) -> Option<YamlError> {
+    parse_with(text, mark_plain_keys, &mut f)
 }
 
 /// Marks a mapping key written as a plain scalar.
@@ -30,11 +47,19 @@ pub const PLAIN_KEY: char = '\u{1}';
 /// [`PLAIN_KEY`], for readers that type keys the way they type values (Terraform's
 /// `yamldecode` reads a plain `yes:` key as `"true"`).
 pub fn parse_marking_plain_keys(text: &str) -> (Vec<Doc>, Option<YamlError>) {
-    parse_with(text, true)
+    let mut docs = Vec::new();
+    let err = parse_each(text, true, |d| {
+        docs.push(d);
+        std::ops::ControlFlow::Continue(())
+    });
+    (docs, err)
 }
 
-fn parse_with(text: &str, mark_plain_keys: bool) -> (Vec<Doc>, Option<YamlError>) {
-    let mut docs = Vec::new();
+fn parse_with(
+    text: &str,
+    mark_plain_keys: bool,
+    f: &mut dyn FnMut(Doc) -> std::ops::ControlFlow<()>,
+) -> Option<YamlError> {
     let new_builder = || Builder {
         mark_plain_keys,
         ..Builder::default()
@@ -45,13 +70,10 @@ fn parse_with(text: &str, mark_plain_keys: bool) -> (Vec<Doc>, Option<YamlError>
         let (ev, span) = match item {
             Ok(x) => x,
             Err(e) => {
-                return (
-                    docs,
-                    Some(YamlError {
-                        line: e.marker().line() as u32,
-                        message: e.info().to_string(),
-                    }),
-                )
+                return Some(YamlError {
+                    line: e.marker().line() as u32,
+                    message: e.info().to_string(),
+                })
             }
         };
         match ev {
@@ -65,26 +87,26 @@ fn parse_with(text: &str, mark_plain_keys: bool) -> (Vec<Doc>, Option<YamlError>
             }
             Event::DocumentEnd => {
                 if let Some(root) = b.root.take().filter(|r| !r.is_null()) {
-                    docs.push(Doc {
+                    let doc = Doc {
                         line: root.line.max(doc_line),
                         root,
-                    });
+                    };
+                    if f(doc).is_break() {
+                        return None;
+                    }
                 }
             }
             other => {
                 if let Err(message) = b.event(other, &span) {
-                    return (
-                        docs,
-                        Some(YamlError {
-                            line: line(&span),
-                            message,
-                        }),
-                    );
+                    return Some(YamlError {
+                        line: line(&span),
+                        message,
+                    });
                 }
             }
         }
     }
-    (docs, None)
+    None
 }
 
 fn line(span: &Span) -> u32 {

@@ -330,18 +330,16 @@ fn read_text_with(
     beside_code: bool,
     inv: &mut Inventory,
 ) {
-    let (docs, err) = yaml::parse(text);
     let suppressions = eksdoctor_inventory::Suppression::scan(name, text, SourceKind::K8s);
     let mut kind: Option<SourceKind> = None;
     let mut ctx_k8s = FileCtx::new(name, SourceKind::K8s);
     let mut ctx_eksctl = FileCtx::new(name, SourceKind::Eksctl);
-    for d in &docs {
+    let mut plan_beside_code = false;
+    // Documents one at a time: a file of many objects is never held as trees all at once.
+    let err = yaml::parse_each(text, false, |d| {
         if eksdoctor_terraform::plan::is_plan(&d.root) && beside_code {
-            inv.notes.push(Note {
-                at: Prov::new(name, 1, SourceKind::Plan),
-                message: "skipped: a Terraform plan or state beside the root module it describes, which is scanned from its code (findings on its lines, its suppressions); scan the file alone to use its values".into(),
-            });
-            return;
+            plan_beside_code = true;
+            return std::ops::ControlFlow::Break(());
         } else if eksdoctor_terraform::plan::is_plan(&d.root) {
             kind = Some(SourceKind::Plan);
             let (res, none_created) = eksdoctor_terraform::plan::read(name, &d.root);
@@ -357,6 +355,14 @@ fn read_text_with(
             kind = kind.or(Some(SourceKind::K8s));
             manifests::read_object(&mut ctx_k8s, &d.root, inv);
         }
+        std::ops::ControlFlow::Continue(())
+    });
+    if plan_beside_code {
+        inv.notes.push(Note {
+            at: Prov::new(name, 1, SourceKind::Plan),
+            message: "skipped: a Terraform plan or state beside the root module it describes, which is scanned from its code (findings on its lines, its suppressions); scan the file alone to use its values".into(),
+        });
+        return;
     }
     if let Some(e) = err {
         let looks_relevant =

@@ -262,11 +262,20 @@ pub fn parse_tfvars(path: &Path) -> Result<(Arc<SrcFile>, Body), InputError> {
     }
 }
 
+/// The largest Terraform file read. hcl-edit's syntax tree keeps every token with its spacing
+/// and position, about 28 times the size of the text (a 30 MB file: 860 MB), so the bound is
+/// lower than for other files; real Terraform files are far smaller.
+pub const MAX_HCL_BYTES: u64 = 8 * 1024 * 1024;
+
 /// A Terraform file's text: a regular file (never a FIFO or a device), at most
-/// [`eksdoctor_fs::MAX_FILE_BYTES`], UTF-8.
+/// [`MAX_HCL_BYTES`], UTF-8.
 pub fn read(path: &Path) -> Result<String, String> {
-    let bytes =
-        eksdoctor_fs::read(path, eksdoctor_fs::MAX_FILE_BYTES).map_err(|e| e.to_string())?;
+    let bytes = eksdoctor_fs::read(path, MAX_HCL_BYTES).map_err(|e| match e {
+        eksdoctor_fs::ReadError::TooLarge(_) => format!(
+            "{e} (Terraform files are parsed into a syntax tree about 30 times their size; the scan's limit)"
+        ),
+        e => e.to_string(),
+    })?;
     if matches!(bytes.as_slice(), [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]) {
         return Err("UTF-16 text: Terraform reads only UTF-8 (save the file as UTF-8)".into());
     }

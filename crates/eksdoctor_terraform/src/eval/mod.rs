@@ -29,6 +29,9 @@ use template::*;
 
 /// Most instances a `count` or `for_each` may create.
 pub const INSTANCE_LIMIT: usize = 10_000;
+/// The most resource, data source and `dynamic` block instances one root module may create,
+/// all its modules together (a `count` inside a `count`ed module multiplies).
+pub const TOTAL_INSTANCE_LIMIT: usize = 20_000;
 /// Most expression steps one root module may take.
 pub const STEP_LIMIT: u64 = 20_000_000;
 
@@ -191,15 +194,19 @@ pub struct Env<'a> {
     in_template: Cell<bool>,
     /// How deep evaluation is nested now.
     nesting: Cell<u32>,
+    /// Resource, data source and `dynamic` block instances created so far.
+    instances: Cell<usize>,
 }
 
 impl Env<'_> {
     fn error(&self, at: &Prov, message: String) {
-        if self
-            .reported
-            .borrow_mut()
-            .insert((at.file.clone(), at.line, message.clone()))
-        {
+        // A limit of the whole root module is reported once, where it was first passed.
+        let key = if message.contains("in this root module") {
+            (Arc::from(""), 0, message.clone())
+        } else {
+            (at.file.clone(), at.line, message.clone())
+        };
+        if self.reported.borrow_mut().insert(key) {
             self.errors.borrow_mut().push(InputError {
                 file: at.file.clone(),
                 line: Some(at.line),
@@ -245,6 +252,7 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
         current: RefCell::new(None),
         in_template: Cell::new(false),
         nesting: Cell::new(0),
+        instances: Cell::new(0),
     };
     if let Some(why) = modules_json_problem {
         let file: Arc<str> = root
@@ -525,6 +533,18 @@ impl<'a> Inst<'a> {
         r
     }
 
+    /// Count `n` more instances; an error past [`TOTAL_INSTANCE_LIMIT`].
+    fn count_instances(&self, n: usize) -> R<()> {
+        let total = self.env.instances.get().saturating_add(n);
+        self.env.instances.set(total);
+        if total > TOTAL_INSTANCE_LIMIT {
+            return Err(format!(
+                "more than {TOTAL_INSTANCE_LIMIT} resource and block instances in this root module (eksdoctor's limit; `count` and `for_each` multiply across module levels)"
+            ));
+        }
+        Ok(())
+    }
+
     fn step(&self) -> R<()> {
         let s = self.env.steps.get() + 1;
         self.env.steps.set(s);
@@ -556,6 +576,7 @@ pub fn eval_expr(text: &str) -> Result<V, String> {
         current: RefCell::new(None),
         in_template: Cell::new(false),
         nesting: Cell::new(0),
+        instances: Cell::new(0),
     };
     let inst = Inst::new(
         &env,

@@ -31,6 +31,7 @@ impl<'a> Inst<'a> {
             if instances.is_empty() && !d.data {
                 self.env.none_created.borrow_mut().insert(d.rtype.clone());
             }
+            self.count_instances(instances.len())?;
             let mut vals = Vec::new();
             for (k, addr, scope) in instances {
                 let (mut v, mut body) =
@@ -140,6 +141,10 @@ impl<'a> Inst<'a> {
                         continue;
                     };
                     for (k, v) in pairs {
+                        if let Err(e) = self.count_instances(1) {
+                            self.report(&bat, e);
+                            break;
+                        }
                         let mut s = sc.to_vec();
                         let mut it = BTreeMap::new();
                         it.insert("key".to_string(), k);

@@ -40,6 +40,7 @@ impl<'a> Inst<'a> {
         unknown: &mut Option<Unk>,
     ) -> R<()> {
         for el in elements {
+            funcs::budget::check_len(out.pattern.len(), "a template's text")?;
             match el {
                 Element::Literal(s) => out.literal(s.value()),
                 Element::Interpolation(i) if i.strip.strip_start() => {
@@ -54,7 +55,7 @@ impl<'a> Inst<'a> {
                 Element::Directive(d) => self.directive(d, sc, out, unknown)?,
             }
         }
-        Ok(())
+        funcs::budget::check_len(out.pattern.len(), "a template's text")
     }
 
     pub(super) fn interpolate(

@@ -26,6 +26,7 @@ macro_rules! group {
     };
 }
 
+pub mod budget;
 mod collections;
 mod encoding;
 mod network;
@@ -41,7 +42,25 @@ pub use network::{cidrhost, cidrsubnet, cidrsubnets};
 pub const RANGE_LIMIT: usize = 1024;
 
 /// Functions evaluated here (the others that need files or lazy arguments are in `eval`).
+/// Call function `name` with `args`, within the value bounds of [`budget`].
 pub fn call(name: &str, args: Vec<V>) -> R<V> {
+    budget::before(name, &args)?;
+    let out = call_unbounded(name, args)?;
+    // Functions whose result is linear in their arguments: a shallow look suffices.
+    match &out {
+        V::Str(s) => budget::check_len(s.len(), &format!("the result of {name}()"))?,
+        V::List(l) if l.len() > budget::MAX_VALUE_ELEMENTS => {
+            budget::check(&out, &format!("the result of {name}()"))?
+        }
+        V::Obj(m) if m.len() > budget::MAX_VALUE_ELEMENTS => {
+            budget::check(&out, &format!("the result of {name}()"))?
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+fn call_unbounded(name: &str, args: Vec<V>) -> R<V> {
     // Functions that look into partially unknown arguments.
     match name {
         "length" => return length(&args),
