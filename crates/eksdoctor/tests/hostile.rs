@@ -563,3 +563,24 @@ fn memory_bombs_stay_bounded() {
     assert_eq!(code, 2);
     assert!(kib < LIMIT_KIB, "stdin: peak {kib} KiB");
 }
+
+#[test]
+fn tfvars_hold_literals_only() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "infra/main.tf",
+        &format!("variable \"v\" {{ default = \"1.30\" }}\nlocals {{ v = var.v }}\n{CLUSTER}"),
+    );
+    write(
+        d.path(),
+        "infra/terraform.tfvars",
+        "v = trimspace(file(\"/proc/self/environ\"))\n",
+    );
+    let (code, v, _) = scan_in(d.path(), &["infra"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors(&v),
+        ["infra/terraform.tfvars:1: Function calls not allowed: Functions may not be called here."]
+    );
+}

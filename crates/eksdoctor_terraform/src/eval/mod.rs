@@ -7,6 +7,7 @@ mod files;
 mod modules;
 mod resources;
 mod template;
+mod tfvars;
 
 use crate::funcs::{self, R};
 use crate::models;
@@ -286,6 +287,10 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
     for (src, body) in &var_bodies {
         for a in body.attributes() {
             let at = src.prov(a.span());
+            if let Some((message, span)) = tfvars::not_literal(&a.value) {
+                env.error(&src.prov(span.or(a.span())), message);
+                continue;
+            }
             let v = inst.eval_at(&a.value, &[], &at);
             inputs.insert(a.key.as_str().to_string(), v);
         }
@@ -302,7 +307,11 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
                 | Expression::Number(_)
                 | Expression::Bool(_)
                 | Expression::Null(_)),
-            ) => inst.ev(&e, &[]).unwrap_or_else(|_| V::str(raw.as_str())),
+            ) if tfvars::not_literal(&e).is_none() => {
+                inst.ev(&e, &[]).unwrap_or_else(|_| V::str(raw.as_str()))
+            }
+            // Function calls and variables are not evaluated in `-var` either (Terraform
+            // refuses them): the text is taken as it is.
             _ => V::str(raw.as_str()),
         };
         inputs.insert(k.clone(), v);
