@@ -584,3 +584,83 @@ fn tfvars_hold_literals_only() {
         ["infra/terraform.tfvars:1: Function calls not allowed: Functions may not be called here."]
     );
 }
+
+/// Secrets planted in every kind of input that can hold one never reach any output: the six
+/// formats, standard error, or a baseline.
+#[test]
+fn planted_secrets_reach_no_output() {
+    let d = tempfile::tempdir().unwrap();
+    let m = MARKER;
+    let b64 = "RUtTRE9DVE9SX1BMQU5URURfU0VDUkVUX2I3ZjNjMQ=="; // base64 of the marker
+    write(d.path(), "k8s/secret.yaml", &format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: app\ndata:\n  token: {b64}\nstringData:\n  password: {m}\n"));
+    write(d.path(), "k8s/deploy.yaml", &format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: app\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          env:\n            - name: API_KEY\n              value: {m}\n"));
+    // Sensitive variables and outputs, user data, a tfvars value and a broken tfvars line.
+    write(d.path(), "infra/main.tf", &format!(concat!(
+        "variable \"token\" {{\n  sensitive = true\n  default   = \"{m}\"\n}}\n",
+        "variable \"db_password\" {{\n  sensitive = true\n}}\n",
+        "module \"s\" {{ source = \"./s\" }}\n",
+        "resource \"aws_eks_cluster\" \"c\" {{\n  name     = \"c-${{var.token}}\"\n  version  = module.s.v\n  role_arn = \"arn:aws:iam::111122223333:role/${{var.db_password}}\"\n  vpc_config {{ subnet_ids = [] }}\n  tags = {{ t = sensitive(\"{m}\") }}\n}}\n",
+        "resource \"aws_launch_template\" \"lt\" {{\n  name      = \"lt\"\n  user_data = base64encode(\"#!/bin/bash\\nexport TOKEN={m}\\n\")\n}}\n",
+    ), m = m));
+    write(
+        d.path(),
+        "infra/s/main.tf",
+        &format!("output \"v\" {{\n  sensitive = true\n  value     = \"{m}\"\n}}\n"),
+    );
+    write(
+        d.path(),
+        "infra/terraform.tfvars",
+        &format!("db_password = \"{m}\"\n"),
+    );
+    write(
+        d.path(),
+        "broken/terraform.tfvars",
+        &format!("x = \"{m}\" \"{m}\"\n"),
+    );
+    write(d.path(), "broken/main.tf", "variable \"x\" {}\n");
+    // A plan whose sensitive values hold the marker.
+    write(
+        d.path(),
+        "plan/plan.json",
+        &format!(
+            r#"{{"format_version": "1.2", "planned_values": {{"root_module": {{"resources": [{{"address": "aws_eks_cluster.p", "mode": "managed", "type": "aws_eks_cluster", "name": "p", "values": {{"name": "{m}", "version": "{m}", "vpc_config": [{{"endpoint_public_access": true, "public_access_cidrs": ["0.0.0.0/0"], "subnet_ids": []}}]}}, "sensitive_values": {{"name": true, "version": true}}}}]}}}}, "resource_changes": [], "configuration": {{"root_module": {{}}}}}}"#
+        ),
+    );
+    // An eksctl file whose fields are malformed around the marker.
+    write(d.path(), "eksctl/cluster.yaml", &format!("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: e\n  region: eu-west-1\n  version: \"{m}\"\nmanagedNodeGroups:\n  - name: ng\n    instanceType: {m}\n    desiredCapacity: {m}\n"));
+    let paths = ["k8s", "infra", "broken", "plan/plan.json", "eksctl"];
+    let baseline = d.path().join("baseline.json");
+    for format in ["json", "sarif", "junit", "markdown", "html", "human"] {
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(d.path())
+            .arg("scan")
+            .args(paths)
+            .args([
+                "--format",
+                format,
+                "--show-unknown",
+                "--as-of",
+                "2026-11-22",
+            ])
+            .args(["--write-baseline", baseline.to_str().unwrap()])
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains(m) && !all.contains(b64),
+            "{format}: a planted secret is printed:\n{}",
+            all.lines()
+                .filter(|l| l.contains(m) || l.contains(b64))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let written = std::fs::read_to_string(&baseline).unwrap();
+        assert!(!written.contains(m), "the baseline holds a planted secret");
+    }
+}

@@ -63,3 +63,30 @@ pub fn qualify_namespaces(text: &str, keep: impl Fn(&str) -> bool) -> String {
     }
     out
 }
+
+/// An input value as an error message may echo it: whole when short (a typo in a version or a
+/// count is worth seeing), else its first characters and its length, so that a secret pasted
+/// into the wrong field is never printed whole.
+pub fn excerpt(value: &str) -> String {
+    const SHORT: usize = 16;
+    const SHOWN: usize = 6;
+    let n = value.chars().count();
+    if n <= SHORT {
+        value.to_string()
+    } else {
+        let head: String = value.chars().take(SHOWN).collect();
+        format!("{head}… ({n} characters)")
+    }
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    #[test]
+    fn long_values_are_cut() {
+        assert_eq!(super::excerpt("1.3O"), "1.3O");
+        assert_eq!(
+            super::excerpt("EKSDOCTOR_PLANTED_SECRET_b7f3c1"),
+            "EKSDOC… (31 characters)"
+        );
+    }
+}

@@ -179,6 +179,7 @@ impl FileCtx {
 fn describe(n: &Node) -> String {
     match &n.kind {
         NodeKind::Scalar { text, quoted } => {
+            let text = eksdoctor_inventory::excerpt(text);
             if *quoted {
                 format!("the string \"{text}\"")
             } else {

@@ -64,6 +64,9 @@ pub struct VarDef {
     /// A `-var` value is taken literally, as a string (no `type`, or a primitive one), rather
     /// than parsed as an HCL expression: Terraform's `VariableParseLiteral` parsing mode.
     pub literal: bool,
+    /// `sensitive = true`: the value is never read (it is unknown to the rules), so it cannot
+    /// reach a message, an error or a baseline.
+    pub sensitive: bool,
     pub at: Prov,
 }
 
@@ -101,6 +104,8 @@ pub struct ModuleDef {
     pub types: HashMap<String, ()>,
     pub calls: BTreeMap<String, CallDef>,
     pub outputs: BTreeMap<String, Item>,
+    /// Outputs declared `sensitive = true`: never read.
+    pub sensitive_outputs: std::collections::BTreeSet<String>,
     /// `.tfvars` files found in the directory (`terraform.tfvars`, `*.auto.tfvars`), in load order.
     pub tfvars: Vec<(Arc<SrcFile>, Body)>,
     pub errors: Vec<InputError>,
@@ -316,6 +321,11 @@ fn add_body(m: &mut ModuleDef, src: &Arc<SrcFile>, body: Body) {
                     .map(|a| crate::types::parse(&a.value));
                 use crate::types::Ty;
                 let literal = matches!(ty, None | Some(Ty::String | Ty::Number | Ty::Bool));
+                let sensitive = block
+                    .body
+                    .get_attribute("sensitive")
+                    .and_then(|a| a.value.as_bool())
+                    .unwrap_or(false);
                 m.variables.insert(
                     name,
                     VarDef {
@@ -323,6 +333,7 @@ fn add_body(m: &mut ModuleDef, src: &Arc<SrcFile>, body: Body) {
                         nullable,
                         ty: ty.unwrap_or(Ty::Any),
                         literal,
+                        sensitive,
                         at,
                     },
                 );
@@ -405,6 +416,14 @@ fn add_body(m: &mut ModuleDef, src: &Arc<SrcFile>, body: Body) {
                 let Some(name) = label(&block, 0) else {
                     continue;
                 };
+                if block
+                    .body
+                    .get_attribute("sensitive")
+                    .and_then(|a| a.value.as_bool())
+                    == Some(true)
+                {
+                    m.sensitive_outputs.insert(name.clone());
+                }
                 if let Some(a) = block.body.get_attribute("value") {
                     m.outputs.insert(
                         name,

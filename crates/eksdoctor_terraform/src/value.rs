@@ -63,6 +63,10 @@ pub struct Unk {
     /// [`eksdoctor_inventory::UNKNOWN_VALUE`] (a `kubectl_manifest` heredoc naming a computed
     /// role): the text around them is known.
     pub text: Option<String>,
+    /// A sensitive value (a `sensitive` variable or output, `sensitive()`): unknown to every
+    /// reader, so it cannot reach any output; kept only for `nonsensitive()`, which the code
+    /// uses to declare it safe to show. Any value computed from it loses it.
+    pub hidden: Option<V>,
 }
 
 impl Unk {
@@ -75,6 +79,7 @@ impl Unk {
             partial: None,
             elem: None,
             text: None,
+            hidden: None,
         }
     }
 }
@@ -88,6 +93,14 @@ impl V {
         V::Unknown(Arc::new(Unk::because(reason.into())))
     }
 
+    /// `value`, sensitive: unknown with `reason`, revealed only by `nonsensitive()`.
+    pub fn sensitive(value: V, reason: impl Into<String>) -> V {
+        V::Unknown(Arc::new(Unk {
+            hidden: Some(value),
+            ..Unk::because(reason.into())
+        }))
+    }
+
     pub fn computed(addr: &str, attr: &str) -> V {
         V::Unknown(Arc::new(Unk {
             reason: format!("{addr}.{attr} is known only after apply"),
@@ -97,6 +110,7 @@ impl V {
             partial: None,
             elem: None,
             text: None,
+            hidden: None,
         }))
     }
 
@@ -111,6 +125,7 @@ impl V {
             partial: None,
             elem: None,
             text: None,
+            hidden: None,
         }))
     }
 

@@ -84,6 +84,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
                 p(ctx, meta, "version"),
             ),
             Err(_) => {
+                let v = eksdoctor_inventory::excerpt(&v);
                 ctx.error(meta.line_of("version"), format!("{w}`metadata.version` `{v}` is not a Kubernetes version like 1.31"));
                 Val::unknown("metadata.version is not a version", p(ctx, meta, "version"))
             }

@@ -467,6 +467,7 @@ pub(super) fn computed(addr: &str, attr: &str) -> V {
             partial: None,
             elem: None,
             text: None,
+            hidden: None,
         }))
     } else {
         V::computed(addr, attr)

@@ -490,6 +490,16 @@ impl<'a> Inst<'a> {
     }
 
     fn var(&self, name: &str) -> R<V> {
+        let v = self.var_value(name)?;
+        Ok(match self.m.variables.get(name) {
+            Some(def) if def.sensitive => {
+                V::sensitive(v, format!("var.{name} is sensitive: not read"))
+            }
+            _ => v,
+        })
+    }
+
+    fn var_value(&self, name: &str) -> R<V> {
         let Some(def) = self.m.variables.get(name) else {
             return Err(format!("reference to undeclared input variable \"{name}\""));
         };

@@ -11,8 +11,19 @@ impl<'a> Inst<'a> {
                 self.prefix.trim_end_matches('.')
             ));
         };
-        self.memo(&format!("output.{name}"), || {
+        let v = self.memo(&format!("output.{name}"), || {
             Ok(self.eval_at(&item.expr, &[], &item.at))
+        })?;
+        Ok(if self.m.sensitive_outputs.contains(name) {
+            V::sensitive(
+                v,
+                format!(
+                    "output {name} of {} is sensitive: not read",
+                    self.prefix.trim_end_matches('.')
+                ),
+            )
+        } else {
+            v
         })
     }
 

@@ -6,7 +6,15 @@ use super::*;
 group! {
     /// Conversion and encoding functions.
     call(name, a), CALL;
-    "sensitive" | "nonsensitive" => one_arg(a, name).cloned(),
+    // A value marked sensitive is never read: it cannot reach any output.
+    "sensitive" => Ok(V::sensitive(
+        one_arg(a, name)?.clone(),
+        "a sensitive value: not read",
+    )),
+    "nonsensitive" => Ok(match one_arg(a, name)? {
+        V::Unknown(u) if u.hidden.is_some() => u.hidden.clone().unwrap_or(V::Null),
+        v => v.clone(),
+    }),
     "tostring" => {
         let v = one_arg(a, name)?;
         match v {
@@ -25,7 +33,7 @@ group! {
                 .trim()
                 .parse::<f64>()
                 .map(V::Num)
-                .map_err(|_| format!("cannot convert \"{s}\" to number")),
+                .map_err(|_| format!("cannot convert \"{}\" to number", eksdoctor_inventory::excerpt(s))),
             _ => Err(format!("cannot convert {} to number", v.type_name())),
         }
     }

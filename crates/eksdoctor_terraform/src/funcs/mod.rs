@@ -163,6 +163,10 @@ pub(super) fn cidr_arg(a: &[V], i: usize) -> R<IpNet> {
         .get(i)
         .and_then(V::as_str)
         .ok_or("expected a CIDR prefix string")?;
-    s.parse::<IpNet>()
-        .map_err(|_| format!("invalid CIDR prefix \"{s}\""))
+    s.parse::<IpNet>().map_err(|_| {
+        format!(
+            "invalid CIDR prefix \"{}\"",
+            eksdoctor_inventory::excerpt(s)
+        )
+    })
 }

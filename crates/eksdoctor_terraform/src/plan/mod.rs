@@ -220,6 +220,7 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
         values,
         line,
         raw,
+        sensitive,
     } in instances_of(root)
     {
         let addr = addr.as_str();
@@ -235,7 +236,7 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
         if let Some(NodeKind::Map(entries)) = values.map(|v| &v.kind) {
             for (k, v) in entries {
                 let v = if raw { dynamic_value(v) } else { v };
-                let val = node_v(v);
+                let val = sensitive.field(k).apply(node_v(v));
                 body.set(k, val.clone(), at.at_line(v.line));
                 add_blocks(&mut body, k, &val, &at.at_line(v.line));
             }
@@ -401,6 +402,8 @@ struct Instance<'a> {
     line: u32,
     /// From a raw state, where attributes of no fixed type are `{"value": …, "type": …}`.
     raw: bool,
+    /// Its sensitive values (never read).
+    sensitive: sensitive::Mask,
 }
 
 /// In a raw state, an attribute of no fixed type (cty's dynamic pseudo-type, such as
@@ -463,6 +466,7 @@ fn instances_of(root: &Node) -> Vec<Instance<'_>> {
                     values: i.get("attributes"),
                     line: i.line,
                     raw: true,
+                    sensitive: sensitive::Mask::from_paths(i.get("sensitive_attributes")),
                 });
             }
         }
@@ -492,6 +496,7 @@ fn instances_of(root: &Node) -> Vec<Instance<'_>> {
                 values: r.get("values"),
                 line: r.line,
                 raw: false,
+                sensitive: sensitive::Mask::from_values(r.get("sensitive_values")),
             });
         }
         stack.extend(m.get("child_modules").map(Node::items).unwrap_or_default());
@@ -740,6 +745,8 @@ fn unknown_with_refs(addr: &str, attr: &str, refs: &[String], list: bool) -> V {
         V::computed(&refs[0], "id")
     }
 }
+
+mod sensitive;
 
 #[cfg(test)]
 mod tests;
