@@ -70,3 +70,17 @@ pub fn workspace() -> eksdoctor_findings::paths::Workspace {
         root: Some(root),
     }
 }
+
+/// Output for people made of names from the input: each line without control characters or
+/// bidirectional overrides (see [`eksdoctor_inventory::clean`]).
+pub fn clean_lines(text: &str) -> String {
+    let mut out: String = text
+        .lines()
+        .map(|l| eksdoctor_inventory::clean(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}

@@ -664,3 +664,47 @@ fn planted_secrets_reach_no_output() {
         assert!(!written.contains(m), "the baseline holds a planted secret");
     }
 }
+
+/// Names that carry terminal escapes, bidirectional overrides, newlines or markup cannot forge
+/// or cut short any report.
+#[test]
+fn names_cannot_forge_reports() {
+    let d = tempfile::tempdir().unwrap();
+    let evil = "ev\u{1b}]8;;http://x\u{7}il\u{202e}gpj.exe\nFORGED LINE <img src=x onerror=alert(1)> [l](https://x.test)";
+    write(d.path(), "k8s/sc.yaml", &format!(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: {}\nprovisioner: kubernetes.io/aws-ebs\n",
+        serde_json::to_string(evil).unwrap()));
+    for format in ["json", "sarif", "junit", "markdown", "html", "human"] {
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(d.path())
+            .env("NO_COLOR", "1")
+            .args(["scan", "k8s", "--format", format, "--as-of", "2026-11-22"])
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("in-tree-ebs-provisioner"),
+            "{format}: the finding is reported:\n{text}"
+        );
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'),
+            "{format}: {text}"
+        );
+        assert!(
+            !text.lines().any(|l| l.starts_with("FORGED")),
+            "{format}: a forged line"
+        );
+        match format {
+            // The name stays inside its code span, where markup is inert.
+            "markdown" => assert!(text.contains("`ev]8;;http://xilgpj.exe\\nFORGED LINE <img src=x onerror=alert(1)> [l](https://x.test)`"), "{text}"),
+            "html" => {
+                assert!(!text.contains("<img src=x"), "{text}");
+                assert!(text.trim_end().ends_with("</html>"));
+            }
+            "human" => assert!(text.contains("\\nFORGED LINE"), "{text}"),
+            _ => {}
+        }
+    }
+}

@@ -273,3 +273,56 @@ impl Sink {
         }
     }
 }
+
+/// `s` with its unsafe characters removed (see [`eksdoctor_inventory::clean`]), in place.
+fn clean_in_place(s: &mut String) {
+    if let std::borrow::Cow::Owned(c) = eksdoctor_inventory::clean(s) {
+        *s = c;
+    }
+}
+
+impl Location {
+    /// Every name in the location made safe to print.
+    pub fn clean(&mut self) {
+        if let std::borrow::Cow::Owned(c) = eksdoctor_inventory::clean(&self.file) {
+            self.file = c.into();
+        }
+        for s in [
+            &mut self.resource,
+            &mut self.arn,
+            &mut self.object,
+            &mut self.cluster,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            clean_in_place(s);
+        }
+    }
+}
+
+impl Finding {
+    /// The message, resource and location made safe to print in any report.
+    pub fn clean(&mut self) {
+        clean_in_place(&mut self.message);
+        clean_in_place(&mut self.resource);
+        self.location.clean();
+    }
+}
+
+impl Unknown {
+    /// The message and location made safe to print in any report.
+    pub fn clean(&mut self) {
+        clean_in_place(&mut self.message);
+        self.location.clean();
+    }
+}
+
+impl Suppressed {
+    /// The finding, the reason and the comment's place made safe to print.
+    pub fn clean(&mut self) {
+        self.finding.clean();
+        clean_in_place(&mut self.reason);
+        self.suppressed_at.clean();
+    }
+}

@@ -90,3 +90,41 @@ mod excerpt_tests {
         );
     }
 }
+
+/// A text from the input made safe to print in any report: C0 and C1 control characters (the
+/// escape sequences that can rewrite a terminal, or cut a Markdown or HTML report short), DEL,
+/// and bidirectional overrides and isolates (which reorder what a reader sees) are removed;
+/// newlines, carriage returns and tabs are shown as `\n`, `\r` and `\t`, so a name cannot
+/// forge a line of the report.
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => {}
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod clean_tests {
+    #[test]
+    fn controls_and_overrides_are_removed_and_newlines_shown() {
+        assert_eq!(super::clean("plain `name`"), "plain `name`");
+        assert_eq!(super::clean("a\u{1b}]8;;x\u{7}b"), "a]8;;xb");
+        assert_eq!(super::clean("evil\u{202e}txt.exe"), "eviltxt.exe");
+        assert_eq!(super::clean("two\nlines\r"), "two\\nlines\\r");
+        assert_eq!(super::clean("c1\u{9b}31m"), "c131m");
+    }
+}

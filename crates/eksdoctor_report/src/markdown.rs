@@ -10,8 +10,80 @@ use std::fmt::Write;
 /// Characters the finding and suppression tables may use, leaving room for the rest.
 pub const BUDGET: usize = 60_000;
 
+/// A message for a table cell or a list item. The rules write names between backticks; what
+/// lies between backticks is a code span (inert: no HTML, link or emphasis there), and
+/// everything else is escaped, so a name from the input cannot bring markup, whatever
+/// backticks it holds. `|` is escaped everywhere (GitHub tables split on it even in code).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    let pieces: Vec<&str> = s.split('`').collect();
+    // With an odd number of backticks the last one opens no span: it is text.
+    let spans = (pieces.len() - 1) / 2 * 2;
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, p) in pieces.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i <= spans { "`" } else { "\\`" });
+        }
+        if i % 2 == 1 && i <= spans {
+            out.push_str(&p.replace('|', "\\|"));
+        } else {
+            escape_text(p, &mut out);
+        }
+    }
+    out
+}
+
+/// Text outside code spans: ASCII punctuation that starts markup is backslash-escaped (HTML,
+/// links, images, emphasis, entities, autolinks such as `https://` and `www.`).
+fn escape_text(s: &str, out: &mut String) {
+    let mut prev3 = String::new();
+    for c in s.chars() {
+        let www_dot = c == '.' && prev3.eq_ignore_ascii_case("www");
+        if matches!(
+            c,
+            '\\' | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '('
+                | ')'
+                | '#'
+                | '+'
+                | '!'
+                | '|'
+                | '~'
+                | '&'
+                | ':'
+                | '@'
+        ) || www_dot
+        {
+            out.push('\\');
+        }
+        out.push(match c {
+            '\n' | '\r' => ' ',
+            c => c,
+        });
+        prev3.push(c);
+        if prev3.chars().count() > 3 {
+            prev3.remove(0);
+        }
+    }
+}
+
+/// A value as one code span: a fence longer than any run of backticks in it, so nothing in the
+/// value ends the span early.
+fn code(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
 }
 
 pub fn render(r: &ScanReport) -> String {
@@ -39,10 +111,10 @@ pub fn render(r: &ScanReport) -> String {
         sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
         for (i, f) in sorted.iter().enumerate() {
             let row = format!(
-                "| {} | `{}` | `{}` | {} | {} |\n",
+                "| {} | `{}` | {} | {} | {} |\n",
                 f.severity.as_str(),
                 f.rule,
-                cell(&f.location.to_string()),
+                code(&f.location.to_string()),
                 cell(&f.message),
                 cell(f.fix)
             );
@@ -62,9 +134,9 @@ pub fn render(r: &ScanReport) -> String {
         let _ = writeln!(out, "\n<details><summary>{} suppressed</summary>\n\n| rule | where | reason |\n| --- | --- | --- |", r.suppressed.len());
         for (i, s) in r.suppressed.iter().enumerate() {
             let row = format!(
-                "| `{}` | `{}` | {} |\n",
+                "| `{}` | {} | {} |\n",
                 s.finding.rule,
-                cell(&s.finding.location.to_string()),
+                code(&s.finding.location.to_string()),
                 cell(&s.reason)
             );
             if out.len() + row.len() > BUDGET {
@@ -87,9 +159,12 @@ pub fn render(r: &ScanReport) -> String {
         for e in r.errors {
             let _ = writeln!(
                 out,
-                "- `{}{}`: {}",
-                e.file,
-                e.line.map(|l| format!(":{l}")).unwrap_or_default(),
+                "- {}: {}",
+                code(&format!(
+                    "{}{}",
+                    e.file,
+                    e.line.map(|l| format!(":{l}")).unwrap_or_default()
+                )),
                 cell(&e.message)
             );
         }
@@ -150,6 +225,19 @@ mod tests {
         );
         // Pipes in messages are escaped, so each row keeps its five cells.
         assert!(md.contains("subnet `s0` \\| holds"));
+    }
+
+    #[test]
+    fn values_from_the_input_bring_no_markup() {
+        assert_eq!(
+            cell("cluster `x` has <img src=x onerror=alert(1)> and [a](https://evil)"),
+            "cluster `x` has \\<img src=x onerror=alert\\(1\\)\\> and \\[a\\]\\(https\\://evil\\)"
+        );
+        // A backtick in a name: whatever lands outside a span is escaped; an unmatched one is text.
+        assert_eq!(cell("name `a`<b>` here"), "name `a`\\<b\\>\\` here");
+        assert_eq!(cell("see www.evil.com | x"), "see www\\.evil.com \\| x");
+        assert_eq!(code("a``b|c"), "```a``b\\|c```");
+        assert_eq!(code("`x"), "`` `x ``");
     }
 
     #[test]

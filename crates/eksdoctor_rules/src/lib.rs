@@ -84,11 +84,21 @@ pub fn run(inv: &Inventory, settings: &Settings) -> Sink {
     for u in sink.unknowns.iter_mut() {
         u.message = eksdoctor_inventory::strip_namespaces(&u.message);
     }
+    // Names come from the input: nothing in them may rewrite a terminal or a report.
+    sink.findings
+        .iter_mut()
+        .for_each(eksdoctor_findings::Finding::clean);
+    sink.unknowns
+        .iter_mut()
+        .for_each(eksdoctor_findings::Unknown::clean);
     sink.findings
         .sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
     sink.findings
         .dedup_by(|a, b| a.location == b.location && a.rule == b.rule && a.message == b.message);
     apply_suppressions(inv, &mut sink);
+    sink.suppressed
+        .iter_mut()
+        .for_each(eksdoctor_findings::Suppressed::clean);
     sink.unknowns
         .sort_by(|a, b| (&a.location, a.rule).cmp(&(&b.location, b.rule)));
     sink

@@ -55,7 +55,31 @@ pub fn load_with(sources: &[&dyn Source], inputs: &[Input], settings: &LoadSetti
     }
     inv.cluster_mapping = settings.cluster_mapping.clone();
     inv.finish();
+    clean_problems(&mut inv);
     inv
+}
+
+/// Input errors and notes name files and echo input: nothing in them may rewrite a terminal or
+/// a report (see [`eksdoctor_inventory::clean`]).
+fn clean_problems(inv: &mut Inventory) {
+    let clean = |s: &mut String| {
+        if let std::borrow::Cow::Owned(c) = eksdoctor_inventory::clean(s) {
+            *s = c;
+        }
+    };
+    let clean_file = |f: &mut std::sync::Arc<str>| {
+        if let std::borrow::Cow::Owned(c) = eksdoctor_inventory::clean(f) {
+            *f = c.into();
+        }
+    };
+    for e in inv.errors.iter_mut() {
+        clean(&mut e.message);
+        clean_file(&mut e.file);
+    }
+    for n in inv.notes.iter_mut() {
+        clean(&mut n.message);
+        clean_file(&mut n.at.file);
+    }
 }
 
 /// Everything a command reads from PATHs: discover the files (directories walked, `-` is
@@ -84,5 +108,6 @@ pub fn load_paths(
     let mut inv = load_with(sources, inputs.as_slice(), settings);
     errors.append(&mut inv.errors);
     inv.errors = errors;
+    clean_problems(&mut inv);
     inv
 }

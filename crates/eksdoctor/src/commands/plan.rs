@@ -149,7 +149,8 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
         Format::Json => {
             serde_json::to_string_pretty(&serde_json::json!({ "input": input, "plan": p }))? + "\n"
         }
-        _ => eksdoctor_report::calc::plan_subnets(&input, &p),
+        // Names from the input (clusters, AZs, node groups) cannot rewrite the terminal.
+        _ => super::clean_lines(&eksdoctor_report::calc::plan_subnets(&input, &p)),
     };
     let mut o = anstream::stdout();
     o.write_all(text.as_bytes())?;

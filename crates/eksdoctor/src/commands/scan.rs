@@ -58,12 +58,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                 .clusters
                 .iter()
                 .map(|c| {
+                    let name = c.name.known().map_or(c.id.name(), String::as_str);
                     (
-                        c.name
+                        eksdoctor_inventory::clean(name).into_owned(),
+                        c.version
                             .known()
-                            .cloned()
-                            .unwrap_or_else(|| c.id.name().to_string()),
-                        c.version.known().cloned(),
+                            .map(|v| eksdoctor_inventory::clean(v).into_owned()),
                     )
                 })
                 .collect(),

@@ -76,7 +76,11 @@ pub fn run(a: UpgradeArgs) -> Result<u8> {
     let plan = upgrade_plan(cal, from, to, as_of, &apis, &node_groups).map_err(|e| anyhow!(e))?;
     let text = match a.format {
         Format::Json => serde_json::to_string_pretty(&plan)? + "\n",
-        _ => eksdoctor_report::calc::upgrade(&plan, as_of, a.format == Format::Markdown),
+        _ => super::clean_lines(&eksdoctor_report::calc::upgrade(
+            &plan,
+            as_of,
+            a.format == Format::Markdown,
+        )),
     };
     let mut o = anstream::stdout();
     o.write_all(text.as_bytes())?;
