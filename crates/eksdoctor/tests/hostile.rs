@@ -708,3 +708,113 @@ fn names_cannot_forge_reports() {
         }
     }
 }
+
+/// What used to be skipped without a word now gives an input error or a note.
+#[test]
+fn nothing_is_skipped_silently() {
+    let d = tempfile::tempdir().unwrap();
+    let cluster = "resource \"aws_eks_cluster\" \"c\" {\n  name     = \"c\"\n  version  = \"1.30\"\n  role_arn = \"arn:aws:iam::111122223333:role/eks\"\n  vpc_config { subnet_ids = [] }\n}\n";
+    write(
+        d.path(),
+        "self/main.tf",
+        &format!("module \"me\" {{\n  source = \"./\"\n}}\n{cluster}"),
+    );
+    write(
+        d.path(),
+        "cycle/a/main.tf",
+        &format!("module \"b\" {{\n  source = \"../b\"\n}}\n{cluster}"),
+    );
+    write(
+        d.path(),
+        "cycle/b/main.tf",
+        "module \"a\" {\n  source = \"../a\"\n}\n",
+    );
+    write(d.path(), "ek/cluster.yaml", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: e\n  region: eu-west-1\n  version: 1.30\n");
+    write(
+        d.path(),
+        "k8s/ok.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n",
+    );
+    std::fs::write(
+        d.path().join("k8s/latin1.yaml"),
+        b"apiVersion: v1\nkind: ConfigMap\ndata:\n  a: caf\xe9\n",
+    )
+    .unwrap();
+    mkfifo(&d.path().join("named.yaml"));
+    let (code, v, _) = scan_in(d.path(), &["self", "cycle", "ek", "k8s", "named.yaml"]);
+    assert_eq!(code, 2);
+    let e = errors(&v);
+    assert!(
+        e.contains(&"named.yaml:null: not a regular file (a FIFO): not read".to_string()),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().any(|e| e.starts_with(
+            "self/main.tf:1: module.me: source \"./\" is this module or one that calls it (a cycle"
+        )),
+        "{e:?}"
+    );
+    assert!(
+        e.iter()
+            .any(|e| e.starts_with("cycle/b/main.tf:1: module.a: source \"../a\"")),
+        "{e:?}"
+    );
+    let notes = texts(&v, "notes").join("\n");
+    assert!(
+        notes.contains("skipped: not UTF-8 text (line 4): not read"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("`metadata.version: 1.30` is a YAML number, which YAML readers take as 1.3"),
+        "{notes}"
+    );
+    // The clusters of self/ and cycle/ are each scanned once.
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "secrets-no-customer-kms")
+        .map(|f| f["location"]["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        ["cycle/a/main.tf", "ek/cluster.yaml", "self/main.tf"]
+    );
+}
+
+#[test]
+fn malformed_calendar_and_baseline_say_where_in_one_line() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "infra/main.tf",
+        &format!("locals {{ v = \"1.30\" }}\n{CLUSTER}"),
+    );
+    write(d.path(), "cal.csv", &format!("version,release\n{MARKER}\n"));
+    write(d.path(), "base.json", "{\"version\": 1, \"findings\": [1,");
+    for (flag, file, want) in [
+        (
+            "--calendar",
+            "cal.csv",
+            "eksdoctor: --calendar cal.csv: line 2: ",
+        ),
+        (
+            "--baseline",
+            "base.json",
+            "eksdoctor: --baseline base.json: not a baseline file: ",
+        ),
+    ] {
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(d.path())
+            .args(["scan", "infra", flag, file])
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with(want), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!err.contains(MARKER), "{err}");
+    }
+}

@@ -65,6 +65,16 @@ pub fn discover(
                 message: format!("cannot read: {e}"),
             }),
             Ok(m) if m.is_file() => inputs.push(Input::Named(path.clone())),
+            // A FIFO, a device or a socket named on the command line is not read (it could
+            // block the scan or never end).
+            Ok(m) if !m.is_dir() => errors.push(InputError {
+                file: path.display().to_string().into(),
+                line: None,
+                message: eksdoctor_fs::regular(path).err().map_or_else(
+                    || "not a regular file: not read".to_string(),
+                    |e| e.to_string(),
+                ),
+            }),
             Ok(_) => {
                 let walker = ignore::WalkBuilder::new(path)
                     .require_git(false)

@@ -91,10 +91,10 @@ fn load_in_pool(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
         .collect();
     // Local module calls between scanned directories decide the roots. Local sources are literal
     // strings, so a look at the text finds them without keeping every syntax tree in memory.
-    let called: BTreeSet<PathBuf> = dirs
+    let calls: Vec<(PathBuf, Vec<PathBuf>)> = dirs
         .par_iter()
-        .flat_map_iter(|(dir, files)| {
-            files
+        .map(|(dir, files)| {
+            let callees = files
                 .iter()
                 .filter(|f| {
                     let n = f.to_string_lossy();
@@ -102,14 +102,18 @@ fn load_in_pool(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
                 })
                 .flat_map(|f| local_sources(&eksdoctor_fs::read_text(f).unwrap_or_default()))
                 .map(|src| eval::normalize(&dir.join(src)))
-                .collect::<Vec<_>>()
+                // A module calling itself does not make it someone else's module.
+                .filter(|callee| callee != &eval::normalize(dir))
+                .collect();
+            (eval::normalize(dir), callees)
         })
         .collect();
+    let called = roots_of(&calls);
     // Each root module is parsed, evaluated and mapped, then its syntax tree is dropped; modules
     // it calls stay parsed for the other roots that call them.
     let outs: Vec<Inventory> = dirs
         .par_iter()
-        .filter(|(dir, _)| !called.contains(dir))
+        .filter(|(dir, _)| !called.contains(&eval::normalize(dir)))
         .map(|(dir, files)| {
             let root = std::sync::Arc::new(module::load_dir(dir, files));
             let mut part = Inventory::default();
@@ -164,6 +168,35 @@ fn load_in_pool(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
     inv.errors
         .retain(|e: &InputError| seen.insert((e.file.clone(), e.line, e.message.clone())));
     inv
+}
+
+/// The directories to evaluate only as modules of others: those some other scanned directory
+/// calls, except that a group of directories that only call each other (a cycle no root
+/// reaches) keeps one of them as a root, so that no scanned file vanishes from the scan (the
+/// evaluator reports the cycle).
+fn roots_of(calls: &[(PathBuf, Vec<PathBuf>)]) -> BTreeSet<PathBuf> {
+    let mut called: BTreeSet<PathBuf> = calls.iter().flat_map(|(_, c)| c.iter().cloned()).collect();
+    let edges: BTreeMap<&PathBuf, &Vec<PathBuf>> = calls.iter().map(|(d, c)| (d, c)).collect();
+    loop {
+        // Everything the roots reach, through the calls.
+        let mut reached: BTreeSet<&PathBuf> = BTreeSet::new();
+        let mut stack: Vec<&PathBuf> = calls
+            .iter()
+            .map(|(d, _)| d)
+            .filter(|d| !called.contains(*d))
+            .collect();
+        while let Some(d) = stack.pop() {
+            if reached.insert(d) {
+                stack.extend(edges.get(d).into_iter().flat_map(|c| c.iter()));
+            }
+        }
+        match calls.iter().map(|(d, _)| d).find(|d| !reached.contains(d)) {
+            Some(orphan) => {
+                called.remove(orphan);
+            }
+            None => return called,
+        }
+    }
 }
 
 /// The local module sources (`source = "./..."` or `"../..."`) written in a file.

@@ -76,6 +76,24 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
     let meta = meta.expect("name implies metadata");
     let id = Id::global(name.clone());
 
+    // `version: 1.30` unquoted is a YAML number: YAML reads it as 1.3.
+    if let Some(NodeKind::Scalar {
+        text,
+        quoted: false,
+    }) = meta.get("version").map(|n| &n.kind)
+    {
+        if text.parse::<f64>().is_ok() {
+            inv.notes.push(eksdoctor_inventory::Note {
+                at: p(ctx, meta, "version"),
+                message: format!(
+                    "`metadata.version: {}` is a YAML number, which YAML readers take as {}: eksdoctor reads it as written, but quote it (\"{}\") so that every tool reads the same version",
+                    eksdoctor_inventory::excerpt(text),
+                    text.parse::<f64>().map(|f| f.to_string()).unwrap_or_default(),
+                    eksdoctor_inventory::excerpt(text),
+                ),
+            });
+        }
+    }
     let version = match ctx.str(meta, "version", w) {
         Some(v) => match v.parse::<eksdoctor_knowledge_free::Ver>() {
             Ok(ver) => Val::set(ver.0, p(ctx, meta, "version")),

@@ -390,6 +390,8 @@ struct Inst<'a> {
     busy: RefCell<HashSet<String>>,
     children: RefCell<HashMap<String, Rc<Child<'a>>>>,
     depth: usize,
+    /// The directories of the modules above this one, the root module's first.
+    lineage: Vec<PathBuf>,
 }
 
 fn unk_from(u: &Unk) -> V {
@@ -414,6 +416,7 @@ impl<'a> Inst<'a> {
             busy: RefCell::new(HashSet::new()),
             children: RefCell::new(HashMap::new()),
             depth,
+            lineage: Vec::new(),
         }
     }
 

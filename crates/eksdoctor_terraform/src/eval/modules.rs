@@ -111,6 +111,27 @@ impl<'a> Inst<'a> {
         Some(Child::Value(V::instance(&addr, BTreeMap::new())))
     }
 
+    /// A module whose directory is this module's or one above it: Terraform refuses such a
+    /// cycle, and evaluating it would never end. An error at the call; nothing is instantiated.
+    fn module_cycle(
+        &self,
+        call: &CallDef,
+        name: &str,
+        source: &str,
+        dir: &Path,
+    ) -> Option<Child<'a>> {
+        let same = |d: &Path| normalize(d) == normalize(dir);
+        if !(same(&self.m.dir) || self.lineage.iter().any(|d| same(d))) {
+            return None;
+        }
+        self.env.error(
+            &call.at,
+            format!("module.{name}: source \"{source}\" is this module or one that calls it (a cycle, which Terraform refuses); not instantiated"),
+        );
+        let addr = format!("{}module.{name}", self.prefix);
+        Some(Child::Value(V::instance(&addr, BTreeMap::new())))
+    }
+
     pub(super) fn make_child(&self, call: &CallDef) -> R<Child<'a>> {
         if self.depth >= DEPTH_LIMIT {
             return Err(format!("modules nested deeper than {DEPTH_LIMIT}"));
@@ -145,10 +166,10 @@ impl<'a> Inst<'a> {
         } else {
             self.env.modules_json.get(&key).cloned()
         };
-        if let Some(refused) = dir
-            .as_deref()
-            .and_then(|d| self.system_module(call, name, &source, d))
-        {
+        if let Some(refused) = dir.as_deref().and_then(|d| {
+            self.system_module(call, name, &source, d)
+                .or_else(|| self.module_cycle(call, name, &source, d))
+        }) {
             return Ok(refused);
         }
         if let Some(d) = dir.as_deref().filter(|_| local) {
@@ -193,17 +214,17 @@ impl<'a> Inst<'a> {
                         );
                     }
                 }
-                made.push((
-                    k,
-                    Inst::new(
-                        self.env,
-                        def,
-                        format!("{addr}."),
-                        key.clone(),
-                        inputs,
-                        self.depth + 1,
-                    ),
-                ));
+                let mut child = Inst::new(
+                    self.env,
+                    def,
+                    format!("{addr}."),
+                    key.clone(),
+                    inputs,
+                    self.depth + 1,
+                );
+                child.lineage = self.lineage.clone();
+                child.lineage.push(self.m.dir.clone());
+                made.push((k, child));
             } else {
                 match models::model(&source, call.version.as_deref(), &addr, &with_at, &call.at) {
                     Some(m) => {
