@@ -55,9 +55,12 @@ fn is_az_name(s: &str) -> bool {
     parts.len() >= 3
         && parts[0].len() == 2
         && parts.last().is_some_and(|p| {
-            p.len() >= 2
-                && p[..p.len() - 1].chars().all(|c| c.is_ascii_digit())
-                && p.chars().last().is_some_and(|c| c.is_ascii_lowercase())
+            // Digits, then one lowercase letter (characters, not bytes: input may be any text).
+            let mut cs = p.chars();
+            let last = cs.next_back();
+            last.is_some_and(|c| c.is_ascii_lowercase())
+                && !cs.as_str().is_empty()
+                && cs.all(|c| c.is_ascii_digit())
         })
 }
 
