@@ -352,6 +352,8 @@ fn read_text_with(
             return std::ops::ControlFlow::Break(());
         } else if eksdoctor_terraform::plan::is_plan(&d.root) {
             kind = Some(SourceKind::Plan);
+            inv.errors
+                .extend(eksdoctor_terraform::plan::check::check(name, &d.root));
             let (res, none_created) = eksdoctor_terraform::plan::read(name, &d.root);
             // The plan's objects go into their own inventory first (identifiers get the plan's
             // name as prefix), then join the file's.

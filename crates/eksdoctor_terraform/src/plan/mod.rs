@@ -746,6 +746,7 @@ fn unknown_with_refs(addr: &str, attr: &str, refs: &[String], list: bool) -> V {
     }
 }
 
+pub mod check;
 mod sensitive;
 
 #[cfg(test)]
