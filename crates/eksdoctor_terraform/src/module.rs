@@ -168,11 +168,7 @@ pub fn load_dir(dir: &Path, files: &[PathBuf]) -> ModuleDef {
                         }),
                     }
                 }
-                Err(message) => m.errors.push(InputError {
-                    file: name,
-                    line: None,
-                    message,
-                }),
+                Err(message) => m.errors.push(json_error(name, message)),
             }
             continue;
         }
@@ -248,12 +244,8 @@ pub fn parse_tfvars(path: &Path) -> Result<(Arc<SrcFile>, Body), InputError> {
     if !name.ends_with(".json") {
         return parse_hcl(name, &text);
     }
-    let (native, lines) =
-        crate::json_syntax::tfvars_to_native(&text).map_err(|message| InputError {
-            file: name.clone(),
-            line: None,
-            message,
-        })?;
+    let (native, lines) = crate::json_syntax::tfvars_to_native(&text)
+        .map_err(|message| json_error(name.clone(), message))?;
     let mut src = SrcFile::new(name.clone(), &native);
     src.line_map = Some(lines);
     let src = Arc::new(src);
@@ -437,5 +429,47 @@ fn add_body(m: &mut ModuleDef, src: &Arc<SrcFile>, body: Body) {
             }
             _ => {}
         }
+    }
+}
+
+/// An error of a JSON file at the line the JSON parser names (`… at line 3 column 7`), when it
+/// names one; the file as a whole otherwise.
+fn json_error(file: Arc<str>, message: String) -> InputError {
+    let at = message.rfind(" at line ").and_then(|i| {
+        let rest = &message[i + " at line ".len()..];
+        let (n, _) = rest.split_once(' ')?;
+        Some((i, n.parse::<u32>().ok()?))
+    });
+    match at {
+        Some((i, line)) => InputError {
+            file,
+            line: Some(line),
+            message: message[..i].to_string(),
+        },
+        None => InputError {
+            file,
+            line: None,
+            message,
+        },
+    }
+}
+
+#[cfg(test)]
+mod json_error_tests {
+    #[test]
+    fn the_json_parsers_line_becomes_the_errors() {
+        let e = super::json_error(
+            "a.tf.json".into(),
+            "invalid JSON: expected `,` or `}` at line 3 column 7".into(),
+        );
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (Some(3), "invalid JSON: expected `,` or `}`")
+        );
+        let e = super::json_error(
+            "a.tf.json".into(),
+            "a .tf.json file must hold a JSON object".into(),
+        );
+        assert_eq!(e.line, None);
     }
 }
