@@ -8,6 +8,13 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Transparent huge pages: mimalloc's arenas get 2 MiB pages that the kernel zeroes whole on
+    // first touch, and again after each purge; a scan touches memory in small pieces, so they
+    // cost more than they save (measured: bench/README.md).
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     let cli = match args::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
