@@ -274,19 +274,12 @@ impl Sink {
     }
 }
 
-/// `s` with its unsafe characters removed (see [`eksdoctor_inventory::clean`]), in place.
-fn clean_in_place(s: &mut String) {
-    if let std::borrow::Cow::Owned(c) = eksdoctor_inventory::clean(s) {
-        *s = c;
-    }
-}
+use eksdoctor_inventory::clean_in_place;
 
 impl Location {
     /// Every name in the location made safe to print.
     pub fn clean(&mut self) {
-        if let std::borrow::Cow::Owned(c) = eksdoctor_inventory::clean(&self.file) {
-            self.file = c.into();
-        }
+        eksdoctor_inventory::clean_shared(&mut self.file);
         for s in [
             &mut self.resource,
             &mut self.arn,

@@ -117,6 +117,20 @@ pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// [`clean`], in place.
+pub fn clean_in_place(s: &mut String) {
+    if let std::borrow::Cow::Owned(c) = clean(s) {
+        *s = c;
+    }
+}
+
+/// [`clean`], in place, for a shared name (a file).
+pub fn clean_shared(s: &mut std::sync::Arc<str>) {
+    if let std::borrow::Cow::Owned(c) = clean(s) {
+        *s = c.into();
+    }
+}
+
 #[cfg(test)]
 mod clean_tests {
     #[test]

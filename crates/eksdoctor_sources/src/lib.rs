@@ -35,6 +35,16 @@ pub enum Input {
     Stdin(String),
 }
 
+impl Input {
+    /// The file, for an input read from one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::Walked(p) | Input::Named(p) => Some(p),
+            Input::Stdin(_) => None,
+        }
+    }
+}
+
 /// Expand paths into inputs. A directory is walked recursively honouring `.gitignore`, `.ignore`
 /// and hidden files; `-` is standard input. Problems (missing paths) are returned as errors.
 pub fn discover(
@@ -180,10 +190,8 @@ impl Source for TerraformCode {
     fn load(&self, claimed: &[&Input], _: &[Input], settings: &LoadSettings) -> Inventory {
         let paths: Vec<PathBuf> = claimed
             .iter()
-            .filter_map(|i| match i {
-                Input::Named(p) | Input::Walked(p) => Some(p.clone()),
-                Input::Stdin(_) => None,
-            })
+            .filter_map(|i| i.path())
+            .map(Path::to_path_buf)
             .collect();
         if paths.is_empty() {
             return Inventory::default();

@@ -30,10 +30,8 @@ pub fn load_with(sources: &[&dyn Source], inputs: &[Input], settings: &LoadSetti
     let settings = if settings.confinement.roots().is_empty() {
         let paths: Vec<PathBuf> = inputs
             .iter()
-            .filter_map(|i| match i {
-                Input::Walked(p) | Input::Named(p) => Some(p.clone()),
-                Input::Stdin(_) => None,
-            })
+            .filter_map(Input::path)
+            .map(std::path::Path::to_path_buf)
             .collect();
         confined = LoadSettings {
             confinement: eksdoctor_fs::Confinement::for_scan(&paths, &settings.allow_read),
@@ -62,23 +60,17 @@ pub fn load_with(sources: &[&dyn Source], inputs: &[Input], settings: &LoadSetti
 /// Input errors and notes name files and echo input: nothing in them may rewrite a terminal or
 /// a report (see [`eksdoctor_inventory::clean`]).
 fn clean_problems(inv: &mut Inventory) {
-    let clean = |s: &mut String| {
-        if let std::borrow::Cow::Owned(c) = eksdoctor_inventory::clean(s) {
-            *s = c;
-        }
-    };
-    let clean_file = |f: &mut std::sync::Arc<str>| {
-        if let std::borrow::Cow::Owned(c) = eksdoctor_inventory::clean(f) {
-            *f = c.into();
-        }
-    };
-    for e in inv.errors.iter_mut() {
-        clean(&mut e.message);
-        clean_file(&mut e.file);
-    }
+    clean_errors(&mut inv.errors);
     for n in inv.notes.iter_mut() {
-        clean(&mut n.message);
-        clean_file(&mut n.at.file);
+        eksdoctor_inventory::clean_in_place(&mut n.message);
+        eksdoctor_inventory::clean_shared(&mut n.at.file);
+    }
+}
+
+fn clean_errors(errors: &mut [eksdoctor_inventory::InputError]) {
+    for e in errors {
+        eksdoctor_inventory::clean_in_place(&mut e.message);
+        eksdoctor_inventory::clean_shared(&mut e.file);
     }
 }
 
@@ -97,17 +89,17 @@ pub fn load_paths(
     };
     let (mut inputs, mut errors) = discover(paths, read_stdin);
     if !settings.excludes.is_empty() {
-        inputs.retain(|i| match i {
-            Input::Walked(p) | Input::Named(p) => {
+        inputs.retain(|i| {
+            i.path().is_none_or(|p| {
                 let abs = eksdoctor_config::file::absolute(p);
                 !settings.excludes.iter().any(|m| m.is_match(&abs))
-            }
-            Input::Stdin(_) => true,
+            })
         });
     }
     let mut inv = load_with(sources, inputs.as_slice(), settings);
+    // load_with cleaned what the sources reported; the paths' own problems join them here.
+    clean_errors(&mut errors);
     errors.append(&mut inv.errors);
     inv.errors = errors;
-    clean_problems(&mut inv);
     inv
 }

@@ -67,17 +67,7 @@ fn load_in_pool(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
                 }
             }
         }
-        files.retain(|f| match loader.readable(f) {
-            Ok(()) => true,
-            Err(message) => {
-                skipped.push(InputError {
-                    file: f.display().to_string().into(),
-                    line: None,
-                    message,
-                });
-                false
-            }
-        });
+        skipped.extend(loader.retain_readable(files));
         files.sort();
     }
     let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs

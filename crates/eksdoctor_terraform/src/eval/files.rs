@@ -8,12 +8,17 @@ use super::*;
 impl Inst<'_> {
     /// The text of the file at `path` that the code names, when it may be read; else why not.
     pub(super) fn read_named(&self, path: &Path) -> Result<String, String> {
-        let canon = self
-            .env
+        let canon = self.confine(path)?;
+        eksdoctor_fs::read_text(&canon).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// `path` resolved, when the code may name it (inside the scanned trees or this module's
+    /// directory); else why not, naming the path.
+    fn confine(&self, path: &Path) -> Result<PathBuf, String> {
+        self.env
             .confinement
             .check_within(path, Some(&self.m.dir))
-            .map_err(|why| format!("{} {why}", path.display()))?;
-        eksdoctor_fs::read_text(&canon).map_err(|e| format!("{}: {e}", path.display()))
+            .map_err(|why| format!("{} {why}", path.display()))
     }
 
     /// A value this scan refuses to compute: unknown with `why`, and a note at the attribute.
@@ -37,21 +42,19 @@ impl Inst<'_> {
                     .get(1)
                     .and_then(V::as_str)
                     .ok_or("fileset: expected a path and a pattern")?;
-                if let Err(why) = self.env.confinement.check_within(&path, Some(&self.m.dir)) {
-                    return Ok(self.refused(name, format!("{} {why}", path.display())));
+                if let Err(why) = self.confine(&path) {
+                    return Ok(self.refused(name, why));
                 }
                 let found = fileset(&path, pattern)?;
                 return Ok(V::list(found.into_iter().map(V::str).collect()));
             }
             "fileexists" => {
-                return Ok(
-                    match self.env.confinement.check_within(&path, Some(&self.m.dir)) {
-                        Ok(canon) => V::Bool(eksdoctor_fs::is_regular_file(&canon)),
-                        // A path that does not exist is not there, wherever it points.
-                        Err(_) if !path.exists() => V::Bool(false),
-                        Err(why) => self.refused(name, format!("{} {why}", path.display())),
-                    },
-                );
+                return Ok(match self.confine(&path) {
+                    Ok(canon) => V::Bool(eksdoctor_fs::is_regular_file(&canon)),
+                    // A path that does not exist is not there, wherever it points.
+                    Err(_) if !path.exists() => V::Bool(false),
+                    Err(why) => self.refused(name, why),
+                });
             }
             "filebase64" => return Err("filebase64 is not supported".into()),
             _ => {}

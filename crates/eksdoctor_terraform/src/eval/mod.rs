@@ -61,6 +61,24 @@ impl Loader {
         }
     }
 
+    /// Keep the files of a module directory that may be read ([`Loader::readable`]); an input
+    /// error for each of the others.
+    pub fn retain_readable(&self, files: &mut Vec<PathBuf>) -> Vec<InputError> {
+        let mut skipped = Vec::new();
+        files.retain(|f| match self.readable(f) {
+            Ok(()) => true,
+            Err(message) => {
+                skipped.push(InputError {
+                    file: f.display().to_string().into(),
+                    line: None,
+                    message,
+                });
+                false
+            }
+        });
+        skipped
+    }
+
     /// Whether a file of a module directory may be read: a regular file (after symbolic links),
     /// inside its own directory or the confinement, never in a system directory; else why not.
     pub fn readable(&self, file: &Path) -> Result<(), String> {
@@ -131,18 +149,7 @@ impl Loader {
             })
             .unwrap_or_default();
         files.sort();
-        let mut skipped = Vec::new();
-        files.retain(|f| match self.readable(f) {
-            Ok(()) => true,
-            Err(why) => {
-                skipped.push(InputError {
-                    file: f.display().to_string().into(),
-                    line: None,
-                    message: why,
-                });
-                false
-            }
-        });
+        let skipped = self.retain_readable(&mut files);
         let mut def = load_dir(dir, &files);
         def.errors.extend(skipped);
         if files.is_empty() {

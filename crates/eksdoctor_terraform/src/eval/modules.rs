@@ -103,12 +103,20 @@ impl<'a> Inst<'a> {
             &call.at,
             format!("module.{name}: source \"{source}\" is a system directory: not read; its resources are not scanned"),
         );
-        self.env.unscanned.borrow_mut().push((
-            call.at.clone(),
-            format!("module.{name} ({source}) is not scanned"),
-        ));
         let addr = format!("{}module.{name}", self.prefix);
-        Some(Child::Value(V::instance(&addr, BTreeMap::new())))
+        Some(self.unscanned_module(
+            call,
+            &addr,
+            format!("module.{name} ({source}) is not scanned"),
+        ))
+    }
+
+    /// A module call whose resources are not scanned: `why` is recorded (what it creates may be
+    /// what a rule finds missing), and its value is the instance at `addr` with every attribute
+    /// computed.
+    fn unscanned_module(&self, call: &CallDef, addr: &str, why: String) -> Child<'a> {
+        self.env.unscanned.borrow_mut().push((call.at.clone(), why));
+        Child::Value(V::instance(addr, BTreeMap::new()))
     }
 
     /// A module whose directory is this module's or one above it: Terraform refuses such a
@@ -182,12 +190,9 @@ impl<'a> Inst<'a> {
                         d.display()
                     ),
                 );
-                self.env.unscanned.borrow_mut().push((
-                    call.at.clone(),
-                    format!("module.{name} ({source}) is not on disk"),
-                ));
                 let addr = format!("{}module.{name}", self.prefix);
-                return Ok(Child::Value(V::instance(&addr, BTreeMap::new())));
+                let why = format!("module.{name} ({source}) is not on disk");
+                return Ok(self.unscanned_module(call, &addr, why));
             }
         }
         let mut made = Vec::new();
@@ -245,11 +250,8 @@ impl<'a> Inst<'a> {
                                 "module.{name}: source \"{source}\" is not on disk (run `terraform init` to scan its code) and has no built-in model; its resources are not scanned"
                             ),
                         );
-                        self.env.unscanned.borrow_mut().push((
-                            call.at.clone(),
-                            format!("module.{name} ({source}) is not scanned"),
-                        ));
-                        return Ok(Child::Value(V::instance(&addr, BTreeMap::new())));
+                        let why = format!("module.{name} ({source}) is not scanned");
+                        return Ok(self.unscanned_module(call, &addr, why));
                     }
                 }
             }
