@@ -20,8 +20,12 @@ pub struct YamlError {
 
 /// Parse all documents. Returns the documents read and the syntax error that stopped parsing, if any.
 pub fn parse(text: &str) -> (Vec<Doc>, Option<YamlError>) {
+    parse_all(text, false)
+}
+
+fn parse_all(text: &str, mark_plain_keys: bool) -> (Vec<Doc>, Option<YamlError>) {
     let mut docs = Vec::new();
-    let err = parse_each(text, false, |d| {
+    let err = parse_each(text, mark_plain_keys, |d| {
         docs.push(d);
         std::ops::ControlFlow::Continue(())
     });
@@ -47,12 +51,7 @@ pub const PLAIN_KEY: char = '\u{1}';
 /// [`PLAIN_KEY`], for readers that type keys the way they type values (Terraform's
 /// `yamldecode` reads a plain `yes:` key as `"true"`).
 pub fn parse_marking_plain_keys(text: &str) -> (Vec<Doc>, Option<YamlError>) {
-    let mut docs = Vec::new();
-    let err = parse_each(text, true, |d| {
-        docs.push(d);
-        std::ops::ControlFlow::Continue(())
-    });
-    (docs, err)
+    parse_all(text, true)
 }
 
 fn parse_with(
@@ -116,9 +115,30 @@ fn line(span: &Span) -> u32 {
 enum Frame {
     Seq(Node, usize),
     /// A mapping being built: the node, the key waiting for its value, the anchor, and the
-    /// position of each key in the entries (so that duplicate keys cost no scan: linear in the
-    /// size of the mapping, not quadratic).
-    Map(Node, Option<String>, usize, HashMap<String, usize>),
+    /// positions of its keys.
+    Map(Node, Option<String>, usize, KeyIndex),
+}
+
+/// The positions of a mapping's keys, so that finding a duplicate costs no scan once a mapping
+/// is large (building it is linear in its size, not quadratic). Small mappings, nearly all of
+/// them, are scanned instead, without copying their keys.
+#[derive(Default)]
+struct KeyIndex(HashMap<String, usize>);
+
+impl KeyIndex {
+    const FROM: usize = 32;
+
+    /// The position of `k` in `entries` (whose keys are distinct), if it is there.
+    fn find(&mut self, entries: &[(String, Node)], k: &str) -> Option<usize> {
+        if entries.len() < Self::FROM {
+            return entries.iter().position(|(e, _)| e == k);
+        }
+        // Catch up with the entries added since the last look.
+        for (i, (e, _)) in entries.iter().enumerate().skip(self.0.len()) {
+            self.0.insert(e.clone(), i);
+        }
+        self.0.get(k).copied()
+    }
 }
 
 #[derive(Default)]
@@ -187,7 +207,7 @@ impl Builder {
                     },
                     None,
                     anchor,
-                    HashMap::new(),
+                    KeyIndex::default(),
                 ));
                 Ok(())
             }
@@ -253,17 +273,15 @@ impl Builder {
                             };
                             for m in merged {
                                 for (mk, mv) in m.entries() {
-                                    if !index.contains_key(mk) {
-                                        index.insert(mk.clone(), entries.len());
+                                    if index.find(entries, mk).is_none() {
                                         entries.push((mk.clone(), mv.clone()));
                                     }
                                 }
                             }
-                        } else if let Some(&i) = index.get(&k) {
+                        } else if let Some(i) = index.find(entries, &k) {
                             // Duplicate key: the last one wins, as kubectl does.
                             entries[i].1 = node;
                         } else {
-                            index.insert(k.clone(), entries.len());
                             entries.push((k, node));
                         }
                     }
@@ -325,6 +343,24 @@ mod tests {
         let o = docs[0].root.get("other").unwrap();
         assert_eq!(o.get("x").unwrap().as_i64(), Some(1));
         assert_eq!(o.get("y").unwrap().as_i64(), Some(2));
+    }
+
+    /// Duplicate keys keep the last value, in small mappings (scanned) and large ones (indexed).
+    #[test]
+    fn duplicate_keys_in_small_and_large_mappings() {
+        for n in [3, 100] {
+            let mut text: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+            text.push_str("k1: last\n");
+            let (docs, err) = parse(&text);
+            assert!(err.is_none());
+            let root = &docs[0].root;
+            assert_eq!(root.entries().len(), n, "{n}");
+            assert_eq!(root.get("k1").and_then(|v| v.as_str()), Some("last"), "{n}");
+            assert_eq!(
+                root.get(&format!("k{}", n - 1)).and_then(|v| v.as_i64()),
+                Some(n as i64 - 1)
+            );
+        }
     }
 
     #[test]
