@@ -8,25 +8,32 @@ use std::time::Duration;
 
 const MARKER: &str = "EKSDOCTOR_PLANTED_SECRET_b7f3c1";
 
-/// `eksdoctor scan ARGS --format json` in `dir`, with a planted secret in the environment.
-fn scan_in(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = Command::cargo_bin("eksdoctor")
+/// `eksdoctor ARGS` in `dir`, with a planted secret in the environment and no colours; a run
+/// longer than `seconds` (a hang) fails the test.
+fn run(dir: &Path, seconds: u64, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("eksdoctor")
         .unwrap()
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("PLANTED", MARKER)
-        .arg("scan")
         .args(args)
-        .args([
-            "--format",
-            "json",
-            "--as-of",
-            "2026-11-22",
-            "--show-unknown",
-        ])
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_secs(seconds))
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// `eksdoctor scan ARGS --format json` in `dir` (see [`run`]).
+fn scan_in(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    all.extend([
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-22",
+        "--show-unknown",
+    ]);
+    let out = run(dir, 60, &all);
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
     let code = out
@@ -240,13 +247,7 @@ fn devices_and_huge_files_are_not_read() {
         "{e}"
     );
     for flag in ["--calendar", "--config", "--baseline"] {
-        let out = Command::cargo_bin("eksdoctor")
-            .unwrap()
-            .current_dir(d.path())
-            .args(["scan", "infra", flag, "/dev/zero"])
-            .timeout(Duration::from_secs(30))
-            .output()
-            .unwrap();
+        let out = run(d.path(), 30, &["scan", "infra", flag, "/dev/zero"]);
         assert_eq!(out.status.code(), Some(2), "{flag}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -297,15 +298,10 @@ fn nothing_outside_the_tree_is_read_and_no_secret_is_printed() {
             "--show-unknown".into(),
         ]);
         args.extend(["--as-of".into(), "2026-11-22".into()]);
-        let out = Command::cargo_bin("eksdoctor")
-            .unwrap()
-            .current_dir(d.path())
-            .env("PLANTED", MARKER)
-            .arg("scan")
-            .args(&args)
-            .timeout(Duration::from_secs(60))
-            .output()
-            .unwrap();
+        let args: Vec<&str> = std::iter::once("scan")
+            .chain(args.iter().map(String::as_str))
+            .collect();
+        let out = run(d.path(), 60, &args);
         let all = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
@@ -400,13 +396,7 @@ fn a_malformed_configuration_names_its_line_without_echoing_it() {
         "main.tf",
         &format!("locals {{ v = \"1.30\" }}\n{CLUSTER}"),
     );
-    let out = Command::cargo_bin("eksdoctor")
-        .unwrap()
-        .current_dir(d.path())
-        .args(["scan", "."])
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
+    let out = run(d.path(), 30, &["scan", "."]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(".eksdoctor.toml:2:"), "{err}");
@@ -631,22 +621,17 @@ fn planted_secrets_reach_no_output() {
     let paths = ["k8s", "infra", "broken", "plan/plan.json", "eksctl"];
     let baseline = d.path().join("baseline.json");
     for format in ["json", "sarif", "junit", "markdown", "html", "human"] {
-        let out = Command::cargo_bin("eksdoctor")
-            .unwrap()
-            .current_dir(d.path())
-            .arg("scan")
-            .args(paths)
-            .args([
-                "--format",
-                format,
-                "--show-unknown",
-                "--as-of",
-                "2026-11-22",
-            ])
-            .args(["--write-baseline", baseline.to_str().unwrap()])
-            .timeout(Duration::from_secs(60))
-            .output()
-            .unwrap();
+        let mut args = vec!["scan"];
+        args.extend(paths);
+        args.extend([
+            "--format",
+            format,
+            "--show-unknown",
+            "--as-of",
+            "2026-11-22",
+        ]);
+        args.extend(["--write-baseline", baseline.to_str().unwrap()]);
+        let out = run(d.path(), 60, &args);
         let all = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
@@ -675,14 +660,11 @@ fn names_cannot_forge_reports() {
         "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: {}\nprovisioner: kubernetes.io/aws-ebs\n",
         serde_json::to_string(evil).unwrap()));
     for format in ["json", "sarif", "junit", "markdown", "html", "human"] {
-        let out = Command::cargo_bin("eksdoctor")
-            .unwrap()
-            .current_dir(d.path())
-            .env("NO_COLOR", "1")
-            .args(["scan", "k8s", "--format", format, "--as-of", "2026-11-22"])
-            .timeout(Duration::from_secs(30))
-            .output()
-            .unwrap();
+        let out = run(
+            d.path(),
+            30,
+            &["scan", "k8s", "--format", format, "--as-of", "2026-11-22"],
+        );
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(
             text.contains("in-tree-ebs-provisioner"),
@@ -804,13 +786,7 @@ fn malformed_calendar_and_baseline_say_where_in_one_line() {
             "eksdoctor: --baseline base.json: not a baseline file: ",
         ),
     ] {
-        let out = Command::cargo_bin("eksdoctor")
-            .unwrap()
-            .current_dir(d.path())
-            .args(["scan", "infra", flag, file])
-            .timeout(Duration::from_secs(30))
-            .output()
-            .unwrap();
+        let out = run(d.path(), 30, &["scan", "infra", flag, file]);
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.starts_with(want), "{err}");
