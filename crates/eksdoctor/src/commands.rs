@@ -29,7 +29,9 @@ pub fn settings(
     let mut flags = input.flags(dates);
     flags.k8s_version = k8s_version.map(str::to_string);
     let ids: Vec<&str> = eksdoctor_rules::RULES.iter().map(|r| r.meta.id).collect();
-    eksdoctor_config::resolve(&flags, &ids)
+    let s = eksdoctor_config::resolve(&flags, &ids)?;
+    eksdoctor_config::apply_limits(&s);
+    Ok(s)
 }
 
 /// Everything the PATHs hold, read as `scan` reads it (configuration excludes and mapping,
@@ -37,7 +39,7 @@ pub fn settings(
 /// are in the inventory.
 pub fn load(input: &InputArgs, settings: &Settings) -> Inventory {
     eksdoctor_sources::load_paths(&sources(), &input.paths, &settings.load, || {
-        eksdoctor_fs::read_stdin(eksdoctor_fs::MAX_FILE_BYTES).map_err(std::io::Error::other)
+        eksdoctor_fs::read_stdin(eksdoctor_fs::max_file_bytes()).map_err(std::io::Error::other)
     })
 }
 

@@ -25,6 +25,22 @@ pub struct Config {
     pub clusters: Vec<ClusterFiles>,
     #[serde(default)]
     pub terraform: Terraform,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: the resource limits a large estate may need to raise (docs/security.md).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// The largest input file read: YAML, JSON, plans, standard input (MiB; 32).
+    pub file_mib: Option<u64>,
+    /// The largest Terraform file read (MiB; 8).
+    pub terraform_file_mib: Option<u64>,
+    /// Resource, data source and `dynamic` block instances of one root module (20,000).
+    pub instances: Option<u64>,
+    /// Evaluation steps of one root module (20,000,000).
+    pub eval_steps: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

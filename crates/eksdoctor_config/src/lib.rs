@@ -39,6 +39,8 @@ pub struct Settings {
     pub job_seconds: u64,
     /// How inputs are read.
     pub load: LoadSettings,
+    /// The scan's resource limits (`[limits]`), set for the process by [`apply_limits`].
+    pub limits: eksdoctor_fs::Limits,
     /// The configuration file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -77,6 +79,7 @@ impl Settings {
             headroom_pct: 100,
             job_seconds: 60,
             load: LoadSettings::default(),
+            limits: eksdoctor_fs::Limits::DEFAULT,
             config_file: None,
         }
     }
@@ -165,6 +168,7 @@ fn apply_file(s: &mut Settings, path: &Path, cfg: &Config, rule_ids: &[&str]) ->
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     s.load.allow_read = cfg.paths.allow_read.iter().map(|d| base.join(d)).collect();
+    s.limits = limits(&cfg.limits).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     s.load.excludes = cfg
         .paths
         .exclude
@@ -179,6 +183,40 @@ fn apply_file(s: &mut Settings, path: &Path, cfg: &Config, rule_ids: &[&str]) ->
         }
     }
     Ok(())
+}
+
+/// `[limits]` over the defaults, each checked against its ceiling.
+fn limits(c: &file::LimitsConfig) -> Result<eksdoctor_fs::Limits, String> {
+    const MIB: u64 = 1024 * 1024;
+    let (d, max) = (eksdoctor_fs::Limits::DEFAULT, eksdoctor_fs::Limits::CEILING);
+    let pick = |key: &str, v: Option<u64>, default: u64, ceiling: u64| match v {
+        None => Ok(default),
+        Some(v) if (1..=ceiling).contains(&v) => Ok(v),
+        Some(v) => Err(format!(
+            "limits.{key} = {v}: must be between 1 and {ceiling} (the most eksdoctor allows)"
+        )),
+    };
+    Ok(eksdoctor_fs::Limits {
+        file_bytes: pick(
+            "file_mib",
+            c.file_mib,
+            d.file_bytes / MIB,
+            max.file_bytes / MIB,
+        )? * MIB,
+        terraform_file_bytes: pick(
+            "terraform_file_mib",
+            c.terraform_file_mib,
+            d.terraform_file_bytes / MIB,
+            max.terraform_file_bytes / MIB,
+        )? * MIB,
+        instances: pick("instances", c.instances, d.instances, max.instances)?,
+        eval_steps: pick("eval_steps", c.eval_steps, d.eval_steps, max.eval_steps)?,
+    })
+}
+
+/// Make `s.limits` the limits of this process (every command calls it once it has settings).
+pub fn apply_limits(s: &Settings) {
+    eksdoctor_fs::limits::set(s.limits);
 }
 
 /// `--as-of`: the date given, or today (UTC).

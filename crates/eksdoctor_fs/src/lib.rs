@@ -6,8 +6,17 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The largest input file read (and the most read from standard input).
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub mod limits;
+
+pub use limits::Limits;
+
+/// The largest input file read (and the most read from standard input) by default.
+pub const MAX_FILE_BYTES: u64 = Limits::DEFAULT.file_bytes;
+
+/// The largest input file read now (`[limits] file_mib`).
+pub fn max_file_bytes() -> u64 {
+    limits::get().file_bytes
+}
 
 /// Why a file was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +36,11 @@ impl fmt::Display for ReadError {
         match self {
             ReadError::NotRegular(kind) => write!(f, "not a regular file ({kind}): not read"),
             ReadError::TooLarge(limit) => {
-                write!(f, "larger than {}: not read", human_size(*limit))
+                write!(
+                    f,
+                    "larger than {}: not read (the scan's limit, `[limits]` in .eksdoctor.toml)",
+                    human_size(*limit)
+                )
             }
             ReadError::NotUtf8(line) => write!(f, "not UTF-8 text (line {line}): not read"),
             ReadError::Io(e) => write!(f, "cannot read: {e}"),
@@ -132,9 +145,9 @@ pub fn text(bytes: Vec<u8>) -> Result<String, ReadError> {
     })
 }
 
-/// The regular file `path` as UTF-8 text, at most [`MAX_FILE_BYTES`] bytes.
+/// The regular file `path` as UTF-8 text, at most [`max_file_bytes`] bytes.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
-    text(read(path, MAX_FILE_BYTES)?)
+    text(read(path, max_file_bytes())?)
 }
 
 /// Standard input as UTF-8 text, at most `limit` bytes.

@@ -36,7 +36,7 @@ fn reading_stops_at_the_limit() {
     assert_eq!(read(&f, 2048).unwrap().len(), 2048);
     assert_eq!(
         ReadError::TooLarge(MAX_FILE_BYTES).to_string(),
-        "larger than 32 MiB: not read"
+        "larger than 32 MiB: not read (the scan's limit, `[limits]` in .eksdoctor.toml)"
     );
 }
 

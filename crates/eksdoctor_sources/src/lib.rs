@@ -21,8 +21,6 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use eksdoctor_fs::MAX_FILE_BYTES;
-
 /// One input to read.
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -274,7 +272,7 @@ fn load_one(
         Input::Stdin(t) => ("<stdin>".into(), Ok(t.clone()), true),
         Input::Named(p) | Input::Walked(p) => {
             let name: Arc<str> = p.display().to_string().into();
-            let text = eksdoctor_fs::read(p, MAX_FILE_BYTES)
+            let text = eksdoctor_fs::read(p, eksdoctor_fs::max_file_bytes())
                 .map_err(|e| e.to_string())
                 .and_then(decode_text);
             (name, text, matches!(input, Input::Named(_)))

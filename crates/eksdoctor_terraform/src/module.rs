@@ -262,12 +262,12 @@ pub fn parse_tfvars(path: &Path) -> Result<(Arc<SrcFile>, Body), InputError> {
 /// The largest Terraform file read. hcl-edit's syntax tree keeps every token with its spacing
 /// and position, about 28 times the size of the text (a 30 MB file: 860 MB), so the bound is
 /// lower than for other files; real Terraform files are far smaller.
-pub const MAX_HCL_BYTES: u64 = 8 * 1024 * 1024;
+pub const MAX_HCL_BYTES: u64 = eksdoctor_fs::Limits::DEFAULT.terraform_file_bytes;
 
 /// A Terraform file's text: a regular file (never a FIFO or a device), at most
 /// [`MAX_HCL_BYTES`], UTF-8.
 pub fn read(path: &Path) -> Result<String, String> {
-    let bytes = eksdoctor_fs::read(path, MAX_HCL_BYTES).map_err(|e| match e {
+    let bytes = eksdoctor_fs::read(path, eksdoctor_fs::limits::get().terraform_file_bytes).map_err(|e| match e {
         eksdoctor_fs::ReadError::TooLarge(_) => format!(
             "{e} (Terraform files are parsed into a syntax tree about 30 times their size; the scan's limit)"
         ),

@@ -32,9 +32,9 @@ use template::*;
 pub const INSTANCE_LIMIT: usize = 10_000;
 /// The most resource, data source and `dynamic` block instances one root module may create,
 /// all its modules together (a `count` inside a `count`ed module multiplies).
-pub const TOTAL_INSTANCE_LIMIT: usize = 20_000;
+pub const TOTAL_INSTANCE_LIMIT: usize = eksdoctor_fs::Limits::DEFAULT.instances as usize;
 /// Most expression steps one root module may take.
-pub const STEP_LIMIT: u64 = 20_000_000;
+pub const STEP_LIMIT: u64 = eksdoctor_fs::Limits::DEFAULT.eval_steps;
 
 /// The deepest nesting of evaluation (expressions inside expressions, splats inside splats,
 /// locals referring to locals): deeper input is an error at the expression, never a stack
@@ -566,9 +566,10 @@ impl<'a> Inst<'a> {
     fn count_instances(&self, n: usize) -> R<()> {
         let total = self.env.instances.get().saturating_add(n);
         self.env.instances.set(total);
-        if total > TOTAL_INSTANCE_LIMIT {
+        let limit = eksdoctor_fs::limits::get().instances;
+        if total as u64 > limit {
             return Err(format!(
-                "more than {TOTAL_INSTANCE_LIMIT} resource and block instances in this root module (eksdoctor's limit; `count` and `for_each` multiply across module levels)"
+                "more than {limit} resource and block instances in this root module (eksdoctor's limit, `[limits] instances`; `count` and `for_each` multiply across module levels)"
             ));
         }
         Ok(())
@@ -577,9 +578,10 @@ impl<'a> Inst<'a> {
     fn step(&self) -> R<()> {
         let s = self.env.steps.get() + 1;
         self.env.steps.set(s);
-        if s > STEP_LIMIT {
+        let limit = eksdoctor_fs::limits::get().eval_steps;
+        if s > limit {
             return Err(format!(
-                "evaluation stopped: more than {STEP_LIMIT} steps in this root module"
+                "evaluation stopped: more than {limit} steps in this root module (eksdoctor's limit, `[limits] eval_steps`)"
             ));
         }
         Ok(())
