@@ -269,8 +269,14 @@ pub struct VpcEndpoint {
 #[derive(Debug, Clone, Serialize)]
 pub struct IamRole {
     pub id: Id,
+    /// The AWS-managed (or account) policy ARNs attached, as far as they are known.
     pub managed_policies: Val<Vec<String>>,
+    /// Inline policies and the documents of customer-managed policies attached.
     pub inline_policies: Vec<Node>,
+    /// Attached policies whose ARN or document is not known, each as what was seen
+    /// ("`aws_iam_policy.extra`: its document is not known"); the others are still judged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_policies: Vec<String>,
     pub trust_policy: Val<Option<Node>>,
     pub at: Prov,
 }

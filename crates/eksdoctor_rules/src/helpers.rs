@@ -402,6 +402,29 @@ pub fn node_role<'a>(
     found
 }
 
+/// True (with a "not decided" entry naming them) when some of `role`'s attached policies are
+/// not known, so `meta` cannot rest on their absence; `judged` says what the rule did check.
+pub fn unresolved_policies(
+    role: &eksdoctor_inventory::IamRole,
+    judged: &str,
+    meta: &eksdoctor_findings::RuleMeta,
+    sink: &mut eksdoctor_findings::Sink,
+) -> bool {
+    if role.unresolved_policies.is_empty() {
+        return false;
+    }
+    sink.unknown(
+        meta,
+        &role.at,
+        format!(
+            "node role `{}`: {judged}; not known: {}",
+            role.id,
+            role.unresolved_policies.join("; ")
+        ),
+    );
+    true
+}
+
 /// Record that `meta` could not judge a node group's subnets: which references the scanned
 /// files do not define, or why the list is not known.
 pub fn unknown_subnets(

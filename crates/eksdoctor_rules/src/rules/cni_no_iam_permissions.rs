@@ -109,7 +109,15 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             };
             let what = || format!("managed policies of node role `{}`", role.id);
             match sink.need(&META, &role.managed_policies, what) {
-                Some(p) if !has_cni(p) && role.inline_policies.is_empty() => {}
+                Some(p)
+                    if !has_cni(p)
+                        && role.inline_policies.is_empty()
+                        && !crate::helpers::unresolved_policies(
+                            role,
+                            "no AmazonEKS_CNI_Policy among the known policies",
+                            &META,
+                            sink,
+                        ) => {}
                 _ => {
                     decided = false;
                     break;

@@ -2,7 +2,7 @@
 //! `AmazonEKS_CNI_Policy` is attached to the node role rather than to a role for the `aws-node`
 //! service account (IRSA, Pod Identity or the vpc-cni add-on's role).
 
-use crate::helpers::{managed_policy_name, node_role};
+use crate::helpers::{managed_policy_name, node_role, unresolved_policies};
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 use std::collections::BTreeSet;
@@ -41,6 +41,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 None
             }
         }) else {
+            if seen.insert(role.id.clone()) {
+                let checked = "no AmazonEKS_CNI_Policy among the known policies";
+                unresolved_policies(role, checked, &META, sink);
+            }
             continue;
         };
         if !seen.insert(role.id.clone()) {

@@ -3,7 +3,9 @@
 //! `*FullAccess` managed policy, or an inline / customer-managed statement allowing `Action: "*"`
 //! or a whole service (`ec2:*`) on every resource.
 
-use crate::helpers::{managed_policy_name, node_role, statements, str_or_list};
+use crate::helpers::{
+    managed_policy_name, node_role, statements, str_or_list, unresolved_policies,
+};
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 use std::collections::BTreeSet;
@@ -75,6 +77,12 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             }
         }
         if why.is_empty() {
+            let checked = format!(
+                "{} managed and {} inline or customer-managed policies checked, none too broad",
+                role.managed_policies.known().map_or(0, Vec::len),
+                role.inline_policies.len()
+            );
+            unresolved_policies(role, &checked, &META, sink);
             continue;
         }
         sink.finding(

@@ -215,6 +215,9 @@ impl<'a> Inst<'a> {
             }
             "abspath" => Ok(args.into_iter().next().unwrap_or(V::Null)),
             "basename" | "dirname" => {
+                if let Some(u) = args.iter().find_map(V::unk) {
+                    return Ok(unk_from(u));
+                }
                 let p = args.first().and_then(V::as_str).ok_or("expected a path")?;
                 let pb = Path::new(p);
                 Ok(V::str(if name == "basename" {
@@ -433,17 +436,15 @@ pub(super) fn iter_pairs(v: &V) -> Option<Vec<(V, V)>> {
 
 pub(super) fn get_attr(v: &V, name: &str) -> R<V> {
     match v {
-        V::Obj(m) => match m.get(name) {
+        V::Obj(m) => match (m.get(name), m.addr.as_deref()) {
+            // A resource's argument set to null is unset: read back, it is the provider's
+            // default or a computed value (`name = null` beside `name_prefix`), never null.
+            (Some(V::Null) | None, Some(addr)) => Ok(computed(addr, name)),
             // An attribute set to an unknown value (`name = "node-${random_id.x.hex}"`) is
             // still that resource's attribute: mark it so references link to the resource.
-            Some(x) => Ok(match m.addr.as_deref() {
-                Some(addr) => x.with_origin(addr, name),
-                None => x.clone(),
-            }),
-            None => match m.addr.as_deref() {
-                Some(addr) => Ok(computed(addr, name)),
-                None => Err(format!("object has no attribute \"{name}\"")),
-            },
+            (Some(x), Some(addr)) => Ok(x.with_origin(addr, name)),
+            (Some(x), None) => Ok(x.clone()),
+            (None, None) => Err(format!("object has no attribute \"{name}\"")),
         },
         V::Unknown(u) => Ok(V::Unknown(u.clone())),
         V::Null => Err(format!("cannot read attribute \"{name}\" of a null value")),

@@ -59,6 +59,9 @@ group! {
         }
     }
     "distinct" => {
+        if a.iter().any(V::is_unknown) {
+            return Ok(unknown_like(a));
+        }
         let l = list_arg(a, 0, name)?;
         if l.iter().any(V::has_unknown) {
             return Ok(unknown_like(a));
@@ -82,6 +85,9 @@ group! {
         }
     }
     "zipmap" => {
+        if a.iter().any(V::is_unknown) {
+            return Ok(unknown_like(a));
+        }
         let ks = list_arg(a, 0, name)?;
         let vs = list_arg(a, 1, name)?;
         if ks.len() != vs.len() {
@@ -110,6 +116,9 @@ group! {
         Ok(V::list(out))
     }
     "compact" => {
+        if a.iter().any(V::is_unknown) {
+            return Ok(unknown_like(a));
+        }
         let l = list_arg(a, 0, name)?;
         if l.iter().any(V::is_unknown) {
             return Ok(unknown_like(a));

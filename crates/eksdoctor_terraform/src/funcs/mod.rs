@@ -170,3 +170,6 @@ pub(super) fn cidr_arg(a: &[V], i: usize) -> R<IpNet> {
         )
     })
 }
+
+#[cfg(test)]
+mod unknown_args;

@@ -131,7 +131,7 @@ const FAMILIES: &[(&[&str], MapFn)] = &[
             "aws_iam_role_policy",
             "aws_iam_policy",
         ],
-        |s, inv, _| iam::map_iam(s.res, &s.idx, inv),
+        |s, inv, _| iam::map_iam(s.res, inv),
     ),
     (&["aws_launch_template"], nodes::launch_templates),
     (&["aws_eks_cluster"], cluster::clusters),
