@@ -251,6 +251,20 @@ impl Sink {
             .push(Finding::new(meta, at, resource, message));
     }
 
+    /// A finding at `severity` rather than the rule's (the rule's documentation says when).
+    pub fn finding_at(
+        &mut self,
+        meta: &RuleMeta,
+        severity: Severity,
+        at: &Prov,
+        resource: impl Into<String>,
+        message: String,
+    ) {
+        let mut f = Finding::new(meta, at, resource, message);
+        f.severity = severity;
+        self.findings.push(f);
+    }
+
     pub fn unknown(&mut self, meta: &RuleMeta, at: &Prov, message: String) {
         self.unknowns.push(Unknown::new(meta, at, message));
     }

@@ -54,6 +54,16 @@ impl AzDemand<'_> {
     }
 }
 
+/// The usable IPv4 addresses of an AZ's node and pod subnets.
+pub fn capacity(a: &AzDemand) -> u64 {
+    a.subnets
+        .values()
+        .filter_map(|s| s.cidr.known())
+        .filter(|n| n.addr().is_ipv4())
+        .map(|n| eksdoctor_calc::ipdemand::usable(n.prefix_len()))
+        .sum()
+}
+
 /// A cluster's IP demand as the scanned inputs describe it.
 #[derive(Debug, Default)]
 pub struct ClusterDemand<'a> {

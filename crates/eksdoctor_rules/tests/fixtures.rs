@@ -4,7 +4,9 @@
 //! line the finding must point at) and stays silent on its negative fixtures. A fixture that marks
 //! lines with `# unknown: RULE` must also get exactly those "not decided" entries from the rule. Fixtures live in
 //! `fixtures/<rule-id>/`: files or directories named `pos*` and `neg*`; a directory is scanned as
-//! one invocation (infrastructure and manifests together). Judged as of 2026-11-22.
+//! one invocation (infrastructure and manifests together). `# says: RULE: text` asks for a finding
+//! or "not decided" entry of the rule whose message contains the text, `# severity: RULE: level`
+//! for every finding of the rule at that severity. Judged as of 2026-11-22.
 
 use eksdoctor_rules::{run, Settings, RULES};
 use std::collections::BTreeSet;
@@ -60,8 +62,69 @@ fn scan(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
 /// Places as (file, line).
 type Lines = BTreeSet<(String, u32)>;
 
-/// (findings, unknowns) of `rule`.
-fn scan_both(p: &Path, rule: &str) -> (Lines, Lines) {
+/// The texts after every `TAG: RULE: text` marker naming `rule` (`# says`, `# severity`).
+fn texts(p: &Path, rule: &str, tag: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in files_under(p) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for line in text.lines() {
+            let Some(pos) = line.find(tag) else { continue };
+            let Some(rest) = line[pos + tag.len()..].strip_prefix(':') else {
+                continue;
+            };
+            if let Some((r, t)) = rest.split_once(':') {
+                if r.trim() == rule {
+                    out.push(t.trim().to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What the fixture's `# says: RULE: text` and `# severity: RULE: level` markers ask and the
+/// scan did not give: a finding or undecided entry of the rule whose message contains the text;
+/// every finding of the rule at that severity.
+fn message_failures(p: &Path, rule: &str) -> Vec<String> {
+    let sink = sink_of(p);
+    let mut out = Vec::new();
+    let messages: Vec<&str> = sink
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| f.message.as_str())
+        .chain(
+            sink.unknowns
+                .iter()
+                .filter(|u| u.rule == rule)
+                .map(|u| u.message.as_str()),
+        )
+        .collect();
+    for want in texts(p, rule, "# says") {
+        if !messages.iter().any(|m| m.contains(&want)) {
+            out.push(format!(
+                "{rule}: {}: no message says `{want}`; got {messages:#?}",
+                p.display()
+            ));
+        }
+    }
+    for want in texts(p, rule, "# severity") {
+        for f in sink.findings.iter().filter(|f| f.rule == rule) {
+            if f.severity.to_string() != want {
+                out.push(format!(
+                    "{rule}: {}: finding at line {} is {}, not {want}",
+                    p.display(),
+                    f.location.line,
+                    f.severity
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Everything the rules give for the fixture at `p`.
+fn sink_of(p: &Path) -> eksdoctor_findings::Sink {
     let (inputs, errors) = eksdoctor_sources::discover(&[p.to_path_buf()], || Ok(String::new()));
     assert!(errors.is_empty(), "{errors:?}");
     let mut inv = eksdoctor_sources::load(&inputs, &Default::default());
@@ -72,7 +135,12 @@ fn scan_both(p: &Path, rule: &str) -> (Lines, Lines) {
         p.display(),
         inv.errors
     );
-    let sink = run(&inv, &Settings::new(as_of()));
+    run(&inv, &Settings::new(as_of()))
+}
+
+/// (findings, unknowns) of `rule`.
+fn scan_both(p: &Path, rule: &str) -> (Lines, Lines) {
+    let sink = sink_of(p);
     let findings = sink
         .findings
         .iter()
@@ -140,6 +208,7 @@ fn check_fixtures(id: &str) {
                 p.display()
             ));
         }
+        failures.extend(message_failures(p, id));
         let got = scan(p, id);
         if got != want {
             failures.push(format!(
@@ -154,6 +223,7 @@ fn check_fixtures(id: &str) {
             "{id}: negative fixture {} has markers",
             p.display()
         );
+        failures.extend(message_failures(p, id));
         let (got, unknowns) = scan_both(p, id);
         if !got.is_empty() {
             failures.push(format!("{id}: negative {} fired at {got:?}", p.display()));

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Medium,
     summary: "The cluster creator is the only admin",
     why: "The identity that created the cluster gets admin access that is hard to see and easy to lose: when that person, pipeline or role goes away, nobody can administer the cluster.",
-    fix: "Add an access entry (or aws-auth mapping) giving cluster admin (AmazonEKSClusterAdminPolicy or system:masters) to an IAM role your team assumes, and consider turning `bootstrapClusterCreatorAdminPermissions` off.",
+    fix: "Add an access entry giving AmazonEKSClusterAdminPolicy (or an aws-auth mapping to system:masters) to an IAM role your team assumes, check that it works, then delete the creator's access entry. `bootstrapClusterCreatorAdminPermissions` (Terraform `bootstrap_cluster_creator_admin_permissions`) is read only when the cluster is created: changing it on an existing cluster replaces the cluster in Terraform.",
     sources: &["tf", "plan", "eksctl", "live"],
     silent_when: "aws-auth or access entries may be managed outside the scanned files (Terraform, plans), or creator admin permissions are off or not known.",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html"],

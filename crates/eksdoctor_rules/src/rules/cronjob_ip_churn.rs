@@ -11,11 +11,11 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Autoscaling,
     severity: Severity::Low,
     summary: "A CronJob runs every minute (IP churn)",
-    why: "Every run creates a pod with a new VPC address held for its run time plus the CNI's 30 s cooldown; per-minute jobs multiply IP demand and EC2 API calls.",
+    why: "Every run creates a pod with a new VPC address. On EC2 nodes the VPC CNI holds it for the run time plus its 30 s cooldown; on Fargate each run gets its own micro-VM and network interface, an address held from provisioning (often most of a minute) to the end of the pod. Per-minute jobs multiply IP demand and EC2 API calls.",
     fix: "Run less often, or replace the CronJob with a long-running worker that loops.",
     sources: &["k8s", "live"],
     silent_when: "The schedule runs less often than every minute.",
-    references: &["https://github.com/aws/amazon-vpc-cni-k8s/blob/master/README.md"],
+    references: &["https://github.com/aws/amazon-vpc-cni-k8s/blob/master/README.md", "https://docs.aws.amazon.com/eks/latest/userguide/fargate-pod-configuration.html"],
 };
 
 /// True when the minute field of a 5-field cron schedule fires every minute.
@@ -58,12 +58,19 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 at,
                 w.obj.display(),
                 format!(
-                    "{} runs {} (`{schedule}`): each run takes a new pod IP that the VPC CNI keeps for 30 s after the pod ends",
+                    "{} runs {} (`{schedule}`): {}",
                     w.obj.display(),
                     if threshold > 1.0 {
                         format!("at least every {threshold} minutes")
                     } else {
                         "every minute".to_string()
+                    },
+                    match crate::helpers::workload_on_fargate(ctx, w) {
+                        Some(p) => format!(
+                            "on Fargate (profile `{}`) each run gets its own micro-VM and network interface, holding a VPC address from its provisioning to the end of the pod",
+                            p.name
+                        ),
+                        None => "each run takes a new pod IP that the VPC CNI keeps for 30 s after the pod ends".to_string(),
                     }
                 ),
             );

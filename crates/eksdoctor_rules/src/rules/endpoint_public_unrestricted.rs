@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     summary: "The public API endpoint is open to 0.0.0.0/0",
     why: "Anyone on the internet can reach the Kubernetes API server; a leaked credential or an API server vulnerability is exploitable from anywhere.",
-    fix: "Restrict `publicAccessCIDRs` to your egress ranges, or turn public access off and use the private endpoint (with privateAccess on).",
+    fix: "Turn the private endpoint on and restrict `publicAccessCIDRs` (Terraform `public_access_cidrs`) to your egress ranges, or turn public access off. With the private endpoint off, nodes reach the API through the public endpoint: their NAT gateways' public IPs must then be in the allowed CIDRs, or the nodes lose the API.",
     sources: &["tf", "plan", "eksctl", "live"],
     silent_when: "Public access or the CIDR list is unknown.",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html"],

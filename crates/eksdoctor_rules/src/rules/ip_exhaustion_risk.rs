@@ -6,7 +6,6 @@
 
 use crate::ipmodel::{cluster_demand, fargate_pods, AzDemand};
 use crate::Ctx;
-use eksdoctor_calc::ipdemand::usable;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 use eksdoctor_inventory::Cluster;
 
@@ -16,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     summary: "Projected IP demand above what an AZ's subnets hold",
     why: "When a subnet runs out of addresses, new nodes fail to launch and new pods stay in ContainerCreating ('failed to assign an IP address'), usually during a scale-out or an upgrade, when you need them most.",
-    fix: "Give each AZ larger node/pod subnets (a /21 or more), add a secondary CIDR (100.64.0.0/10) with custom networking, enable prefix delegation, or lower WARM_ENI_TARGET (WARM_IP_TARGET / MINIMUM_IP_TARGET).",
+    fix: "Give each AZ larger node/pod subnets (new subnets: a subnet cannot be resized), add a secondary VPC CIDR (at most a /16, e.g. 100.64.0.0/16) with custom networking for pods, or lower the warm pool (WARM_IP_TARGET / MINIMUM_IP_TARGET instead of WARM_ENI_TARGET). Prefix delegation does not add addresses: it takes whole /28 blocks, which need free contiguous space in the subnet.",
     sources: &["tf", "plan", "eksctl", "x", "live"],
     silent_when: "Silent for IPv6 clusters (pods take no IPv4 address). Not decided, and listed with the reason by --show-unknown, when a node group's max size, instance types, max pods or subnets (with their AZ and CIDR) are not known, a node group is Karpenter-managed (no fixed maximum), the VPC CNI settings or the cluster's IP family are not known, or a Fargate profile's AZs are not known.",
     references: &["https://docs.aws.amazon.com/eks/latest/best-practices/ip-opt.html", "https://github.com/aws/amazon-vpc-cni-k8s/blob/master/docs/eni-and-ip-target.md"],
@@ -41,13 +40,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             }
         };
         for (az, a) in &demand.azs {
-            let capacity: u64 = a
-                .subnets
-                .values()
-                .filter_map(|s| s.cidr.known())
-                .filter(|n| n.addr().is_ipv4())
-                .map(|n| usable(n.prefix_len()))
-                .sum();
+            let capacity = crate::ipmodel::capacity(a);
             if a.subnets.is_empty() || a.demand() <= capacity {
                 continue;
             }

@@ -1,7 +1,7 @@
 //! # node-version-skew
 //! A node group's kubelet version is behind the control plane, or beyond the allowed skew: since
 //! Kubernetes 1.28 kubelets may be up to 3 minor versions older than the API server (2 before), and
-//! never newer.
+//! never newer. Medium when behind within the skew, high outside it.
 
 use crate::helpers::cluster_version;
 use crate::Ctx;
@@ -47,6 +47,12 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         };
         let behind = nv.minors_behind(cp);
         let allowed = allowed_skew(cp);
+        // Outside the skew policy (newer, or too old) is high; merely behind is the rule's medium.
+        let severity = if behind < 0 || behind > allowed {
+            Severity::High
+        } else {
+            META.severity
+        };
         let msg = if behind < 0 {
             format!("node group `{}` runs kubelet {nv}, newer than the control plane ({cp}); kubelets must not be newer than the API server", ng.name)
         } else if behind > allowed {
@@ -56,8 +62,9 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         } else {
             continue;
         };
-        sink.finding(
+        sink.finding_at(
             &META,
+            severity,
             ng.version.at(),
             format!("nodegroup {}", ng.name),
             msg,

@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::ControlPlane,
     severity: Severity::Low,
     summary: "Secrets are not envelope-encrypted with a customer-managed KMS key",
-    why: "Without a key of your own you cannot restrict, audit or revoke decryption of Secrets separately from EKS; compliance regimes often require it.",
+    why: "Since Kubernetes 1.28, EKS envelope-encrypts all Kubernetes API data with an AWS-owned key by default; without a key of your own you cannot restrict, audit or revoke decryption of Secrets separately from EKS, which compliance regimes often require.",
     fix: "Add a customer-managed KMS key for secrets encryption (eksctl `secretsEncryption.keyARN`, Terraform `encryption_config`).",
     sources: &["tf", "plan", "eksctl", "live"],
     silent_when: "Encryption settings are unknown.",
