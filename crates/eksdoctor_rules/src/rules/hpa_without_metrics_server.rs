@@ -2,7 +2,8 @@
 //! HorizontalPodAutoscalers on CPU or memory in a cluster that has no metrics-server: they never
 //! scale. Decided only when one cluster's definition (with its full add-on list) and its manifests
 //! are scanned together; manifests alone cannot tell. eksctl 0.201.0+ installs metrics-server as a
-//! default add-on unless `addonsConfig.disableDefaultAddons` is true.
+//! default add-on unless `addonsConfig.disableDefaultAddons` is true, except in China, GovCloud
+//! and ISO regions (eksctl's `ExcludedRegions` for metrics-server).
 
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
@@ -67,10 +68,15 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             &h.obj.at,
             h.obj.display(),
             format!(
-                "{} scales on {}, but cluster `{}` installs no metrics-server (default add-ons are disabled and none of the scanned add-ons or manifests provide it)",
+                "{} scales on {}, but cluster `{}` installs no metrics-server ({} and none of the scanned add-ons or manifests provide it)",
                 h.obj.display(),
                 res.join(" and "),
-                c.id
+                c.id,
+                if defaults.is_empty() {
+                    "default add-ons are disabled"
+                } else {
+                    "eksctl does not install its default metrics-server in China, GovCloud and ISO regions"
+                }
             ),
         );
     }

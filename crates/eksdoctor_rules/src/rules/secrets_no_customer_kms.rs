@@ -15,8 +15,12 @@ pub static META: RuleMeta = RuleMeta {
     fix: "Add a customer-managed KMS key for secrets encryption (eksctl `secretsEncryption.keyARN`, Terraform `encryption_config`).",
     sources: &["tf", "plan", "eksctl", "live"],
     silent_when: "Encryption settings are unknown.",
-    references: &["https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html"],
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html", "https://docs.aws.amazon.com/eks/latest/eksctl/kms-encryption.html"],
 };
+
+/// The first version whose API data EKS envelope-encrypts by default (with an AWS-owned key).
+const DEFAULT_ENCRYPTION: eksdoctor_knowledge::KubeVersion =
+    eksdoctor_knowledge::KubeVersion::new(1, 28);
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
@@ -29,8 +33,13 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 c.secrets_kms_key.at(),
                 format!("cluster {}", c.id),
                 format!(
-                    "cluster `{}` has no customer-managed KMS key for Secrets; they are encrypted only with the AWS-owned key EKS uses by default",
-                    c.id
+                    "cluster `{}` has no customer-managed KMS key for Secrets; {}",
+                    c.id,
+                    match crate::helpers::cluster_version(c) {
+                        Some(v) if v < DEFAULT_ENCRYPTION => format!("on Kubernetes {v} they are not envelope-encrypted at all (EKS encrypts with an AWS-owned key by default from 1.28)"),
+                        Some(_) => "they are envelope-encrypted only with the AWS-owned key EKS uses by default".to_string(),
+                        None => "from Kubernetes 1.28 EKS envelope-encrypts them with an AWS-owned key by default, before 1.28 not at all".to_string(),
+                    }
                 ),
             );
         }

@@ -8,9 +8,26 @@ use eksdoctor_inventory::*;
 
 /// The add-ons (into the inventory); returns the default add-ons and the VPC CNI settings of
 /// vpc-cni's configuration values.
+/// The regions where eksctl does not install its default metrics-server add-on
+/// (`ExcludedRegions` of `KnownAddons` in eksctl's `pkg/apis/eksctl.io/v1alpha5/known_addons.go`,
+/// v0.230.0): China, GovCloud and the ISO partitions.
+const METRICS_SERVER_EXCLUDED: &[&str] = &[
+    "cn-northwest-1",
+    "cn-north-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-gov-west-1",
+    "us-gov-east-1",
+    "us-isof-east-1",
+    "us-isof-south-1",
+    "eu-isoe-west-1",
+];
+
 pub(super) fn read(
     ctx: &mut FileCtx,
     d: &Doc,
+    region: &Val<String>,
     inv: &mut Inventory,
 ) -> (Val<Vec<String>>, CniSettings) {
     let (root, w, at, id) = (d.root, d.w, &d.at, &d.id);
@@ -19,13 +36,20 @@ pub(super) fn read(
     let disable_defaults = addons_cfg.and_then(|a| ctx.bool(a, "disableDefaultAddons", w));
     let default_addons = match disable_defaults {
         Some(true) => Val::set(Vec::new(), p(ctx, addons_cfg.expect("cfg"), "disableDefaultAddons")),
-        _ => Val::defaulted(
-            ["vpc-cni", "coredns", "kube-proxy", "metrics-server"]
-                .map(String::from)
-                .to_vec(),
-            at.clone(),
-            "eksctl default add-ons (vpc-cni, coredns, kube-proxy since 0.184.0; metrics-server since 0.201.0)",
-        ),
+        _ => match region.known() {
+            Some(r) if METRICS_SERVER_EXCLUDED.contains(&r.as_str()) => Val::defaulted(
+                ["vpc-cni", "coredns", "kube-proxy"].map(String::from).to_vec(),
+                at.clone(),
+                "eksctl default add-ons (vpc-cni, coredns, kube-proxy since 0.184.0; no metrics-server in China, GovCloud and ISO regions)",
+            ),
+            _ => Val::defaulted(
+                ["vpc-cni", "coredns", "kube-proxy", "metrics-server"]
+                    .map(String::from)
+                    .to_vec(),
+                at.clone(),
+                "eksctl default add-ons (vpc-cni, coredns, kube-proxy since 0.184.0; metrics-server since 0.201.0)",
+            ),
+        },
     };
     let mut cni = CniSettings::defaults(at, "VPC CNI default");
     for a in ctx.seq(root, "addons", w) {

@@ -133,7 +133,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         azs,
     } = network::read(ctx, &d, inv);
     let (oidc, auth_mode, creator_admin) = identity::read(ctx, &d, inv);
-    let (default_addons, cni) = addons::read(ctx, &d, inv);
+    let (default_addons, cni) = addons::read(ctx, &d, &region, inv);
     let logging = ctx
         .map(root, "cloudWatch", w)
         .and_then(|c| ctx.map(c, "clusterLogging", w));
