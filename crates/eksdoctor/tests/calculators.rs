@@ -328,3 +328,60 @@ fn plan_subnets_ipv6_cluster() {
         "{assumptions}"
     );
 }
+
+/// `upgrade` in words: a version past its end of extended support is upgraded by EKS itself (no
+/// yearly cost is quoted), and a cluster with the STANDARD upgrade policy pays no extended-support
+/// fee (EKS upgrades it at the end of standard support).
+#[test]
+fn upgrade_deadlines_follow_the_calendar_and_the_upgrade_policy() {
+    let text = |args: &[&str]| -> String {
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(root())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // 1.28's extended support ended 2025-11-26 (calendar CSV): no cost, the automatic upgrade.
+    let t = text(&[
+        "upgrade",
+        "--from",
+        "1.28",
+        "--to",
+        "1.29",
+        "--as-of",
+        "2026-11-22",
+    ]);
+    assert!(t.contains("1.28 left extended support on 2025-11-26: EKS upgrades such control planes to the next version automatically"), "{t}");
+    assert!(!t.contains("USD"), "{t}");
+    // No cluster scanned: the policy is not known, and the message says what STANDARD would mean.
+    let t = text(&[
+        "upgrade",
+        "--from",
+        "1.33",
+        "--to",
+        "1.34",
+        "--as-of",
+        "2026-11-22",
+    ]);
+    assert!(t.contains("extended support costs USD 4,380 per cluster per year until this step is done, unless the cluster's upgrade policy is STANDARD"), "{t}");
+    // A scanned cluster with upgrade_policy STANDARD.
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("main.tf"),
+        "resource \"aws_eks_cluster\" \"c\" {\n  name     = \"c\"\n  version  = \"1.33\"\n  role_arn = \"arn:aws:iam::111122223333:role/eks\"\n  upgrade_policy {\n    support_type = \"STANDARD\"\n  }\n  vpc_config { subnet_ids = [] }\n}\n",
+    )
+    .unwrap();
+    let dir = d.path().to_str().unwrap();
+    let t = text(&["upgrade", dir, "--to", "1.34", "--as-of", "2026-11-22"]);
+    assert!(t.contains("1.33 left standard support on 2026-07-29 (116 days ago); with the STANDARD upgrade policy EKS upgrades the control plane automatically (no extended-support fee)"), "{t}");
+    let p = run(&["upgrade", dir, "--to", "1.34", "--as-of", "2026-11-22"]);
+    assert_eq!(p["support_type"], "STANDARD");
+    assert_eq!(p["steps"][0]["past_extended"], false);
+}

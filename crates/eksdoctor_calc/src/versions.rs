@@ -83,6 +83,10 @@ pub struct Step {
     pub days_left: Option<i64>,
     /// `from` is already in extended support (or past it) on the plan's date.
     pub overdue: bool,
+    /// `from` is past even its end of extended support: EKS upgrades such control planes itself.
+    pub past_extended: bool,
+    /// `from`'s end of extended support, when known.
+    pub end_of_extended_support: Option<NaiveDate>,
     /// Add-on versions listed for `to` (vpc-cni, coredns, kube-proxy), or why not.
     pub addons: Vec<(String, String)>,
     /// Node actions for this step.
@@ -95,6 +99,9 @@ pub struct UpgradePlan {
     pub from: String,
     pub to: String,
     pub as_of: NaiveDate,
+    /// The scanned cluster's upgrade policy (`STANDARD`: upgraded automatically at the end of
+    /// standard support, no extended support; `EXTENDED`, EKS's default), when it is known.
+    pub support_type: Option<String>,
     pub steps: Vec<Step>,
 }
 
@@ -148,6 +155,8 @@ pub fn upgrade_plan(
         let deadline = ea.map(|e| e.end_of_standard_support);
         let days_left = deadline.map(|d| (d - as_of).num_days());
         let overdue = days_left.is_some_and(|d| d <= 0);
+        let end_of_extended_support = ea.map(|e| e.end_of_extended_support);
+        let past_extended = end_of_extended_support.is_some_and(|d| d <= as_of);
         let mut addons = Vec::new();
         for addon in ["vpc-cni", "coredns", "kube-proxy"] {
             let v = match addon_latest(addon, b) {
@@ -211,12 +220,15 @@ pub fn upgrade_plan(
             deadline,
             days_left,
             overdue,
+            past_extended,
+            end_of_extended_support,
             addons,
             nodes,
             blockers,
         });
     }
     Ok(UpgradePlan {
+        support_type: None,
         from: from.to_string(),
         to: to.to_string(),
         as_of,

@@ -103,22 +103,7 @@ pub fn upgrade(plan: &UpgradePlan, as_of: NaiveDate, md: bool) -> String {
     });
     for (i, s) in plan.steps.iter().enumerate() {
         out.push_str(&h(&format!("Step {}: {} → {}", i + 1, s.from, s.to)));
-        match (s.deadline, s.days_left) {
-            (Some(d), Some(days)) if s.overdue => out.push_str(&li(&format!(
-                "deadline: {} left standard support on {d} ({} ago); extended support costs USD {} per cluster per year until this step is done",
-                s.from,
-                eksdoctor_knowledge::days(-days),
-                eksdoctor_knowledge::thousands(
-                    eksdoctor_knowledge::extended_support_extra_usd_per_year()
-                )
-            ))),
-            (Some(d), Some(days)) => out.push_str(&li(&format!(
-                "deadline: before {d} ({} left), when standard support for {} ends",
-                eksdoctor_knowledge::days(days),
-                s.from
-            ))),
-            _ => out.push_str(&li(&format!("deadline: {} is not in the calendar", s.from))),
-        }
+        out.push_str(&li(&deadline(s, plan.support_type.as_deref())));
         out.push_str(&li(&format!("1. control plane: upgrade to {}", s.to)));
         for (addon, v) in &s.addons {
             out.push_str(&li(&format!("2. add-on {addon}: {v}")));
@@ -202,4 +187,49 @@ pub fn versions(rows: &[VersionRow], as_of: NaiveDate, md: bool) -> String {
 /// Whole dollars with thousands separators.
 fn thousands(n: f64) -> String {
     eksdoctor_knowledge::thousands(n.round() as i64)
+}
+
+/// What the end of `s.from`'s support means for this step, by the cluster's upgrade policy
+/// (`None`: not known, or no cluster scanned).
+fn deadline(s: &eksdoctor_calc::versions::Step, policy: Option<&str>) -> String {
+    let cost =
+        eksdoctor_knowledge::thousands(eksdoctor_knowledge::extended_support_extra_usd_per_year());
+    let (Some(d), Some(days)) = (s.deadline, s.days_left) else {
+        return format!("deadline: {} is not in the calendar", s.from);
+    };
+    let ago = eksdoctor_knowledge::days(-days);
+    if s.past_extended {
+        let end = s
+            .end_of_extended_support
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        return format!(
+            "deadline: {} left extended support on {end}: EKS upgrades such control planes to the next version automatically, so do this step now rather than have it done unplanned",
+            s.from
+        );
+    }
+    match (s.overdue, policy) {
+        (true, Some("STANDARD")) => format!(
+            "deadline: {} left standard support on {d} ({ago} ago); with the STANDARD upgrade policy EKS upgrades the control plane automatically (no extended-support fee)",
+            s.from
+        ),
+        (true, Some(_)) => format!(
+            "deadline: {} left standard support on {d} ({ago} ago); extended support costs USD {cost} per cluster per year until this step is done",
+            s.from
+        ),
+        (true, None) => format!(
+            "deadline: {} left standard support on {d} ({ago} ago); extended support costs USD {cost} per cluster per year until this step is done, unless the cluster's upgrade policy is STANDARD (then EKS upgrades it automatically)",
+            s.from
+        ),
+        (false, Some("STANDARD")) => format!(
+            "deadline: before {d} ({} left), when standard support for {} ends and EKS upgrades the control plane automatically (upgrade policy STANDARD)",
+            eksdoctor_knowledge::days(days),
+            s.from
+        ),
+        (false, _) => format!(
+            "deadline: before {d} ({} left), when standard support for {} ends",
+            eksdoctor_knowledge::days(days),
+            s.from
+        ),
+    }
 }

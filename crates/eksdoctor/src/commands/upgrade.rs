@@ -73,7 +73,12 @@ pub fn run(a: UpgradeArgs) -> Result<u8> {
             });
         }
     }
-    let plan = upgrade_plan(cal, from, to, as_of, &apis, &node_groups).map_err(|e| anyhow!(e))?;
+    let mut plan =
+        upgrade_plan(cal, from, to, as_of, &apis, &node_groups).map_err(|e| anyhow!(e))?;
+    // The scanned cluster's upgrade policy decides what the end of standard support means.
+    if let Some([c]) = inv.as_ref().map(|i| i.clusters.as_slice()) {
+        plan.support_type = c.support_type.known().cloned();
+    }
     let text = match a.format {
         Format::Json => serde_json::to_string_pretty(&plan)? + "\n",
         _ => super::clean_lines(&eksdoctor_report::calc::upgrade(

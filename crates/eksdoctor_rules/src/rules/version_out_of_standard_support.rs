@@ -1,7 +1,10 @@
 //! # version-out-of-standard-support
 //! The cluster's version is in extended support (USD 0.50 per cluster-hour on top of the USD 0.10
 //! standard fee), or within N days (default 90) of the end of standard support. Not reported when
-//! `version-end-of-life` is. Dates: the embedded EKS calendar (`--calendar` to override).
+//! `version-end-of-life` is. Dates: the embedded EKS calendar (`--calendar` to override). With the
+//! upgrade policy `STANDARD` (Terraform `upgrade_policy { support_type }`, eksctl
+//! `upgradePolicy.supportType`) there is no extended support and no fee: EKS upgrades the control
+//! plane automatically when standard support ends, and the message says so.
 
 use crate::helpers::{cluster_version, thousands};
 use crate::Ctx;
@@ -55,7 +58,14 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         let cost = thousands(eksdoctor_knowledge::extended_support_extra_usd_per_year());
+        // STANDARD: no extended support; EKS upgrades the control plane when standard support ends.
+        let policy = c.support_type.known().map(String::as_str);
+        let standard = policy == Some("STANDARD");
         let msg = match row.status(today) {
+            SupportStatus::Extended if standard => format!(
+                "cluster `{}` runs Kubernetes {v}, past its end of standard support ({}) with the STANDARD upgrade policy: EKS upgrades such a control plane to the next version automatically, without the extended-support fee",
+                c.id, row.end_of_standard_support
+            ),
             SupportStatus::Extended => {
                 let left = (row.end_of_extended_support - today).num_days();
                 format!(
@@ -68,8 +78,13 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 if left > ctx.settings.eos_warning_days {
                     continue;
                 }
+                let after = match policy {
+                    Some("STANDARD") => "then EKS upgrades the control plane automatically (upgrade policy STANDARD: no extended support)".to_string(),
+                    Some(_) => format!("after that extended support costs USD {cost} more per cluster per year"),
+                    None => format!("after that extended support costs USD {cost} more per cluster per year, unless the upgrade policy is STANDARD (then EKS upgrades the control plane automatically)"),
+                };
                 format!(
-                    "standard support for Kubernetes {v} (cluster `{}`) ends {} ({} left); after that extended support costs USD {cost} more per cluster per year",
+                    "standard support for Kubernetes {v} (cluster `{}`) ends {} ({} left); {after}",
                     c.id, row.end_of_standard_support, eksdoctor_knowledge::days(left)
                 )
             }
