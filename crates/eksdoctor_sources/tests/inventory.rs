@@ -34,3 +34,47 @@ snapshot!(
     eksctl_ipv6,
     "crates/eksdoctor_rules/fixtures/subnet-too-small/neg_ipv6.yaml"
 );
+
+/// terraform-aws-modules/eks node groups that leave `min_size` out: 0 in v18–v20, 1 since v21
+/// (the submodules' `variables.tf`), unknown when the version constraint allows both.
+#[test]
+fn module_node_group_min_size_follows_the_module_version() {
+    let min_size = |constraint: &str| -> serde_json::Value {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("main.tf"),
+            format!(
+                "module \"eks\" {{\n  source  = \"terraform-aws-modules/eks/aws\"\n  version = \"{constraint}\"\n  name    = \"c\"\n  cluster_name = \"c\"\n  subnet_ids = [\"subnet-1\"]\n  eks_managed_node_groups = {{ a = {{ instance_types = [\"m5.large\"] }} }}\n}}\n"
+            ),
+        )
+        .unwrap();
+        let (inputs, errors) =
+            eksdoctor_sources::discover(&[d.path().to_path_buf()], || Ok(String::new()));
+        assert!(errors.is_empty(), "{errors:?}");
+        let inv = eksdoctor_sources::load(&inputs, &Default::default());
+        let v = serde_json::to_value(&inv).unwrap();
+        v["node_groups"][0]["min_size"].clone()
+    };
+    let v20 = min_size("~> 20.0");
+    assert_eq!(
+        (v20["state"].as_str(), v20["value"].as_u64()),
+        (Some("known"), Some(0)),
+        "{v20}"
+    );
+    let v21 = min_size("~> 21.0");
+    assert_eq!(
+        (v21["state"].as_str(), v21["value"].as_u64()),
+        (Some("known"), Some(1)),
+        "{v21}"
+    );
+    assert!(v21["default"].as_str().unwrap().contains("v21"), "{v21}");
+    let both = min_size(">= 20.0, < 22.0");
+    assert_eq!(both["state"], "unknown", "{both}");
+    assert!(
+        both["reason"]
+            .as_str()
+            .unwrap()
+            .contains("0 in v18–v20, 1 since v21"),
+        "{both}"
+    );
+}

@@ -11,6 +11,23 @@ const AMI_TYPE: Since = &[(21, Def::Str("AL2023_x86_64_STANDARD"))];
 const HOP_LIMIT: Since = &[(0, Def::Num(2.0)), (21, Def::Num(1.0))];
 /// The karpenter submodule creates a Pod Identity association since v21.
 const KARPENTER_POD_IDENTITY: Since = &[(0, Def::Bool(false)), (21, Def::Bool(true))];
+/// Node groups' `min_size` (v17: `min_capacity`): 1 in v17, 0 in v18–v20, 1 since v21 (the
+/// submodules' `variables.tf`).
+const MIN_SIZE: Since = &[(0, Def::Num(1.0)), (18, Def::Num(0.0)), (21, Def::Num(1.0))];
+
+/// A node group's `min_size` when not written: the default of the allowed majors, or unknown.
+fn min_size_default(cx: &Ctx) -> (V, bool) {
+    match by_major(&cx.majors, since(MIN_SIZE)) {
+        Some(v) => (v, true),
+        None => (
+            V::unknown(format!(
+                "min_size is not set, and its default differs across the module versions allowed ({}): 0 in v18–v20, 1 since v21",
+                cx.majors.describe()
+            )),
+            false,
+        ),
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn managed_node_group(
@@ -37,13 +54,20 @@ pub(super) fn managed_node_group(
     };
     let mut sc = RBody::new(at.clone());
     for (k, out, d) in [
-        (min_k, "min_size", if v17 { 1.0 } else { 0.0 }),
-        (max_k, "max_size", 3.0),
-        (des_k, "desired_size", 1.0),
+        (min_k, "min_size", None),
+        (max_k, "max_size", Some(3.0)),
+        (des_k, "desired_size", Some(1.0)),
     ] {
-        match get(k) {
-            Some((v, p)) => sc.set(out, v, p),
-            None => sc.set(out, V::Num(d), at.clone()),
+        match (get(k), d) {
+            (Some((v, p)), _) => sc.set(out, v, p),
+            (None, Some(d)) => sc.set(out, V::Num(d), at.clone()),
+            (None, None) => {
+                let (v, known) = min_size_default(cx);
+                sc.set(out, v, at.clone());
+                if known {
+                    sc.defaults.insert(out.into(), cx.why());
+                }
+            }
         }
     }
     b.blocks.push(("scaling_config".into(), sc));
@@ -280,16 +304,21 @@ pub(super) fn self_managed_node_group(
         at.clone(),
     );
     for (k, out, d) in [
-        ("min_size", "min_size", 0.0),
-        ("max_size", "max_size", 3.0),
-        ("desired_size", "desired_capacity", 1.0),
+        ("min_size", "min_size", None),
+        ("max_size", "max_size", Some(3.0)),
+        ("desired_size", "desired_capacity", Some(1.0)),
     ] {
-        match get(k) {
-            Some((v, p)) => b.set(out, v, p),
-            None => {
-                b.set(out, V::Num(d), at.clone());
-                b.defaults.insert(out.into(), cx.why());
+        let (v, known) = match (get(k), d) {
+            (Some((v, p)), _) => {
+                b.set(out, v, p);
+                continue;
             }
+            (None, Some(d)) => (V::Num(d), true),
+            (None, None) => min_size_default(cx),
+        };
+        b.set(out, v, at.clone());
+        if known {
+            b.defaults.insert(out.into(), cx.why());
         }
     }
     match get("subnet_ids") {
