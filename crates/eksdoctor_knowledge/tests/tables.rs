@@ -84,3 +84,46 @@ fn version_parsing() {
     );
     assert!("latest".parse::<KubeVersion>().is_err());
 }
+
+/// Every file `data/SOURCES.md` describes exists where its "In this repository" table says, and
+/// the data directory holds no file the table does not list.
+#[test]
+fn every_file_the_sources_describe_is_in_the_repository() {
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = crate_dir.join("../..");
+    let sources = std::fs::read_to_string(crate_dir.join("data/SOURCES.md")).unwrap();
+    let table = sources
+        .split("## In this repository")
+        .nth(1)
+        .expect("an 'In this repository' section");
+    let mut listed = Vec::new();
+    for line in table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| file") && !l.starts_with("| ---"))
+    {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (file, dir) = (cells[1], cells[2].split(' ').next().unwrap());
+        assert!(
+            root.join(dir).join(file).is_file(),
+            "{dir}{file} is listed in SOURCES.md but missing"
+        );
+        listed.push(file.to_string());
+    }
+    // Every `## name` section heading names listed files.
+    for heading in sources.lines().filter_map(|l| l.strip_prefix("## ")) {
+        let data_file = |w: &&str| [".csv", ".md", ".json"].iter().any(|x| w.ends_with(x));
+        for name in heading.split([',', ' ']).filter(data_file) {
+            assert!(
+                listed.iter().any(|f| f == name),
+                "SOURCES.md describes {name}, which the table does not list"
+            );
+        }
+    }
+    for e in std::fs::read_dir(crate_dir.join("data")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        assert!(
+            listed.contains(&name),
+            "data/{name} is not in SOURCES.md's table"
+        );
+    }
+}

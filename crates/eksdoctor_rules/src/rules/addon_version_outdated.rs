@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "EKS does not upgrade add-ons when it upgrades the cluster; old add-on builds miss fixes and may not support the cluster's Kubernetes version.",
     fix: "Update the add-on to the version `aws eks describe-addon-versions` lists for the cluster's version.",
     sources: &["tf", "plan", "eksctl", "live"],
-    silent_when: "No version is pinned (`latest`), the cluster version is unknown, or the data has no row.",
+    silent_when: "No version is pinned (`latest`). Not decided (listed by --show-unknown) when the cluster version is unknown or the embedded data has no row for the add-on and version (vpc-cni: AWS's table stops at 1.33).",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html"],
 };
 
@@ -43,9 +43,35 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         let Some(v) = cluster_version(c) else {
+            sink.unknown(
+                &META,
+                a.version.at(),
+                format!(
+                    "whether add-on {} ({pinned}) is current not decided: the Kubernetes version of cluster `{}` is not known",
+                    a.name, c.id
+                ),
+            );
             continue;
         };
         let Some((latest, _src)) = addon_latest(&a.name, v) else {
+            let why = if addon_latest(&a.name, eksdoctor_knowledge::KubeVersion::new(1, 33))
+                .is_some()
+            {
+                format!("the embedded data (of 2026-11-22) lists no {} version for Kubernetes {v}: the newest AWS table read stops before it", a.name)
+            } else {
+                format!(
+                    "the embedded data (of 2026-11-22) has no version list for add-on {}",
+                    a.name
+                )
+            };
+            sink.unknown(
+                &META,
+                a.version.at(),
+                format!(
+                    "whether add-on {} ({pinned}) is current not decided: {why}",
+                    a.name
+                ),
+            );
             continue;
         };
         if parts(pinned) < parts(&latest) {
