@@ -32,7 +32,7 @@ pub enum GapKind {
     UnknownTag,
     /// A Kubernetes object applied whose content is known only after apply.
     UnreadableObject,
-    /// A cluster's add-ons may be managed elsewhere: its root module defines none.
+    /// A cluster's add-ons are declared to be managed elsewhere (`[clusters.NAME] external`).
     AddonsElsewhere,
 }
 
@@ -43,6 +43,19 @@ pub struct Gap {
     /// What it is, for a reader: "module.addons (git::…) is not on disk".
     pub what: String,
     pub at: Prov,
+    /// The resource types it may create, when known (a registry module by its documented
+    /// resources, a resource whose `count` is not known); `None`: anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creates: Option<Vec<String>>,
+}
+
+impl Gap {
+    /// True when this part may create a resource of type `rtype`.
+    pub fn may_create(&self, rtype: &str) -> bool {
+        self.creates
+            .as_ref()
+            .is_none_or(|types| types.iter().any(|t| t == rtype))
+    }
 }
 
 /// Every gap of a scan (see the module documentation).
@@ -53,12 +66,41 @@ pub struct Completeness {
 
 impl Completeness {
     pub fn push(&mut self, scope: Scope, kind: GapKind, what: impl Into<String>, at: Prov) {
+        self.push_creating(scope, kind, what, at, None);
+    }
+
+    /// A gap that may create only resources of the types `creates` (`None`: anything).
+    pub fn push_creating(
+        &mut self,
+        scope: Scope,
+        kind: GapKind,
+        what: impl Into<String>,
+        at: Prov,
+        creates: Option<Vec<String>>,
+    ) {
         self.gaps.push(Gap {
             scope,
             kind,
             what: what.into(),
             at,
+            creates,
         });
+    }
+
+    /// The first unscanned part of `id`'s root module that may create a resource of `rtype`:
+    /// while there is one, the absence of such a resource there is not a fact.
+    pub fn unseen_creator(&self, id: &Id, rtype: &str) -> Option<&Gap> {
+        self.of_root(id, &[GapKind::Unscanned])
+            .find(|g| g.may_create(rtype))
+    }
+
+    /// [`Completeness::unseen_creator`] for a root module named by its directory (or plan).
+    pub fn unseen_creator_in(&self, root: &str, rtype: &str) -> Option<&Gap> {
+        self.gaps.iter().find(|g| {
+            g.kind == GapKind::Unscanned
+                && matches!(&g.scope, Scope::Root(r) if r == root)
+                && g.may_create(rtype)
+        })
     }
 
     /// Gaps of the root module or plan that defines `id` (a Terraform address), of `kinds`.
@@ -70,18 +112,20 @@ impl Completeness {
         })
     }
 
-    /// The first part of `id`'s root module that the scan cannot see (an unscanned module, an
-    /// unknown tag): it may create what a rule finds missing.
-    pub fn unseen_part(&self, id: &Id) -> Option<&Gap> {
+    /// The first part of `id`'s root module that the scan cannot see and that may create a
+    /// resource of one of `types` (an unscanned module that may create anything or one of them,
+    /// an unknown `count` over one of them), or an unknown tag: it may create what a rule finds
+    /// missing.
+    pub fn unseen_part(&self, id: &Id, types: &[&str]) -> Option<&Gap> {
         self.of_root(id, &[GapKind::Unscanned, GapKind::UnknownTag])
-            .next()
+            .find(|g| g.kind == GapKind::UnknownTag || types.iter().any(|t| g.may_create(t)))
     }
 
     /// Why cluster `c`'s add-ons may not all be in scope: a part of its root module that the
-    /// scan cannot see, or add-ons managed outside it. `None`: every add-on is in scope.
+    /// scan cannot see and that may create add-ons, or add-ons declared to be managed outside
+    /// it. `None`: every add-on is in scope, and one its root module does not define is absent.
     pub fn addons_gap(&self, c: &Cluster) -> Option<&Gap> {
-        self.of_root(&c.id, &[GapKind::Unscanned])
-            .next()
+        self.unseen_creator(&c.id, "aws_eks_addon")
             .or_else(|| self.of_cluster(&c.id, GapKind::AddonsElsewhere).next())
     }
 
@@ -124,9 +168,15 @@ mod tests {
         );
         let prod: Arc<str> = "envs/prod".into();
         let dev: Arc<str> = "envs/dev".into();
-        assert!(c.unseen_part(&Id::in_root(&prod, "aws_vpc.this")).is_some());
-        assert!(c.unseen_part(&Id::in_root(&dev, "aws_vpc.this")).is_none());
-        assert!(c.unseen_part(&Id::global("prod")).is_none());
+        assert!(c
+            .unseen_part(&Id::in_root(&prod, "aws_vpc.this"), &["aws_vpc_endpoint"])
+            .is_some());
+        assert!(c
+            .unseen_part(&Id::in_root(&dev, "aws_vpc.this"), &["aws_vpc_endpoint"])
+            .is_none());
+        assert!(c
+            .unseen_part(&Id::global("prod"), &["aws_vpc_endpoint"])
+            .is_none());
         c.push(Scope::Unplaced, GapKind::UnreadableObject, "x", at);
         assert_eq!(c.unreadable_objects(&Id::global("any")).count(), 1);
     }

@@ -170,7 +170,36 @@ pub fn uses_workload_identity(inv: &Inventory, c: &Cluster) -> Option<bool> {
         || inv
             .addons_of(&c.id)
             .any(|a| a.name == "eks-pod-identity-agent");
-    Some(*c.oidc_provider.known()? || pod_identity || c.auto_mode.known() == Some(&true))
+    let uses = *c.oidc_provider.known()? || pod_identity || c.auto_mode.known() == Some(&true);
+    // None seen: a part of the root module the scan cannot see may still add Pod Identity.
+    if !uses && pod_identity_unseen(inv, c).is_some() {
+        return None;
+    }
+    Some(uses)
+}
+
+/// The part of `c`'s root module the scan cannot see that may create Pod Identity associations
+/// or the agent add-on.
+pub fn pod_identity_unseen<'a>(
+    inv: &'a Inventory,
+    c: &Cluster,
+) -> Option<&'a eksdoctor_inventory::Gap> {
+    inv.completeness
+        .unseen_part(
+            &c.id,
+            &["aws_eks_pod_identity_association", "aws_eks_addon"],
+        )
+        .filter(|g| g.kind == GapKind::Unscanned)
+}
+
+/// Where the cluster is defined, as the unit whose absences are facts: "root module `envs/prod`",
+/// "plan `plan.json`", or its eksctl file.
+pub fn unit_of(c: &Cluster) -> String {
+    match (c.at.source, c.id.root.as_deref()) {
+        (eksdoctor_inventory::SourceKind::Plan, Some(r)) => format!("plan `{r}`"),
+        (_, Some(r)) => format!("root module `{r}`"),
+        _ => format!("its definition ({})", c.at.file),
+    }
 }
 
 /// An IAM role by the reference a node group, add-on or association uses (address or ARN).
@@ -465,6 +494,19 @@ pub fn undefined_subnets(
         missing.join(", ")
     )
 }
+
+/// Resource types that add node capacity (node groups, Auto Scaling groups, Fargate profiles,
+/// instances, and Karpenter's NodePools applied through Helm or manifests): an unscanned part
+/// that may create one of them may add capacity in other zones.
+pub const CAPACITY_TYPES: &[&str] = &[
+    "aws_eks_node_group",
+    "aws_autoscaling_group",
+    "aws_eks_fargate_profile",
+    "aws_instance",
+    "helm_release",
+    "kubectl_manifest",
+    "kubernetes_manifest",
+];
 
 /// When the record of cluster `c` says its add-ons may not all be in scope (see
 /// [`eksdoctor_inventory::Completeness::addons_gap`]), record for `meta` that it could not decide,

@@ -360,11 +360,11 @@ fn read_text_with(
             kind = Some(SourceKind::Plan);
             inv.errors
                 .extend(eksdoctor_terraform::plan::check::check(name, &d.root));
-            let (res, none_created) = eksdoctor_terraform::plan::read(name, &d.root);
+            let res = eksdoctor_terraform::plan::read(name, &d.root);
             // The plan's objects go into their own inventory first (identifiers get the plan's
             // name as prefix), then join the file's.
             let mut part = Inventory::default();
-            terraform::map_resources(&res, &none_created, name, &mut part);
+            terraform::map_resources(&res, name, &mut part);
             inv.merge(part);
         } else if eksctl::is_cluster_config(&d.root) {
             kind = Some(SourceKind::Eksctl);

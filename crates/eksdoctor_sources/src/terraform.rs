@@ -124,15 +124,16 @@ fn load_in_pool(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
             let out = eval::eval_root(&loader, root.clone(), opts);
             let ns = root.dir.display().to_string();
             drop(root);
-            for (at, what) in &out.unscanned {
-                part.completeness.push(
+            for u in &out.unscanned {
+                part.completeness.push_creating(
                     eksdoctor_inventory::Scope::Root(ns.clone()),
                     eksdoctor_inventory::GapKind::Unscanned,
-                    what.clone(),
-                    at.clone(),
+                    u.what.clone(),
+                    u.at.clone(),
+                    u.creates.clone(),
                 );
             }
-            map_resources(&out.resources, &out.none_created, &ns, &mut part);
+            map_resources(&out.resources, &ns, &mut part);
             part.errors.extend(out.errors);
             part.notes.extend(out.notes);
             part
@@ -215,14 +216,9 @@ fn local_sources(text: &str) -> Vec<String> {
 }
 
 /// Map resource instances (from HCL or a plan) into the inventory, Kubernetes objects included.
-pub fn map_resources(
-    res: &[Res],
-    none_created: &BTreeSet<String>,
-    root: &str,
-    inv: &mut Inventory,
-) {
+pub fn map_resources(res: &[Res], root: &str, inv: &mut Inventory) {
     let mut docs = eksdoctor_terraform::K8sDocs::default();
-    eksdoctor_terraform::map(res, none_created, root, inv, &mut docs);
+    eksdoctor_terraform::map(res, root, inv, &mut docs);
     for (at, message) in docs.unreadable {
         let note = Note {
             at,

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "EKS upgrades no add-on with the control plane, managed or not; a self-managed copy is upgraded only by hand (manifests or Helm), with no list of the versions compatible with the cluster, so after a few cluster upgrades it is far behind and breaks in ways that look like network faults.",
     fix: "Manage them as EKS add-ons (eksctl `addons:`, Terraform `aws_eks_addon`): one API call updates each, and `describe-addon-versions` lists the versions for the cluster's Kubernetes version. Upgrade them after each control-plane upgrade either way.",
     sources: &["tf", "plan", "eksctl", "live"],
-    silent_when: "The cluster's add-ons may be managed outside the scanned definition, or Auto Mode is on.",
+    silent_when: "Auto Mode is on. Not decided (listed by --show-unknown) when a part of the cluster's root module that the scan cannot see may create add-ons; an add-on its root module does not define is absent (managed elsewhere: suppress with the reason).",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/eks-add-ons.html"],
 };
 
@@ -44,7 +44,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     format!("cluster {}", c.id),
                     match c.at.source {
                         eksdoctor_inventory::SourceKind::Eksctl => format!("cluster `{}` does not manage {name} as an EKS add-on: it is not listed and default add-ons are disabled", c.id),
-                        _ => format!("cluster `{}` does not manage {name} as an EKS add-on: no add-on installs it, so the cluster runs the self-managed copy EKS bootstraps at creation (or none), which no cluster upgrade updates", c.id),
+                        _ => format!("cluster `{}` does not manage {name} as an EKS add-on: no add-on in {} installs it, so the cluster runs the self-managed copy EKS bootstraps at creation (or none), which no cluster upgrade updates", c.id, crate::helpers::unit_of(c)),
                     },
                 );
             }

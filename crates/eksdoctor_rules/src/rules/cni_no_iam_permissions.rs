@@ -7,6 +7,21 @@ use crate::helpers::{managed_policy_name, statements};
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 
+/// Resource types through which aws-node may get a role: the add-on (its role), Pod Identity,
+/// IRSA (a role and an annotated service account), policies on node roles.
+const CNI_ROLE_TYPES: &[&str] = &[
+    "aws_eks_addon",
+    "aws_eks_pod_identity_association",
+    "aws_iam_role",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_role_policy",
+    "kubernetes_service_account",
+    "kubernetes_annotations",
+    "helm_release",
+    "kubectl_manifest",
+    "kubernetes_manifest",
+];
+
 pub static META: RuleMeta = RuleMeta {
     id: "cni-no-iam-permissions",
     category: Category::Identity,
@@ -57,7 +72,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     });
     for c in &inv.clusters {
         // A module the scan cannot see may give aws-node its role (Pod Identity, IRSA).
-        if let Some(o) = inv.completeness.unseen_part(&c.id) {
+        if let Some(o) = inv.completeness.unseen_part(&c.id, CNI_ROLE_TYPES) {
             sink.unknown(
                 &META,
                 &o.at,

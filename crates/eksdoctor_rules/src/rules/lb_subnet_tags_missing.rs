@@ -64,7 +64,11 @@ fn check_cluster(
             .map(|s| s.name.clone());
         for s in &candidates {
             if !tagged(s) {
-                if let Some(o) = ctx.inv.completeness.unseen_part(&s.name) {
+                if let Some(o) = ctx
+                    .inv
+                    .completeness
+                    .unseen_part(&s.name, &["aws_ec2_tag", "aws_subnet"])
+                {
                     sink.unknown(
                         &META,
                         &s.at,

@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     summary: "No IRSA OIDC provider and no EKS Pod Identity: pods share the node role",
     why: "Without per-pod identity every pod that needs AWS access uses the node's instance role, so the node role accumulates every workload's permissions and any pod can use them.",
-    fix: "Enable EKS Pod Identity (eks-pod-identity-agent add-on and pod identity associations) or IRSA (`iam.withOIDC: true`) and give each workload its own role.",
+    fix: "Enable EKS Pod Identity (eks-pod-identity-agent add-on and pod identity associations) or IRSA (`iam.withOIDC: true`, Terraform `aws_iam_openid_connect_provider`) and give each workload its own role. If they are managed outside this root module, say so with an inline suppression and its reason (`# eksdoctor:ignore no-workload-identity -- the OIDC provider lives in the identity stack`).",
     sources: &["tf", "plan", "eksctl", "live"],
     silent_when: "Whether an OIDC provider exists is not known.",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html", "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"],
@@ -22,9 +22,22 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for c in &ctx.inv.clusters {
         let uses = uses_workload_identity(ctx.inv, c);
         if uses.is_none() {
-            sink.need(&META, &c.oidc_provider, || {
-                format!("whether cluster `{}` has an IAM OIDC provider", c.id)
-            });
+            if c.oidc_provider.known().is_some() {
+                if let Some(g) = crate::helpers::pod_identity_unseen(ctx.inv, c) {
+                    sink.unknown(
+                        &META,
+                        &g.at,
+                        format!(
+                            "workload identity of cluster `{}` not decided: no OIDC provider and no Pod Identity in the scanned code, but {}, which may add Pod Identity",
+                            c.id, g.what
+                        ),
+                    );
+                }
+            } else {
+                sink.need(&META, &c.oidc_provider, || {
+                    format!("whether cluster `{}` has an IAM OIDC provider", c.id)
+                });
+            }
         }
         if uses == Some(false) {
             sink.finding(
@@ -32,8 +45,9 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 c.oidc_provider.at(),
                 format!("cluster {}", c.id),
                 format!(
-                    "cluster `{}` has no IAM OIDC provider and no EKS Pod Identity agent or associations: pods can reach AWS only with the node role",
-                    c.id
+                    "cluster `{}` has no IAM OIDC provider and no EKS Pod Identity agent or associations in {}: pods can reach AWS only with the node role",
+                    c.id,
+                    crate::helpers::unit_of(c)
                 ),
             );
         }

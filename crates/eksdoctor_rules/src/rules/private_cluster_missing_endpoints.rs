@@ -9,6 +9,19 @@ use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
 use eksdoctor_inventory::{NodeGroupKind, Subnet};
 use std::collections::BTreeSet;
 
+/// Resource types that give isolated subnets a way to the AWS APIs: endpoints, and the routes
+/// and gateways that would make the subnets not isolated after all.
+const ENDPOINT_TYPES: &[&str] = &[
+    "aws_vpc_endpoint",
+    "aws_route",
+    "aws_route_table",
+    "aws_route_table_association",
+    "aws_main_route_table_association",
+    "aws_default_route_table",
+    "aws_nat_gateway",
+    "aws_internet_gateway",
+];
+
 pub static META: RuleMeta = RuleMeta {
     id: "private-cluster-missing-endpoints",
     category: Category::Network,
@@ -52,8 +65,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         }
         if let Some(o) = inv
             .completeness
-            .unseen_part(vpc)
-            .or_else(|| inv.completeness.unseen_part(&c.id))
+            .unseen_part(vpc, ENDPOINT_TYPES)
+            .or_else(|| inv.completeness.unseen_part(&c.id, ENDPOINT_TYPES))
         {
             sink.unknown(
                 &META,

@@ -22,7 +22,11 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     'cluster: for c in &ctx.inv.clusters {
         // Capacity in other zones may come from what the scan cannot see.
-        if let Some(o) = ctx.inv.completeness.unseen_part(&c.id) {
+        if let Some(o) = ctx
+            .inv
+            .completeness
+            .unseen_part(&c.id, crate::helpers::CAPACITY_TYPES)
+        {
             sink.unknown(
                 &META,
                 &o.at,

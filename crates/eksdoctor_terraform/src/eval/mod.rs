@@ -173,15 +173,33 @@ pub struct TfOptions {
     pub confinement: eksdoctor_fs::Confinement,
 }
 
+/// A part of a root module whose resources the scan cannot see.
+#[derive(Debug, Clone)]
+pub struct Unscanned {
+    pub at: Prov,
+    /// What it is and why it is not seen.
+    pub what: String,
+    /// The resource types it may create, when known; `None`: anything.
+    pub creates: Option<Vec<String>>,
+}
+
+impl Unscanned {
+    pub fn new(at: Prov, what: impl Into<String>, creates: Option<Vec<String>>) -> Unscanned {
+        Unscanned {
+            at,
+            what: what.into(),
+            creates,
+        }
+    }
+}
+
 /// What one root module evaluation produced.
 pub struct Output {
     pub resources: Vec<Res>,
-    /// Resource types declared but created zero times (`count = 0`, an empty `for_each`).
-    pub none_created: std::collections::BTreeSet<String>,
     pub errors: Vec<InputError>,
     pub notes: Vec<Note>,
-    /// Module calls whose resources could not be scanned: where, and why.
-    pub unscanned: Vec<(Prov, String)>,
+    /// Module calls (or resources) whose resources could not be scanned.
+    pub unscanned: Vec<Unscanned>,
 }
 
 pub struct Env<'a> {
@@ -191,8 +209,7 @@ pub struct Env<'a> {
     errors: RefCell<Vec<InputError>>,
     notes: RefCell<Vec<Note>>,
     out: RefCell<Vec<Res>>,
-    none_created: RefCell<std::collections::BTreeSet<String>>,
-    unscanned: RefCell<Vec<(Prov, String)>>,
+    unscanned: RefCell<Vec<Unscanned>>,
     steps: Cell<u64>,
     reported: RefCell<HashSet<(Arc<str>, u32, String)>>,
     confinement: eksdoctor_fs::Confinement,
@@ -252,7 +269,6 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
         errors: RefCell::new(Vec::new()),
         notes: RefCell::new(Vec::new()),
         out: RefCell::new(Vec::new()),
-        none_created: RefCell::new(std::collections::BTreeSet::new()),
         unscanned: RefCell::new(Vec::new()),
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),
@@ -328,7 +344,6 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
     drop(inst);
     Output {
         resources: env.out.into_inner(),
-        none_created: env.none_created.into_inner(),
         errors: env.errors.into_inner(),
         notes: env.notes.into_inner(),
         unscanned: env.unscanned.into_inner(),
@@ -449,10 +464,11 @@ impl<'a> Inst<'a> {
                 },
                 Err(e) => {
                     let at = self.m.calls[&n].at.clone();
-                    self.env
-                        .unscanned
-                        .borrow_mut()
-                        .push((at.clone(), format!("module.{n} could not be evaluated")));
+                    self.env.unscanned.borrow_mut().push(Unscanned::new(
+                        at.clone(),
+                        format!("module.{n} could not be evaluated"),
+                        None,
+                    ));
                     self.report(&at, e);
                 }
             }
@@ -599,7 +615,6 @@ pub fn eval_expr(text: &str) -> Result<V, String> {
         errors: RefCell::new(Vec::new()),
         notes: RefCell::new(Vec::new()),
         out: RefCell::new(Vec::new()),
-        none_created: RefCell::new(std::collections::BTreeSet::new()),
         unscanned: RefCell::new(Vec::new()),
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),

@@ -115,7 +115,12 @@ impl<'a> Inst<'a> {
     /// what a rule finds missing), and its value is the instance at `addr` with every attribute
     /// computed.
     fn unscanned_module(&self, call: &CallDef, addr: &str, why: String) -> Child<'a> {
-        self.env.unscanned.borrow_mut().push((call.at.clone(), why));
+        // A registry module the scan knows by its documented resources can create only those.
+        let creates = call.source.as_deref().and_then(models::created_types);
+        self.env
+            .unscanned
+            .borrow_mut()
+            .push(Unscanned::new(call.at.clone(), why, creates));
         Child::Value(V::instance(addr, BTreeMap::new()))
     }
 
@@ -160,9 +165,10 @@ impl<'a> Inst<'a> {
                 &call.at,
                 format!("module.{name}: count/for_each is not known before apply; its resources are not scanned"),
             );
-            self.env.unscanned.borrow_mut().push((
+            self.env.unscanned.borrow_mut().push(Unscanned::new(
                 call.at.clone(),
                 format!("the instances of module.{name} are not known before apply"),
+                models::created_types(&source),
             ));
             return Ok(Child::Value(V::unknown(format!(
                 "module.{name} instances are not known before apply"
@@ -237,10 +243,13 @@ impl<'a> Inst<'a> {
                             self.env.note(&call.at, n);
                         }
                         for u in m.unscanned {
-                            self.env.unscanned.borrow_mut().push((call.at.clone(), u));
+                            self.env.unscanned.borrow_mut().push(Unscanned::new(
+                                call.at.clone(),
+                                u,
+                                models::created_types(&source),
+                            ));
                         }
                         self.env.out.borrow_mut().extend(m.resources);
-                        self.env.none_created.borrow_mut().extend(m.none_created);
                         modelled.push((k, m.outputs));
                     }
                     None => {

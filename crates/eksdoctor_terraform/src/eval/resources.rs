@@ -19,18 +19,16 @@ impl<'a> Inst<'a> {
                     format!("{base}: count/for_each is not known before apply; not scanned"),
                 );
                 if !d.data {
-                    self.env.unscanned.borrow_mut().push((
+                    self.env.unscanned.borrow_mut().push(Unscanned::new(
                         d.at.clone(),
                         format!("the instances of {base} are not known before apply"),
+                        Some(vec![d.rtype.clone()]),
                     ));
                 }
                 return Ok(V::unknown(format!(
                     "{base}: its instances are not known before apply"
                 )));
             };
-            if instances.is_empty() && !d.data {
-                self.env.none_created.borrow_mut().insert(d.rtype.clone());
-            }
             self.count_instances(instances.len())?;
             let mut vals = Vec::new();
             for (k, addr, scope) in instances {

@@ -12,10 +12,7 @@ use eksdoctor_inventory::*;
 pub(super) fn clusters(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
     let res = s.res;
     let idx = &s.idx;
-    let none_created = s.none_created;
-    let opaque_parts = &s.opaque_parts;
     let sole = &s.sole;
-    let cluster_of = |b: &RBody| s.cluster_of(b);
     // Clusters.
     for r in idx.of_type(res, "aws_eks_cluster") {
         let b = &r.body;
@@ -39,9 +36,6 @@ pub(super) fn clusters(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             .flat_map(|s| idx.lookup(s.name()))
             .find_map(|s| s.body.get("vpc_id").and_then(reference))
             .map(Id::global);
-        let has_addons = idx
-            .of_type(res, "aws_eks_addon")
-            .any(|a| cluster_of(&a.body).as_ref().map(Id::name) == Some(&r.addr));
         let oidc = res.iter().any(|o| {
             o.rtype == "aws_iam_openid_connect_provider"
                 && match o.body.get("url") {
@@ -50,24 +44,19 @@ pub(super) fn clusters(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
                     _ => false,
                 }
         });
-        let oidc_provider = if oidc {
-            Val::set(true, at.clone())
-        } else if let Some(what) = &opaque_parts {
-            Val::unknown(
+        // The root module is applied as a whole: no provider in it, and no part of it that the
+        // scan cannot see and that could create one, means there is none.
+        let oidc_gap = inv
+            .completeness
+            .unseen_creator_in(s.root, "aws_iam_openid_connect_provider")
+            .map(|g| g.what.clone());
+        let oidc_provider = match (oidc, oidc_gap) {
+            (true, _) => Val::set(true, at.clone()),
+            (false, Some(what)) => Val::unknown(
                 format!("no aws_iam_openid_connect_provider in the scanned code, but {what}: it may create one"),
                 at.clone(),
-            )
-        } else if none_created.contains("aws_iam_openid_connect_provider")
-            && !res
-                .iter()
-                .any(|o| o.rtype == "aws_iam_openid_connect_provider")
-        {
-            Val::set(false, at.clone())
-        } else {
-            Val::unknown(
-                "no aws_iam_openid_connect_provider for this cluster in the scanned module; one may be created elsewhere",
-                at.clone(),
-            )
+            ),
+            (false, None) => Val::set(false, at.clone()),
         };
         let support_type = match b.block("upgrade_policy") {
             Some(u) => val_str(u, "support_type", Some(("EXTENDED", EKS_DEFAULT))),
@@ -93,16 +82,6 @@ pub(super) fn clusters(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             }
             None => Val::defaulted("ipv4".to_string(), at.clone(), EKS_DEFAULT),
         };
-        // No add-on in this root module: they may be managed elsewhere (a part of the root
-        // module the scan cannot see, recorded by the source, may install them too).
-        if !has_addons && opaque_parts.is_none() {
-            inv.completeness.push(
-                eksdoctor_inventory::Scope::Cluster(Id::global(&r.addr)),
-                GapKind::AddonsElsewhere,
-                "no EKS add-on is defined for it in its root module, so they may be managed elsewhere",
-                at.clone(),
-            );
-        }
         inv.clusters.push(Cluster {
             id: Id::global(&r.addr),
             name: val_str(b, "name", None),

@@ -40,10 +40,6 @@ pub struct K8sDocs {
 struct Scope<'a> {
     res: &'a [Res],
     idx: Index<'a>,
-    /// Resource types declared but created zero times.
-    none_created: &'a std::collections::BTreeSet<String>,
-    /// The first part of the root module the scan cannot see (recorded before mapping).
-    opaque_parts: Option<String>,
     /// The root module's directory, or the plan file.
     root: &'a str,
     cluster_by_name: HashMap<String, String>,
@@ -53,21 +49,8 @@ struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    fn new(
-        res: &'a [Res],
-        none_created: &'a std::collections::BTreeSet<String>,
-        root: &'a str,
-        inv: &Inventory,
-    ) -> Scope<'a> {
+    fn new(res: &'a [Res], root: &'a str) -> Scope<'a> {
         let idx = Index::new(res);
-        // Module calls (or resources) of this root module whose resources could not be scanned:
-        // they may create what the scan does not see (the sources record them before mapping).
-        let opaque_parts = inv
-            .completeness
-            .gaps
-            .iter()
-            .find(|g| g.kind == GapKind::Unscanned)
-            .map(|g| g.what.clone());
         // Clusters first: other resources point at them by name or address.
         let mut cluster_by_name: HashMap<String, String> = HashMap::new();
         let mut cluster_ids: Vec<String> = Vec::new();
@@ -85,8 +68,6 @@ impl<'a> Scope<'a> {
         Scope {
             res,
             idx,
-            none_created,
-            opaque_parts,
             root,
             cluster_by_name,
             cluster_ids,
@@ -158,14 +139,8 @@ const FAMILIES: &[(&[&str], MapFn)] = &[
 /// Map every resource instance of one root module (or plan) into `inv`, which holds nothing
 /// else yet. Identities that are resource addresses get `root` (the root module's directory or
 /// the plan file), so that `aws_eks_cluster.this` of two root modules stay two clusters.
-pub fn map(
-    res: &[Res],
-    none_created: &std::collections::BTreeSet<String>,
-    root: &str,
-    inv: &mut Inventory,
-    k8s: &mut K8sDocs,
-) {
-    map_raw(res, none_created, root, inv, k8s);
+pub fn map(res: &[Res], root: &str, inv: &mut Inventory, k8s: &mut K8sDocs) {
+    map_raw(res, root, inv, k8s);
     let mut addrs: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in res {
         addrs.insert(r.addr.as_str());
@@ -179,14 +154,8 @@ pub fn map(
     });
 }
 
-fn map_raw(
-    res: &[Res],
-    none_created: &std::collections::BTreeSet<String>,
-    root: &str,
-    inv: &mut Inventory,
-    k8s: &mut K8sDocs,
-) {
-    let scope = Scope::new(res, none_created, root, inv);
+fn map_raw(res: &[Res], root: &str, inv: &mut Inventory, k8s: &mut K8sDocs) {
+    let scope = Scope::new(res, root);
     for (_, map) in FAMILIES {
         map(&scope, inv, k8s);
     }

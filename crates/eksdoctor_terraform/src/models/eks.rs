@@ -273,10 +273,11 @@ fn oidc_provider(cx: &mut Ctx, caddr: &str) {
             ob.set("url", V::computed(caddr, "identity"), cx.call_at.clone());
             cx.res(oidc_addr.clone(), "aws_iam_openid_connect_provider", ob);
         }
-        Some(false) => cx
-            .none_created
-            .push("aws_iam_openid_connect_provider".into()),
-        None => {}
+        Some(false) => {}
+        // Not known: the module may create the provider, so its absence is not a fact.
+        None => cx
+            .unscanned
+            .push(format!("`enable_irsa` of {addr} is not known")),
     }
 }
 

@@ -25,8 +25,6 @@ use vpc::*;
 pub struct Model {
     pub outputs: V,
     pub resources: Vec<Res>,
-    /// Resource types the module would declare but not create with these inputs.
-    pub none_created: Vec<String>,
     pub notes: Vec<String>,
     /// Parts whose resources could not be modelled, e.g. `module.eks (its
     /// `eks_managed_node_groups` are not known)`.
@@ -160,7 +158,6 @@ struct Ctx<'a> {
     majors: Majors,
     module: &'static str,
     out: Vec<Res>,
-    none_created: Vec<String>,
     notes: Vec<String>,
     /// Parts whose resources could not be modelled (an input map that is not known).
     unscanned: Vec<String>,
@@ -377,7 +374,6 @@ pub fn model(
         majors: Majors::parse(version, known),
         module,
         out: Vec::new(),
-        none_created: Vec::new(),
         notes: Vec::new(),
         unscanned: Vec::new(),
     };
@@ -421,7 +417,6 @@ pub fn model(
     Some(Model {
         outputs,
         resources: cx.out,
-        none_created: cx.none_created,
         notes: cx.notes,
         unscanned: cx.unscanned,
     })
@@ -436,4 +431,33 @@ pub fn input_free_outputs(source: &str, addr: &str) -> Option<V> {
         ("terraform-aws-modules/eks/aws", "") => Some(outputs(addr, eks_oidc_outputs(addr))),
         _ => None,
     }
+}
+
+/// `data/module-resources.csv`: the resource types each terraform-aws-modules module (and
+/// submodule) declares in any released version (tools/extract-module-resources.py).
+const MODULE_RESOURCES: &str = include_str!("../../data/module-resources.csv");
+
+/// The resource types a registry module call (`terraform-aws-modules/vpc/aws`,
+/// `…/iam/aws//modules/iam-role`) can create in any of its versions, when the table knows it.
+pub fn created_types(source: &str) -> Option<Vec<String>> {
+    static TABLE: std::sync::OnceLock<BTreeMap<(String, String), Vec<String>>> =
+        std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for line in MODULE_RESOURCES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+        {
+            let mut f = line.split(',');
+            if let (Some(src), Some(sub), Some(rtype)) = (f.next(), f.next(), f.next()) {
+                t.entry((src.to_string(), sub.to_string()))
+                    .or_default()
+                    .push(rtype.to_string());
+            }
+        }
+        t
+    });
+    let (main, sub) = registry(source)?;
+    table.get(&(main, sub)).cloned()
 }

@@ -195,7 +195,7 @@ impl<'a> Config<'a> {
 
 /// Read a plan document into resource instances, and the resource types its configuration
 /// declares but the plan creates none of (`count = 0`).
-pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeSet<String>) {
+pub fn read(file: &Arc<str>, root: &Node) -> Vec<Res> {
     let unknowns = after_unknown(root);
     let cfg = Config {
         root: root.path(&["configuration", "root_module"]),
@@ -329,12 +329,7 @@ pub fn read(file: &Arc<str>, root: &Node) -> (Vec<Res>, std::collections::BTreeS
     }
     out.sort_by(|a, b| a.addr.cmp(&b.addr));
     link_known_ids(&mut out);
-    let declared = declared_types(&cfg);
-    let none_created = declared
-        .into_iter()
-        .filter(|t| !out.iter().any(|r| &r.rtype == t))
-        .collect();
-    (out, none_created)
+    out
 }
 
 /// Base address → the addresses of its instances (`aws_subnet.private` → `[0]`, `[1]`, ...).
@@ -372,25 +367,6 @@ fn after_unknown(root: &Node) -> HashMap<String, &Node> {
         }
     }
     unknowns
-}
-
-/// The managed resource types the configuration declares, in every module.
-fn declared_types(cfg: &Config) -> std::collections::BTreeSet<String> {
-    let mut declared = std::collections::BTreeSet::new();
-    let mut stack: Vec<&Node> = cfg.root.into_iter().collect();
-    while let Some(m) = stack.pop() {
-        for r in m.get("resources").map(Node::items).unwrap_or_default() {
-            if r.get("mode").and_then(Node::as_str) == Some("managed") {
-                if let Some(t) = r.get("type").and_then(Node::as_str) {
-                    declared.insert(t.to_string());
-                }
-            }
-        }
-        for (_, c) in m.get("module_calls").map(Node::entries).unwrap_or_default() {
-            stack.extend(c.get("module"));
-        }
-    }
-    declared
 }
 
 /// One resource instance of a plan or state, wherever the document keeps it.

@@ -7,7 +7,7 @@ pub(super) fn read_doc(text: &str) -> Vec<Res> {
     let (docs, err) = eksdoctor_inventory::yaml::parse(text);
     assert!(err.is_none(), "{err:?}");
     assert!(is_plan(&docs[0].root));
-    read(&Arc::from("x.json"), &docs[0].root).0
+    read(&Arc::from("x.json"), &docs[0].root)
 }
 
 fn state(resources: &str) -> Vec<Res> {
