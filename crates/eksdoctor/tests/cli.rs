@@ -69,6 +69,8 @@ fn demo_json_has_exactly_the_expected_findings() {
         .collect();
     let want = [
         "examples/demo/cluster.yaml:6 control-plane-logging-off eksctl",
+        // aws-auth.yaml is this cluster's (the only one scanned) and maps only a user as admin.
+        "examples/demo/cluster.yaml:6 creator-only-admin eksctl",
         "examples/demo/cluster.yaml:6 endpoint-public-unrestricted eksctl",
         "examples/demo/cluster.yaml:6 secrets-no-customer-kms eksctl",
         "examples/demo/cluster.yaml:6 single-az eksctl",
@@ -91,7 +93,7 @@ fn demo_json_has_exactly_the_expected_findings() {
         "examples/demo/manifests/storage.yaml:29 ebs-volume-az-bound k8s",
     ];
     assert_eq!(got, want);
-    assert_eq!(v["summary"]["findings"], 21);
+    assert_eq!(v["summary"]["findings"], 22);
     assert_eq!(v["summary"]["by_severity"]["high"], 12);
     assert_eq!(v["summary"]["files_scanned"], 4);
 }
@@ -349,7 +351,7 @@ fn human_output_groups_by_file_without_colour_under_no_color() {
         ))
         .stdout(predicate::str::contains("high     in-tree-ebs-provisioner"))
         .stdout(predicate::str::contains(
-            "21 findings (12 high, 6 medium, 3 low) in 4 files scanned",
+            "22 findings (12 high, 7 medium, 3 low) in 4 files scanned",
         ))
         .stdout(predicate::str::contains("\u{1b}[").not());
 }

@@ -65,7 +65,7 @@ fn html_is_self_contained_with_filters_and_charts() {
     }
     assert_eq!(
         html.matches("<tr data-sev=").count(),
-        28,
+        29,
         "one row per finding"
     );
     assert_eq!(
@@ -160,7 +160,7 @@ fn charts_render_in_headless_chromium() {
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
-        dom.contains("<span id=\"shown\">28</span>"),
+        dom.contains("<span id=\"shown\">29</span>"),
         "{}",
         &dom[..dom.len().min(500)]
     );

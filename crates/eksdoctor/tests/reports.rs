@@ -47,7 +47,7 @@ fn sarif_validates_against_the_official_schema() {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     // The same findings as the JSON report, with levels, fingerprints and locations.
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 21);
+    assert_eq!(results.len(), 22);
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
@@ -147,14 +147,14 @@ fn markdown_lists_every_finding() {
     let (_, md) = scan_out(&["examples/demo", "--format", "markdown"]);
     assert!(md.starts_with("## eksdoctor"));
     assert!(
-        md.contains("**21 finding(s)** (12 high, 6 medium, 3 low)"),
+        md.contains("**22 finding(s)** (12 high, 7 medium, 3 low)"),
         "{md}"
     );
     let rows = md
         .lines()
         .filter(|l| l.starts_with("| high") || l.starts_with("| medium") || l.starts_with("| low"))
         .count();
-    assert_eq!(rows, 21);
+    assert_eq!(rows, 22);
 }
 
 #[test]
@@ -203,7 +203,7 @@ fn baseline_only_new_findings_fail_and_fingerprints_survive_line_moves() {
     assert_eq!(code, 0, "{json}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["summary"]["findings"], 0);
-    assert_eq!(v["summary"]["baselined"], 21);
+    assert_eq!(v["summary"]["baselined"], 22);
     // Lines move (comments inserted on top): still known.
     let storage = demo.join("manifests/storage.yaml");
     let text = std::fs::read_to_string(&storage).unwrap();
@@ -642,7 +642,7 @@ fn baseline_matches_whatever_directory_the_scan_runs_from() {
     ] {
         let (code, v) = run(&cwd, &path);
         assert_eq!(code, 0, "from {cwd:?} scanning {path}: {}", v["findings"]);
-        assert_eq!(v["summary"]["baselined"], 21);
+        assert_eq!(v["summary"]["baselined"], 22);
     }
 }
 

@@ -320,6 +320,15 @@ pub struct AuthMapping {
     pub at: Prov,
 }
 
+/// An IAM OIDC provider for a cluster's issuer (IRSA) defined away from the cluster: in another
+/// root module, linked by the cluster name its `data "aws_eks_cluster"` reads. Providers beside
+/// their cluster are in [`Cluster::oidc_provider`].
+#[derive(Debug, Clone, Serialize)]
+pub struct OidcProvider {
+    pub cluster: Id,
+    pub at: Prov,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IdentityProvider {
     pub cluster: Id,

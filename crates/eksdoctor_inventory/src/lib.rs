@@ -8,6 +8,7 @@ mod aws;
 pub mod completeness;
 mod id;
 mod k8s;
+mod link;
 mod merge;
 mod model;
 mod node;

@@ -23,6 +23,7 @@ impl Inventory {
             mut auth_mappings,
             mut pod_identity_associations,
             mut identity_providers,
+            mut oidc_providers,
             mut suppressions,
             k8s,
             mut files,
@@ -46,6 +47,7 @@ impl Inventory {
         self.pod_identity_associations
             .append(&mut pod_identity_associations);
         self.identity_providers.append(&mut identity_providers);
+        self.oidc_providers.append(&mut oidc_providers);
         self.suppressions.append(&mut suppressions);
         self.k8s.merge(k8s);
         self.files.append(&mut files);
@@ -114,6 +116,7 @@ impl Inventory {
             access_entries,
             pod_identity_associations,
             identity_providers,
+            oidc_providers,
             // ARNs and Kubernetes objects (their cluster is found from their place), and
             // what is about files rather than objects.
             auth_mappings: _,
@@ -184,6 +187,9 @@ impl Inventory {
         }
         for i in identity_providers.iter_mut() {
             f(&mut i.cluster);
+        }
+        for p in oidc_providers.iter_mut() {
+            f(&mut p.cluster);
         }
         for g in completeness.gaps.iter_mut() {
             if let crate::Scope::Cluster(id) = &mut g.scope {

@@ -23,6 +23,9 @@ pub struct Inventory {
     pub pod_identity_associations: Vec<PodIdentityAssociation>,
     /// OIDC identity providers for authenticating users to a cluster.
     pub identity_providers: Vec<IdentityProvider>,
+    /// IAM OIDC providers (IRSA) defined away from their cluster.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub oidc_providers: Vec<OidcProvider>,
     /// Inline suppressions (`# eksdoctor:ignore RULE -- reason`) in the scanned files.
     pub suppressions: Vec<Suppression>,
     pub k8s: K8sObjects,
@@ -91,6 +94,7 @@ impl Inventory {
     /// groups read from Kubernetes objects (Karpenter `EC2NodeClass`, in a manifest or applied by
     /// Terraform) join the cluster their file belongs to, and Terraform's copies of scanned manifests are dropped.
     pub fn finish(&mut self) {
+        self.link_by_name();
         let clusters: Vec<Option<Id>> = self
             .node_groups
             .iter()
@@ -113,6 +117,7 @@ impl Inventory {
         }
         self.drop_terraform_copies();
         self.assign_object_clusters();
+        self.assign_mapping_clusters();
         self.place_gaps();
     }
 
@@ -130,6 +135,24 @@ impl Inventory {
         for (g, id) in self.completeness.gaps.iter_mut().zip(placed) {
             if let Some(id) = id {
                 g.scope = Scope::Cluster(id);
+            }
+        }
+    }
+
+    /// aws-auth mappings read from manifests (or applied by Terraform) get the cluster their
+    /// place says, as the ConfigMap's other objects do; eksctl's name theirs.
+    fn assign_mapping_clusters(&mut self) {
+        let ids: Vec<Option<Id>> = self
+            .auth_mappings
+            .iter()
+            .map(|m| match &m.cluster {
+                Some(_) => None,
+                None => self.cluster_for(&m.at).map(|c| c.id.clone()),
+            })
+            .collect();
+        for (m, id) in self.auth_mappings.iter_mut().zip(ids) {
+            if id.is_some() {
+                m.cluster = id;
             }
         }
     }

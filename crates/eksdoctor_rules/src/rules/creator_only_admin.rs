@@ -6,7 +6,7 @@
 
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
-use eksdoctor_inventory::{AuthMappingKind, SourceKind};
+use eksdoctor_inventory::AuthMappingKind;
 
 pub static META: RuleMeta = RuleMeta {
     id: "creator-only-admin",
@@ -33,12 +33,12 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         if creator_admin != Some(&true) {
             continue;
         }
-        if c.at.source != SourceKind::Eksctl {
+        if c.at.source != eksdoctor_inventory::SourceKind::Eksctl {
             sink.unknown(
                 &META,
                 c.bootstrap_creator_admin.at(),
                 format!(
-                    "other cluster admins of `{}` not decided: for Terraform, access entries and aws-auth mappings are not yet judged as a whole root module",
+                    "other cluster admins of `{}` not decided: for Terraform, the creator's own access entry (terraform-aws-modules' `enable_cluster_creator_admin_permissions`) is not yet told apart from other admins",
                     c.id
                 ),
             );
@@ -51,16 +51,23 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     || e.kubernetes_groups.iter().any(|g| g == "system:masters"))
         });
         let mapping_admin = inv.auth_mappings.iter().any(|m| {
-            m.cluster.as_ref().is_none_or(|x| *x == c.id)
+            m.cluster.as_ref() == Some(&c.id)
                 && m.kind == AuthMappingKind::Role
                 && m.groups.iter().any(|g| g == "system:masters")
         });
-        // An aws-auth ConfigMap among the manifests may map more than this file does.
-        let configmap = inv
-            .auth_mappings
-            .iter()
-            .any(|m| m.cluster.is_none() && m.at.source != SourceKind::Eksctl);
-        if entry_admin || mapping_admin || configmap {
+        if entry_admin || mapping_admin {
+            continue;
+        }
+        // An aws-auth ConfigMap whose cluster the scan cannot tell may be this cluster's.
+        if let Some(m) = inv.auth_mappings.iter().find(|m| m.cluster.is_none()) {
+            sink.unknown(
+                &META,
+                &m.at,
+                format!(
+                    "other cluster admins of `{}` not decided: the aws-auth mapping at {}:{} may be for this cluster (map its file with `[[clusters]]`)",
+                    c.id, m.at.file, m.at.line
+                ),
+            );
             continue;
         }
         let note = c

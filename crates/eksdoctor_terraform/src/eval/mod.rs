@@ -416,8 +416,14 @@ struct Inst<'a> {
     lineage: Vec<PathBuf>,
 }
 
+/// An unknown derived from `u` (an element of it, an attribute of that): it keeps the resource it
+/// comes from (`aws_eks_cluster.this.identity[0].oidc[0].issuer` is still that cluster's), not
+/// the attribute.
 fn unk_from(u: &Unk) -> V {
-    V::Unknown(Arc::new(Unk::because(u.reason.clone())))
+    V::Unknown(Arc::new(Unk {
+        addr: u.addr.clone(),
+        ..Unk::because(u.reason.clone())
+    }))
 }
 impl<'a> Inst<'a> {
     fn new(

@@ -240,3 +240,34 @@ fn access_config(b: &RBody, at: &Prov) -> (Val<AuthMode>, Val<bool>) {
     };
     (auth_mode, bootstrap_creator_admin)
 }
+
+/// IAM OIDC providers made for a cluster of another root module: their `url` is the issuer a
+/// `data "aws_eks_cluster"` reads by name, which links them to that cluster when it is scanned.
+pub(super) fn oidc_elsewhere(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
+    for p in s
+        .res
+        .iter()
+        .filter(|r| r.rtype == "aws_iam_openid_connect_provider" && !r.data)
+    {
+        let Some(V::Unknown(u)) = p.body.get("url") else {
+            continue;
+        };
+        let Some(addr) = u.addr.as_deref().filter(|a| {
+            a.starts_with("data.aws_eks_cluster.") || a.contains(".data.aws_eks_cluster.")
+        }) else {
+            continue;
+        };
+        let name = s
+            .res
+            .iter()
+            .find(|d| d.data && d.addr == addr)
+            .and_then(|d| d.body.get("name"))
+            .and_then(V::to_template_string);
+        if let Some(name) = name {
+            inv.oidc_providers.push(OidcProvider {
+                cluster: Id::global(&name),
+                at: p.body.at.clone(),
+            });
+        }
+    }
+}

@@ -117,6 +117,10 @@ const FAMILIES: &[(&[&str], MapFn)] = &[
     (&["aws_launch_template"], nodes::launch_templates),
     (&["aws_eks_cluster"], cluster::clusters),
     (&["aws_eks_addon"], cluster::addons),
+    (
+        &["aws_iam_openid_connect_provider"],
+        cluster::oidc_elsewhere,
+    ),
     (&["aws_eks_node_group"], nodes::node_groups),
     (&["aws_autoscaling_group"], nodes::self_managed),
     (&["eksdoctor_karpenter", "helm_release"], nodes::karpenter),
