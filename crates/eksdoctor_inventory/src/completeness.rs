@@ -90,8 +90,7 @@ impl Completeness {
     /// The first unscanned part of `id`'s root module that may create a resource of `rtype`:
     /// while there is one, the absence of such a resource there is not a fact.
     pub fn unseen_creator(&self, id: &Id, rtype: &str) -> Option<&Gap> {
-        self.of_root(id, &[GapKind::Unscanned])
-            .find(|g| g.may_create(rtype))
+        self.unseen_creator_in(id.root.as_deref()?, rtype)
     }
 
     /// [`Completeness::unseen_creator`] for a root module named by its directory (or plan).

@@ -259,13 +259,10 @@ pub fn parse_tfvars(path: &Path) -> Result<(Arc<SrcFile>, Body), InputError> {
     }
 }
 
-/// The largest Terraform file read. hcl-edit's syntax tree keeps every token with its spacing
-/// and position, about 28 times the size of the text (a 30 MB file: 860 MB), so the bound is
-/// lower than for other files; real Terraform files are far smaller.
-pub const MAX_HCL_BYTES: u64 = eksdoctor_fs::Limits::DEFAULT.terraform_file_bytes;
-
 /// A Terraform file's text: a regular file (never a FIFO or a device), at most
-/// [`MAX_HCL_BYTES`], UTF-8.
+/// `eksdoctor_fs::Limits::terraform_file_bytes` (lower than for other files: hcl-edit's syntax
+/// tree keeps every token with its spacing and position, about 28 times the size of the text),
+/// UTF-8.
 pub fn read(path: &Path) -> Result<String, String> {
     let bytes = eksdoctor_fs::read(path, eksdoctor_fs::limits::get().terraform_file_bytes).map_err(|e| match e {
         eksdoctor_fs::ReadError::TooLarge(_) => format!(

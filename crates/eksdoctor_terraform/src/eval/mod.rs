@@ -30,11 +30,6 @@ use template::*;
 
 /// Most instances a `count` or `for_each` may create.
 pub const INSTANCE_LIMIT: usize = 10_000;
-/// The most resource, data source and `dynamic` block instances one root module may create,
-/// all its modules together (a `count` inside a `count`ed module multiplies).
-pub const TOTAL_INSTANCE_LIMIT: usize = eksdoctor_fs::Limits::DEFAULT.instances as usize;
-/// Most expression steps one root module may take.
-pub const STEP_LIMIT: u64 = eksdoctor_fs::Limits::DEFAULT.eval_steps;
 
 /// The deepest nesting of evaluation (expressions inside expressions, splats inside splats,
 /// locals referring to locals): deeper input is an error at the expression, never a stack
@@ -584,7 +579,8 @@ impl<'a> Inst<'a> {
         r
     }
 
-    /// Count `n` more instances; an error past [`TOTAL_INSTANCE_LIMIT`].
+    /// Count `n` more instances; an error past the root module's limit (all its modules together:
+    /// a `count` inside a `count`ed module multiplies; `eksdoctor_fs::Limits::instances`).
     fn count_instances(&self, n: usize) -> R<()> {
         let total = self.env.instances.get().saturating_add(n);
         self.env.instances.set(total);
