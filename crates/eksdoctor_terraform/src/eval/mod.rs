@@ -208,6 +208,8 @@ pub struct Env<'a> {
     steps: Cell<u64>,
     reported: RefCell<HashSet<(Arc<str>, u32, String)>>,
     confinement: eksdoctor_fs::Confinement,
+    /// The process's limits, read once per root module (not at every step).
+    limits: eksdoctor_fs::Limits,
     /// The attribute being evaluated (for notes from inside expressions).
     current: RefCell<Option<Prov>>,
     /// Inside a `templatefile` call (which may not call itself).
@@ -268,6 +270,7 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),
         confinement,
+        limits: eksdoctor_fs::limits::get(),
         current: RefCell::new(None),
         in_template: Cell::new(false),
         nesting: Cell::new(0),
@@ -584,7 +587,7 @@ impl<'a> Inst<'a> {
     fn count_instances(&self, n: usize) -> R<()> {
         let total = self.env.instances.get().saturating_add(n);
         self.env.instances.set(total);
-        let limit = eksdoctor_fs::limits::get().instances;
+        let limit = self.env.limits.instances;
         if total as u64 > limit {
             return Err(format!(
                 "more than {limit} resource and block instances in this root module (eksdoctor's limit, `[limits] instances`; `count` and `for_each` multiply across module levels)"
@@ -596,7 +599,7 @@ impl<'a> Inst<'a> {
     fn step(&self) -> R<()> {
         let s = self.env.steps.get() + 1;
         self.env.steps.set(s);
-        let limit = eksdoctor_fs::limits::get().eval_steps;
+        let limit = self.env.limits.eval_steps;
         if s > limit {
             return Err(format!(
                 "evaluation stopped: more than {limit} steps in this root module (eksdoctor's limit, `[limits] eval_steps`)"
@@ -621,6 +624,7 @@ pub fn eval_expr(text: &str) -> Result<V, String> {
         steps: Cell::new(0),
         reported: RefCell::new(HashSet::new()),
         confinement: eksdoctor_fs::Confinement::default(),
+        limits: eksdoctor_fs::limits::get(),
         current: RefCell::new(None),
         in_template: Cell::new(false),
         nesting: Cell::new(0),
