@@ -296,6 +296,11 @@ fn plan_json_findings_for_each_rule_that_reads_plans() {
     let got = rule_resources(&bad);
     let want: BTreeSet<(String, String)> = [
         ("subnet-too-small", "subnet aws_subnet.private[0]"),
+        // No route table: the subnets use the VPC's main route table, which has only the local route.
+        (
+            "private-cluster-missing-endpoints",
+            "cluster aws_eks_cluster.this",
+        ),
         ("subnet-too-small", "subnet aws_subnet.private[1]"),
         ("node-role-too-broad", "iam-role aws_iam_role.node"),
         ("addon-not-managed", "cluster aws_eks_cluster.this"),

@@ -131,90 +131,125 @@ pub(super) fn subnet_owners(_s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
     }
 }
 
-/// Which subnets route 0.0.0.0/0 to an internet gateway (public) or not.
+/// Which subnets route 0.0.0.0/0 to an internet gateway (public) or a NAT gateway, or neither.
 pub(super) struct RouteInfo {
-    /// route table address → Some(true) igw default route, Some(false) none, None unknown.
+    /// route table → Some(true) igw default route, Some(false) none, None unknown. The main
+    /// route table of a VPC defined in scope is `main:<vpc address>`.
     table_public: HashMap<String, Option<bool>>,
-    /// route table address → Some(true) NAT default route, Some(false) none, None unknown.
+    /// route table → Some(true) NAT default route, Some(false) none, None unknown.
     table_nat: HashMap<String, Option<bool>>,
     /// subnet address → route table address.
     assoc: HashMap<String, String>,
+    /// VPC address → the table an `aws_main_route_table_association` makes its main table.
+    main_assoc: HashMap<String, String>,
+    /// VPCs (`aws_vpc`) this root module defines.
+    vpcs: std::collections::HashSet<String>,
+}
+
+/// The default route of one route, or of a table as far as its routes are read.
+#[derive(Clone, Copy)]
+struct Dflt {
+    igw: Option<bool>,
+    nat: Option<bool>,
+}
+
+fn join(e: &mut Option<bool>, p: Option<bool>) {
+    *e = match (*e, p) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    };
+}
+
+/// The table a route or association names: a route table of this root module, or the main
+/// route table of a VPC it defines (`aws_vpc.x.main_route_table_id`, `default_route_table_id`).
+fn table_of(v: Option<&V>, idx: &Index, vpcs: &std::collections::HashSet<String>) -> Vec<String> {
+    // A route table id that comes from a VPC can only be its main (default) route table; a plan
+    // keeps the reference but not the attribute.
+    if let Some(V::Unknown(u)) = v {
+        if let Some(a) = u.addr.as_deref().filter(|a| vpcs.contains(*a)) {
+            return vec![format!("main:{a}")];
+        }
+    }
+    match v.and_then(reference) {
+        Some(t) => idx
+            .lookup(&t)
+            .iter()
+            .filter(|r| !r.data)
+            .map(|r| r.addr.clone())
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 impl RouteInfo {
     pub(super) fn build(res: &[Res], idx: &Index) -> RouteInfo {
-        let mut table_public: HashMap<String, Option<bool>> = HashMap::new();
-        let is_igw = |v: Option<&V>| -> Option<bool> {
+        let vpcs: std::collections::HashSet<String> = res
+            .iter()
+            .filter(|r| r.rtype == "aws_vpc" && !r.data)
+            .map(|r| r.addr.clone())
+            .collect();
+        let is_gw = |v: Option<&V>, prefix: &str, rtype: &str| -> Option<bool> {
             match v {
                 None => Some(false),
-                Some(V::Str(s)) => Some(s.starts_with("igw-")),
-                Some(V::Unknown(u)) => u.addr.as_ref().map(|a| {
-                    idx.lookup(a)
-                        .iter()
-                        .any(|r| r.rtype == "aws_internet_gateway")
-                }),
-                Some(_) => Some(false),
-            }
-        };
-        let is_nat = |b: &RBody| -> Option<bool> {
-            match b.get("nat_gateway_id") {
-                None => Some(false),
-                Some(V::Str(s)) => Some(s.starts_with("nat-")),
+                Some(V::Str(s)) => Some(s.starts_with(prefix)),
                 Some(V::Unknown(u)) => u
                     .addr
                     .as_ref()
-                    .map(|a| idx.lookup(a).iter().any(|r| r.rtype == "aws_nat_gateway")),
+                    .map(|a| idx.lookup(a).iter().any(|r| r.rtype == rtype)),
                 Some(_) => Some(false),
             }
         };
-        let mut table_nat: HashMap<String, Option<bool>> = HashMap::new();
-        let add_nat = |table_nat: &mut HashMap<String, Option<bool>>, table: String, b: &RBody| {
-            let dest = b
-                .get("cidr_block")
-                .or(b.get("destination_cidr_block"))
-                .and_then(V::as_str);
-            let e = table_nat.entry(table).or_insert(Some(false));
-            if dest != Some("0.0.0.0/0") {
-                return;
-            }
-            *e = match (*e, is_nat(b)) {
-                (Some(true), _) | (_, Some(true)) => Some(true),
-                (Some(false), Some(false)) => Some(false),
-                _ => None,
-            };
-        };
-        let add = |table_public: &mut HashMap<String, Option<bool>>, table: String, b: &RBody| {
+        let route = |b: &RBody| -> Dflt {
             let dest = b
                 .get("cidr_block")
                 .or(b.get("destination_cidr_block"))
                 .and_then(V::as_str);
             if dest != Some("0.0.0.0/0") {
-                table_public.entry(table).or_insert(Some(false));
-                return;
+                return Dflt {
+                    igw: Some(false),
+                    nat: Some(false),
+                };
             }
-            let p = is_igw(b.get("gateway_id"));
-            let e = table_public.entry(table).or_insert(Some(false));
-            *e = match (*e, p) {
-                (Some(true), _) | (_, Some(true)) => Some(true),
-                (Some(false), Some(false)) => Some(false),
-                _ => None,
-            };
+            Dflt {
+                igw: is_gw(b.get("gateway_id"), "igw-", "aws_internet_gateway"),
+                nat: is_gw(b.get("nat_gateway_id"), "nat-", "aws_nat_gateway"),
+            }
         };
-        for r in res
-            .iter()
-            .filter(|r| r.rtype == "aws_route_table" && !r.data)
-        {
-            table_public.entry(r.addr.clone()).or_insert(Some(false));
+        let mut info = RouteInfo {
+            table_public: HashMap::new(),
+            table_nat: HashMap::new(),
+            assoc: HashMap::new(),
+            main_assoc: HashMap::new(),
+            vpcs: vpcs.clone(),
+        };
+        for v in &vpcs {
+            info.add(format!("main:{v}"), None);
+        }
+        let tables = res.iter().filter(|r| {
+            !r.data && (r.rtype == "aws_route_table" || r.rtype == "aws_default_route_table")
+        });
+        for r in tables {
+            let key = if r.rtype == "aws_default_route_table" {
+                match table_of(r.body.get("default_route_table_id"), idx, &vpcs).pop() {
+                    Some(k) => k,
+                    None => continue,
+                }
+            } else {
+                r.addr.clone()
+            };
+            info.add(key.clone(), None);
             if matches!(r.body.get("route"), Some(V::Unknown(_))) {
-                table_public.insert(r.addr.clone(), None);
-            }
-            table_nat.entry(r.addr.clone()).or_insert(Some(false));
-            if matches!(r.body.get("route"), Some(V::Unknown(_))) {
-                table_nat.insert(r.addr.clone(), None);
+                info.add(
+                    key.clone(),
+                    Some(Dflt {
+                        igw: None,
+                        nat: None,
+                    }),
+                );
             }
             for rt in r.body.blocks("route") {
-                add(&mut table_public, r.addr.clone(), rt);
-                add_nat(&mut table_nat, r.addr.clone(), rt);
+                info.add(key.clone(), Some(route(rt)));
             }
             if let Some(V::List(l)) = r.body.get("route") {
                 for x in l.iter() {
@@ -222,64 +257,103 @@ impl RouteInfo {
                     for (k, v) in x.as_obj().into_iter().flatten() {
                         b.set(k, v.clone(), r.body.at.clone());
                     }
-                    add(&mut table_public, r.addr.clone(), &b);
-                    add_nat(&mut table_nat, r.addr.clone(), &b);
+                    info.add(key.clone(), Some(route(&b)));
                 }
             }
         }
         for r in res.iter().filter(|r| r.rtype == "aws_route" && !r.data) {
-            if let Some(t) = r.body.get("route_table_id").and_then(reference) {
-                for rt in idx.lookup(&t) {
-                    add(&mut table_public, rt.addr.clone(), &r.body);
-                    add_nat(&mut table_nat, rt.addr.clone(), &r.body);
-                }
+            let d = route(&r.body);
+            for t in table_of(r.body.get("route_table_id"), idx, &vpcs) {
+                info.add(t, Some(d));
             }
         }
-        let mut assoc = HashMap::new();
-        for r in res
-            .iter()
-            .filter(|r| r.rtype == "aws_route_table_association" && !r.data)
-        {
-            if let (Some(s), Some(t)) = (
-                r.body.get("subnet_id").and_then(reference),
-                r.body.get("route_table_id").and_then(reference),
-            ) {
-                for sr in idx.lookup(&s) {
-                    for tr in idx.lookup(&t) {
-                        assoc.insert(sr.addr.clone(), tr.addr.clone());
+        for r in res.iter().filter(|r| !r.data) {
+            let b = &r.body;
+            match r.rtype.as_str() {
+                "aws_route_table_association" => {
+                    let tables = table_of(b.get("route_table_id"), idx, &vpcs);
+                    for sr in b
+                        .get("subnet_id")
+                        .and_then(reference)
+                        .iter()
+                        .flat_map(|s| idx.lookup(s))
+                    {
+                        for t in &tables {
+                            info.assoc.insert(sr.addr.clone(), t.clone());
+                        }
                     }
                 }
+                "aws_main_route_table_association" => {
+                    let vpc = b.get("vpc_id").and_then(reference);
+                    let table = table_of(b.get("route_table_id"), idx, &vpcs).pop();
+                    if let (Some(v), Some(t)) = (vpc, table) {
+                        info.main_assoc.insert(v, t);
+                    }
+                }
+                _ => {}
             }
         }
-        RouteInfo {
-            table_public,
-            table_nat,
-            assoc,
+        info
+    }
+
+    fn add(&mut self, table: String, d: Option<Dflt>) {
+        let p = self
+            .table_public
+            .entry(table.clone())
+            .or_insert(Some(false));
+        if let Some(d) = d {
+            join(p, d.igw);
+        }
+        let n = self.table_nat.entry(table).or_insert(Some(false));
+        if let Some(d) = d {
+            join(n, d.nat);
+        }
+    }
+
+    /// The route table that serves `subnet`, and what to say when it is the VPC's main table.
+    fn table(&self, subnet: &Res) -> Result<(String, Option<&'static str>), String> {
+        if let Some(t) = self.assoc.get(&subnet.addr) {
+            return Ok((t.clone(), None));
+        }
+        let vpc = subnet.body.get("vpc_id").and_then(reference);
+        match vpc {
+            Some(v) if self.vpcs.contains(&v) => match self.main_assoc.get(&v) {
+                Some(t) => Ok((t.clone(), None)),
+                None => Ok((
+                    format!("main:{v}"),
+                    Some("no route table association: the subnet uses its VPC's main route table, which has only the routes the scanned code gives it (aws_default_route_table, aws_route)"),
+                )),
+            },
+            Some(v) if v.starts_with("vpc-") || v.starts_with("data.") => Err(format!("no route table association in the scanned code, and its VPC `{v}` is not defined there: the routes of that VPC's main route table are not known")),
+            _ => Err("no route table association in the scanned code: the VPC's main route table applies".into()),
+        }
+    }
+
+    fn lookup(&self, subnet: &Res, map: &HashMap<String, Option<bool>>) -> Val<bool> {
+        let at = subnet.body.at.clone();
+        match self.table(subnet) {
+            Err(why) => Val::unknown(why, at),
+            Ok((t, main)) => match (map.get(&t), main) {
+                (Some(Some(p)), None) => Val::set(*p, at),
+                (Some(Some(p)), Some(why)) => Val::defaulted(*p, at, why),
+                _ => Val::unknown(
+                    match t.strip_prefix("main:") {
+                        Some(v) => {
+                            format!("the routes of the main route table of {v} are not known")
+                        }
+                        None => format!("the routes of {t} are not known"),
+                    },
+                    at,
+                ),
+            },
         }
     }
 
     pub(super) fn nat(&self, subnet: &Res) -> Val<bool> {
-        let at = subnet.body.at.clone();
-        match self.assoc.get(&subnet.addr) {
-            None => Val::unknown(
-                "no route table association in the scanned code: the VPC's main route table applies",
-                at,
-            ),
-            Some(t) => match self.table_nat.get(t) {
-                Some(Some(p)) => Val::set(*p, at),
-                _ => Val::unknown(format!("the routes of {t} are not known"), at),
-            },
-        }
+        self.lookup(subnet, &self.table_nat)
     }
 
     pub(super) fn public(&self, subnet: &Res) -> Val<bool> {
-        let at = subnet.body.at.clone();
-        match self.assoc.get(&subnet.addr) {
-            None => Val::unknown("no route table association in the scanned code: the VPC's main route table applies", at),
-            Some(t) => match self.table_public.get(t) {
-                Some(Some(p)) => Val::set(*p, at),
-                _ => Val::unknown(format!("the routes of {t} are not known"), at),
-            },
-        }
+        self.lookup(subnet, &self.table_public)
     }
 }
