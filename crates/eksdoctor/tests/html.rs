@@ -65,7 +65,7 @@ fn html_is_self_contained_with_filters_and_charts() {
     }
     assert_eq!(
         html.matches("<tr data-sev=").count(),
-        29,
+        30,
         "one row per finding"
     );
     assert_eq!(

@@ -554,13 +554,13 @@ fn github_action_scan_step_writes_sarif_summary_and_exit_code() {
     let (code, md) = run(example.to_str().unwrap(), "high", "--as-of 2026-11-22");
     assert_eq!(code, "code=1\n");
     assert!(
-        md.contains("**7 finding(s)** (2 high, 4 medium, 1 low)"),
+        md.contains("**8 finding(s)** (2 high, 5 medium, 1 low)"),
         "{md}"
     );
     let sarif: serde_json::Value =
         serde_json::from_slice(&std::fs::read(work.path().join("eksdoctor.sarif")).unwrap())
             .unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 7);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 8);
     // Nothing critical: with fail-on critical the step reports 0 and the Result step passes.
     let (code, _) = run(example.to_str().unwrap(), "critical", "--as-of 2026-11-22");
     assert_eq!(code, "code=0\n");

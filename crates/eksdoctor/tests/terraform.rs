@@ -83,6 +83,7 @@ fn community_example_gives_exactly_the_expected_findings() {
         ("subnet-too-small", 35),
         ("version-out-of-standard-support", 58),
         ("endpoint-public-unrestricted", 60),
+        ("creator-only-admin", 62),
         ("cni-policy-on-node-role", 76),
         ("imds-reachable-from-pods", 76),
     ]
@@ -115,12 +116,18 @@ fn community_example_gives_exactly_the_expected_findings() {
         msgs[4]
     );
     // v20 leaves the AMI type to EKS, which picks Amazon Linux 2023 for 1.33: no AL2 finding.
+    // v20 gives the creator an access entry of its own, and no other role is admin.
     assert!(
-        msgs[5].contains("AmazonEKS_CNI_Policy (terraform-aws-modules/eks v20 default)"),
+        msgs[5].contains("`enable_cluster_creator_admin_permissions` access entry"),
         "{}",
         msgs[5]
     );
-    assert!(msgs[6].contains("hop limit is 2"), "{}", msgs[6]);
+    assert!(
+        msgs[6].contains("AmazonEKS_CNI_Policy (terraform-aws-modules/eks v20 default)"),
+        "{}",
+        msgs[6]
+    );
+    assert!(msgs[7].contains("hop limit is 2"), "{}", msgs[7]);
     // The /24s hold the projected peak (ip-exhaustion-risk is silent): subnet-too-small is medium.
     assert!(msgs[0].contains("the projected peak in AZ"), "{}", msgs[0]);
     assert_eq!(v["summary"]["by_severity"]["high"], 2);
@@ -305,6 +312,8 @@ fn plan_json_findings_for_each_rule_that_reads_plans() {
         ("node-role-too-broad", "iam-role aws_iam_role.node"),
         ("addon-not-managed", "cluster aws_eks_cluster.this"),
         ("secrets-no-customer-kms", "cluster aws_eks_cluster.this"),
+        // CONFIG_MAP mode, creator admin on, and no aws-auth mapping in the plan.
+        ("creator-only-admin", "cluster aws_eks_cluster.this"),
         ("version-end-of-life", "cluster aws_eks_cluster.this"),
         ("control-plane-logging-off", "cluster aws_eks_cluster.this"),
         ("auth-mode-config-map", "cluster aws_eks_cluster.this"),
@@ -561,7 +570,7 @@ fn a_plan_beside_its_root_module_is_not_scanned_twice() {
     let (code, v) = scan(&[dir.path().to_str().unwrap(), "--show-unknown"]);
     assert_eq!(code, 1);
     let findings = v["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 7, "{findings:?}");
+    assert_eq!(findings.len(), 8, "{findings:?}");
     assert!(findings
         .iter()
         .all(|f| f["location"]["file"].as_str().unwrap().ends_with("main.tf")));
@@ -571,7 +580,7 @@ fn a_plan_beside_its_root_module_is_not_scanned_twice() {
         .contains("a Terraform plan or state beside the root module")));
     let plan = dir.path().join("plan.json");
     let (_, alone) = scan(&[plan.to_str().unwrap()]);
-    assert_eq!(alone["findings"].as_array().unwrap().len(), 7);
+    assert_eq!(alone["findings"].as_array().unwrap().len(), 8);
 }
 
 /// The usual layout, `infra/` calling `../modules/net`, scanned from the repository's root with

@@ -296,9 +296,19 @@ pub struct Addon {
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessEntry {
     pub cluster: Id,
+    /// The principal's ARN, or the reference that gives it (`aws_iam_role.admin`); for a
+    /// principal not known, the entry's own address.
     pub principal_arn: Id,
+    /// Whether the principal is an IAM role (not a user, not the account).
+    pub principal_role: Val<bool>,
+    /// The entry the cluster's creator gets: the identity that runs `terraform apply`
+    /// (terraform-aws-modules' `enable_cluster_creator_admin_permissions`).
+    pub creator: bool,
     pub kubernetes_groups: Vec<String>,
     pub access_policies: Vec<String>,
+    /// Policy associations of this entry whose policy is not known, each as what was seen.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_policies: Vec<String>,
     pub at: Prov,
 }
 

@@ -107,8 +107,11 @@ pub(super) fn read(
             inv.access_entries.push(AccessEntry {
                 cluster: id.clone(),
                 principal_arn: Id::global(arn),
+                principal_role: Val::set(arn.contains(":role/"), ctx.prov(e.line)),
+                creator: false,
                 kubernetes_groups: ctx.str_list(e, "kubernetesGroups", w),
                 access_policies: policies,
+                unresolved_policies: Vec::new(),
                 at: ctx.prov(e.line),
             });
         }

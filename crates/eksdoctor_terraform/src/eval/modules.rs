@@ -242,11 +242,11 @@ impl<'a> Inst<'a> {
                         for n in m.notes {
                             self.env.note(&call.at, n);
                         }
-                        for u in m.unscanned {
+                        for (u, creates) in m.unscanned {
                             self.env.unscanned.borrow_mut().push(Unscanned::new(
                                 call.at.clone(),
                                 u,
-                                models::created_types(&source),
+                                creates.or_else(|| models::created_types(&source)),
                             ));
                         }
                         self.env.out.borrow_mut().extend(m.resources);

@@ -117,6 +117,7 @@ pub(super) fn eks(cx: &mut Ctx) -> V {
     oidc_provider(cx, &c.caddr);
     addons(cx, &c.name);
     access_entries(cx, &c);
+    aws_auth(cx);
     let mng_out = node_groups(cx, &c);
     let mut known = BTreeMap::new();
     known.insert("cluster_name".into(), c.name);
@@ -221,8 +222,13 @@ fn cluster(cx: &mut Ctx) -> ClusterOut {
     let (mode, mode_at) = cx.default_input(&AUTHENTICATION_MODE);
     ac.set("authentication_mode", mode, mode_at);
     let (creator, creator_at) = cx.default_input(&CREATOR_ADMIN);
+    // Before v20 the EKS default (creator admin) held; from v20 the module sets the flag to
+    // false and gives the creator an access entry of its own when asked to (see
+    // `access_entries`); while that input is not known, neither is who is admin.
     let creator_flag = if cx.majors.set.iter().all(|m| *m < 20) {
         V::Bool(true)
+    } else if creator.as_bool().is_some() {
+        V::Bool(false)
     } else {
         creator.clone()
     };
@@ -277,7 +283,7 @@ fn oidc_provider(cx: &mut Ctx, caddr: &str) {
         // Not known: the module may create the provider, so its absence is not a fact.
         None => cx
             .unscanned
-            .push(format!("`enable_irsa` of {addr} is not known")),
+            .push((format!("`enable_irsa` of {addr} is not known"), None)),
     }
 }
 
@@ -327,6 +333,33 @@ fn addons(cx: &mut Ctx, cluster_name: &V) {
             ));
         }
     }
+}
+
+/// Before v20 the module could write the aws-auth ConfigMap (`aws_auth_roles`, `aws_auth_users`;
+/// by default from v18 only when `manage_aws_auth_configmap` or `create_aws_auth_configmap` is
+/// set, always before v18). That is not modelled: while the module may write it, the identity
+/// mappings in it are not known.
+fn aws_auth(cx: &mut Ctx) {
+    if cx.majors.set.iter().all(|m| *m >= 20) {
+        return;
+    }
+    let flag = |cx: &Ctx, k: &str| cx.input(k).map(|(v, _)| v.as_bool());
+    let off = cx.majors.set.iter().all(|m| (18..20).contains(m))
+        && ["manage_aws_auth_configmap", "create_aws_auth_configmap"]
+            .iter()
+            .all(|k| matches!(flag(cx, k), None | Some(Some(false))));
+    if off {
+        return;
+    }
+    let addr = cx.addr.to_string();
+    cx.unscanned.push((
+        format!("the aws-auth ConfigMap that {addr} may write (`aws_auth_roles`, `aws_auth_users`, before v20) is not modelled"),
+        Some(vec![
+            "kubernetes_config_map".into(),
+            "kubernetes_config_map_v1".into(),
+            "kubernetes_config_map_v1_data".into(),
+        ]),
+    ));
 }
 
 /// The `access_entries` map with their policy associations, and the creator's entry.
@@ -388,6 +421,26 @@ fn access_entries(cx: &mut Ctx, c: &ClusterOut) {
             format!("{addr}.aws_eks_access_entry.this[\"cluster_creator\"]"),
             "aws_eks_access_entry",
             eb,
+        );
+        let mut pb = RBody::new(creator_at.clone());
+        pb.set("cluster_name", cluster_name.clone(), creator_at.clone());
+        pb.set(
+            "principal_arn",
+            V::computed(
+                &format!("{addr}.aws_eks_access_entry.this[\"cluster_creator\"]"),
+                "principal_arn",
+            ),
+            creator_at.clone(),
+        );
+        pb.set(
+            "policy_arn",
+            V::Str("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy".into()),
+            creator_at.clone(),
+        );
+        cx.res(
+            format!("{addr}.aws_eks_access_policy_association.this[\"cluster_creator_admin\"]"),
+            "aws_eks_access_policy_association",
+            pb,
         );
     }
 }

@@ -27,8 +27,9 @@ pub struct Model {
     pub resources: Vec<Res>,
     pub notes: Vec<String>,
     /// Parts whose resources could not be modelled, e.g. `module.eks (its
-    /// `eks_managed_node_groups` are not known)`.
-    pub unscanned: Vec<String>,
+    /// `eks_managed_node_groups` are not known)`, each with the resource types it may create
+    /// (`None`: any the module may create).
+    pub unscanned: Vec<(String, Option<Vec<String>>)>,
 }
 
 type Inputs = BTreeMap<String, (V, Prov)>;
@@ -160,7 +161,7 @@ struct Ctx<'a> {
     out: Vec<Res>,
     notes: Vec<String>,
     /// Parts whose resources could not be modelled (an input map that is not known).
-    unscanned: Vec<String>,
+    unscanned: Vec<(String, Option<Vec<String>>)>,
 }
 
 impl Ctx<'_> {
@@ -195,7 +196,7 @@ impl Ctx<'_> {
                 self.addr
             ));
             self.unscanned
-                .push(format!("the `{key}` of {} are not known", self.addr));
+                .push((format!("the `{key}` of {} are not known", self.addr), None));
             return Vec::new();
         };
         let defaults = self

@@ -25,8 +25,10 @@ pub(super) fn vpc_endpoints(cx: &mut Ctx) -> V {
         cx.notes.push(format!(
             "{addr}: `endpoints` is not known; its VPC endpoints are not scanned"
         ));
-        cx.unscanned
-            .push(format!("the `endpoints` of {addr} are not known"));
+        cx.unscanned.push((
+            format!("the `endpoints` of {addr} are not known"),
+            Some(vec!["aws_vpc_endpoint".into()]),
+        ));
         return outputs(&addr, BTreeMap::new());
     };
     let vpc_id = cx
