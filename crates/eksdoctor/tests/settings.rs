@@ -168,3 +168,107 @@ fn upgrade_reads_terraform_variables_from_the_configuration_and_flags() {
     assert_eq!(versions.len(), 1, "{versions:?}");
     assert!(versions[0].contains("1.30"), "{versions:?}");
 }
+
+/// `[[clusters]] external`: what a cluster has outside the scanned code is not reported missing;
+/// the rules that would have looked for it say so under `--show-unknown`, naming the file.
+#[test]
+fn clusters_external_declares_what_lives_elsewhere() {
+    let d = tempfile::tempdir().unwrap();
+    let rules = root().join("crates/eksdoctor_rules/fixtures");
+    let tf =
+        std::fs::read_to_string(rules.join("no-workload-identity/pos-root-complete-tf/main.tf"))
+            .unwrap();
+    // The creator is admin and nobody else: creator-only-admin fires too.
+    let tf = tf.replace(
+        "authentication_mode = \"API\"",
+        "authentication_mode = \"API\"\n    bootstrap_cluster_creator_admin_permissions = true",
+    );
+    std::fs::write(d.path().join("main.tf"), tf).unwrap();
+    let rules_of = |v: &serde_json::Value, key: &str| -> Vec<String> {
+        let mut r: Vec<String> = v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect();
+        r.sort();
+        r
+    };
+    let scan = |dir: &Path| {
+        let out = Command::cargo_bin("eksdoctor")
+            .unwrap()
+            .current_dir(dir)
+            .args([
+                "scan",
+                ".",
+                "--show-unknown",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let before = rules_of(&scan(d.path()), "findings");
+    assert!(
+        before.contains(&"no-workload-identity".to_string()),
+        "{before:?}"
+    );
+    assert!(
+        before.contains(&"creator-only-admin".to_string()),
+        "{before:?}"
+    );
+
+    std::fs::write(
+        d.path().join(".eksdoctor.toml"),
+        "[[clusters]]\ncluster = \"c1\"\nexternal = [\"oidc-provider\", \"access-entries\"]\n",
+    )
+    .unwrap();
+    let v = scan(d.path());
+    let after = rules_of(&v, "findings");
+    assert!(
+        !after.contains(&"no-workload-identity".to_string()),
+        "{after:?}"
+    );
+    assert!(
+        !after.contains(&"creator-only-admin".to_string()),
+        "{after:?}"
+    );
+    for rule in ["no-workload-identity", "creator-only-admin"] {
+        let u = v["unknowns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["rule"] == rule)
+            .unwrap_or_else(|| panic!("{rule}: {}", v["unknowns"]));
+        let m = u["message"].as_str().unwrap();
+        assert!(m.contains(".eksdoctor.toml declares the"), "{m}");
+        assert!(m.contains("of cluster `c1` external"), "{m}");
+    }
+
+    // A value that is not a known part is an error naming it and the choices.
+    std::fs::write(
+        d.path().join(".eksdoctor.toml"),
+        "[[clusters]]\ncluster = \"c1\"\nexternal = [\"oidc\"]\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .current_dir(d.path())
+        .args(["scan", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("external `oidc` is not one of oidc-provider, pod-identity, access-entries, addons, vpc-endpoints"),
+        "{err}"
+    );
+}

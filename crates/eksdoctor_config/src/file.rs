@@ -95,8 +95,31 @@ pub struct ClusterFiles {
     /// The cluster's name (or address, for Terraform).
     pub cluster: String,
     /// Glob patterns of the files whose Kubernetes objects run on it.
+    #[serde(default)]
     pub paths: Vec<String>,
+    /// What the cluster has that is managed outside the scanned code ([`EXTERNAL`]): its absence
+    /// there is then not a finding.
+    #[serde(default)]
+    pub external: Vec<String>,
 }
+
+/// What `[[clusters]] external` may name, each with the resource types it stands for.
+pub const EXTERNAL: &[(&str, &[&str])] = &[
+    ("oidc-provider", &["aws_iam_openid_connect_provider"]),
+    ("pod-identity", &["aws_eks_pod_identity_association"]),
+    (
+        "access-entries",
+        &[
+            "aws_eks_access_entry",
+            "aws_eks_access_policy_association",
+            "kubernetes_config_map",
+            "kubernetes_config_map_v1",
+            "kubernetes_config_map_v1_data",
+        ],
+    ),
+    ("addons", &["aws_eks_addon"]),
+    ("vpc-endpoints", &["aws_vpc_endpoint"]),
+];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -52,6 +52,8 @@ pub struct LoadSettings {
     pub excludes: Vec<globset::GlobMatcher>,
     /// Files whose Kubernetes objects run on the named cluster (`[[clusters]]`).
     pub cluster_mapping: Vec<(globset::GlobMatcher, String)>,
+    /// What clusters have outside the scanned code (`[[clusters]] external`).
+    pub external: Vec<eksdoctor_inventory::External>,
     /// Terraform variable files for every root module: the configuration's, then `--var-file`.
     pub var_files: Vec<PathBuf>,
     /// Terraform variables for every root module: the configuration's, then `--var` (last wins).
@@ -176,6 +178,30 @@ fn apply_file(s: &mut Settings, path: &Path, cfg: &Config, rule_ids: &[&str]) ->
         .map(|p| file::matcher(base, p))
         .collect();
     for c in &cfg.clusters {
+        for e in &c.external {
+            let Some((_, types)) = file::EXTERNAL.iter().find(|(k, _)| k == e) else {
+                let known: Vec<&str> = file::EXTERNAL.iter().map(|(k, _)| *k).collect();
+                return Err(anyhow!(
+                    "{}: cluster `{}`: external `{e}` is not one of {}",
+                    path.display(),
+                    c.cluster,
+                    known.join(", ")
+                ));
+            };
+            s.load.external.push(eksdoctor_inventory::External {
+                cluster: c.cluster.clone(),
+                what: e.clone(),
+                types: types.iter().map(|t| t.to_string()).collect(),
+                file: path.display().to_string(),
+            });
+        }
+        if c.paths.is_empty() && c.external.is_empty() {
+            return Err(anyhow!(
+                "{}: cluster `{}`: give `paths` or `external`",
+                path.display(),
+                c.cluster
+            ));
+        }
         for p in &c.paths {
             s.load
                 .cluster_mapping

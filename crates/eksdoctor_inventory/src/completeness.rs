@@ -32,8 +32,9 @@ pub enum GapKind {
     UnknownTag,
     /// A Kubernetes object applied whose content is known only after apply.
     UnreadableObject,
-    /// A cluster's add-ons are declared to be managed elsewhere (`[clusters.NAME] external`).
-    AddonsElsewhere,
+    /// Part of a cluster is declared to be managed outside the scanned code
+    /// (`[[clusters]] external`); `creates` says which resource types.
+    Elsewhere,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,7 +91,17 @@ impl Completeness {
     /// The first unscanned part of `id`'s root module that may create a resource of `rtype`:
     /// while there is one, the absence of such a resource there is not a fact.
     pub fn unseen_creator(&self, id: &Id, rtype: &str) -> Option<&Gap> {
-        self.unseen_creator_in(id.root.as_deref()?, rtype)
+        id.root
+            .as_deref()
+            .and_then(|r| self.unseen_creator_in(r, rtype))
+            .or_else(|| self.elsewhere(id, &[rtype]))
+    }
+
+    /// A part of cluster `id` declared to be managed outside the scanned code that may create
+    /// a resource of one of `types`.
+    pub fn elsewhere(&self, id: &Id, types: &[&str]) -> Option<&Gap> {
+        self.of_cluster(id, GapKind::Elsewhere)
+            .find(|g| types.iter().any(|t| g.may_create(t)))
     }
 
     /// [`Completeness::unseen_creator`] for a root module named by its directory (or plan).
@@ -118,6 +129,7 @@ impl Completeness {
     pub fn unseen_part(&self, id: &Id, types: &[&str]) -> Option<&Gap> {
         self.of_root(id, &[GapKind::Unscanned, GapKind::UnknownTag])
             .find(|g| g.kind == GapKind::UnknownTag || types.iter().any(|t| g.may_create(t)))
+            .or_else(|| self.elsewhere(id, types))
     }
 
     /// Why cluster `c`'s add-ons may not all be in scope: a part of its root module that the
@@ -125,7 +137,6 @@ impl Completeness {
     /// it. `None`: every add-on is in scope, and one its root module does not define is absent.
     pub fn addons_gap(&self, c: &Cluster) -> Option<&Gap> {
         self.unseen_creator(&c.id, "aws_eks_addon")
-            .or_else(|| self.of_cluster(&c.id, GapKind::AddonsElsewhere).next())
     }
 
     /// Objects applied to cluster `id` (or to a cluster not known) whose content is not known.

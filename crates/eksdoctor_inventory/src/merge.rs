@@ -32,6 +32,7 @@ impl Inventory {
             mut completeness,
             index: _,
             cluster_mapping: _,
+            external: _,
         } = from;
         self.clusters.append(&mut clusters);
         self.node_groups.append(&mut node_groups);
@@ -128,6 +129,7 @@ impl Inventory {
             completeness,
             index: _,
             cluster_mapping: _,
+            external: _,
         } = self;
         let list = |v: &mut Val<Vec<Id>>, f: &mut dyn FnMut(&mut Id)| {
             if let Val::Known { value, .. } = v {

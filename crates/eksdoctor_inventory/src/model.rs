@@ -45,6 +45,21 @@ pub struct Inventory {
     /// consulted before the directory layout.
     #[serde(skip)]
     pub cluster_mapping: Vec<(globset::GlobMatcher, String)>,
+    /// What clusters have outside the scanned code (configuration `[[clusters]] external`),
+    /// turned into gaps of those clusters when the inventory is finished.
+    #[serde(skip)]
+    pub external: Vec<External>,
+}
+
+/// One `[[clusters]] external` declaration: cluster `cluster` has `what` (resources of `types`)
+/// managed outside the scanned code.
+#[derive(Debug, Clone)]
+pub struct External {
+    pub cluster: String,
+    pub what: String,
+    pub types: Vec<String>,
+    /// The configuration file that says so.
+    pub file: String,
 }
 
 /// Positions of objects by the names other objects use for them, so that joins are lookups.
@@ -119,6 +134,43 @@ impl Inventory {
         self.assign_object_clusters();
         self.assign_mapping_clusters();
         self.place_gaps();
+        self.declared_external();
+    }
+
+    /// `[[clusters]] external`: each declared part is a gap of its cluster that may create
+    /// resources of its types, and a missing OIDC provider declared external is not known.
+    fn declared_external(&mut self) {
+        let external = std::mem::take(&mut self.external);
+        for e in &external {
+            let Some(c) = self
+                .clusters
+                .iter_mut()
+                .find(|c| c.name.known() == Some(&e.cluster) || c.id.name() == e.cluster)
+            else {
+                continue;
+            };
+            let what = format!(
+                "{} declares the {} of cluster `{}` external ([[clusters]] external)",
+                e.file, e.what, e.cluster
+            );
+            if e.types
+                .iter()
+                .any(|t| t == "aws_iam_openid_connect_provider")
+                && c.oidc_provider.known() == Some(&false)
+            {
+                c.oidc_provider = Val::unknown(what.clone(), c.oidc_provider.at().clone());
+            }
+            let at = c.at.clone();
+            let scope = Scope::Cluster(c.id.clone());
+            self.completeness.push_creating(
+                scope,
+                GapKind::Elsewhere,
+                what,
+                at,
+                Some(e.types.clone()),
+            );
+        }
+        self.external = external;
     }
 
     /// Gaps about objects applied to a cluster not decided yet get the cluster their place names.

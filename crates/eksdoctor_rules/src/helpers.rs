@@ -521,7 +521,7 @@ pub fn addons_undecided(
         return false;
     };
     let why = match g.kind {
-        GapKind::AddonsElsewhere => g.what.clone(),
+        GapKind::Elsewhere => g.what.clone(),
         _ => format!("{}, which may install them", g.what),
     };
     sink.unknown(

@@ -52,6 +52,7 @@ pub fn load_with(sources: &[&dyn Source], inputs: &[Input], settings: &LoadSetti
         inv.merge(source.load(mine, inputs, settings));
     }
     inv.cluster_mapping = settings.cluster_mapping.clone();
+    inv.external = settings.external.clone();
     inv.finish();
     clean_problems(&mut inv);
     inv

@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Low,
     summary: "vpc-cni, coredns or kube-proxy is not an EKS managed add-on",
     why: "EKS upgrades no add-on with the control plane, managed or not; a self-managed copy is upgraded only by hand (manifests or Helm), with no list of the versions compatible with the cluster, so after a few cluster upgrades it is far behind and breaks in ways that look like network faults.",
-    fix: "Manage them as EKS add-ons (eksctl `addons:`, Terraform `aws_eks_addon`): one API call updates each, and `describe-addon-versions` lists the versions for the cluster's Kubernetes version. Upgrade them after each control-plane upgrade either way.",
+    fix: "Manage them as EKS add-ons (eksctl `addons:`, Terraform `aws_eks_addon`): one API call updates each, and `describe-addon-versions` lists the versions for the cluster's Kubernetes version. Upgrade them after each control-plane upgrade either way. Add-ons managed outside the scanned code: `external = [\"addons\"]` for the cluster in `.eksdoctor.toml`.",
     sources: &["tf", "plan", "eksctl", "live"],
     silent_when: "Auto Mode is on. Not decided (listed by --show-unknown) when a part of the cluster's root module that the scan cannot see may create add-ons; an add-on its root module does not define is absent (managed elsewhere: suppress with the reason).",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/eks-add-ons.html"],

@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     summary: "No IRSA OIDC provider and no EKS Pod Identity: pods share the node role",
     why: "Without per-pod identity every pod that needs AWS access uses the node's instance role, so the node role accumulates every workload's permissions and any pod can use them.",
-    fix: "Enable EKS Pod Identity (eks-pod-identity-agent add-on and pod identity associations) or IRSA (`iam.withOIDC: true`, Terraform `aws_iam_openid_connect_provider`) and give each workload its own role. If they are managed outside this root module, say so with an inline suppression and its reason (`# eksdoctor:ignore no-workload-identity -- the OIDC provider lives in the identity stack`).",
+    fix: "Enable EKS Pod Identity (eks-pod-identity-agent add-on and pod identity associations) or IRSA (`iam.withOIDC: true`, Terraform `aws_iam_openid_connect_provider`) and give each workload its own role. If they are managed outside this root module, say so with `external = [\"oidc-provider\"]` for the cluster in `.eksdoctor.toml` (`[[clusters]]`), or an inline suppression with its reason (`# eksdoctor:ignore no-workload-identity -- the OIDC provider lives in the identity stack`).",
     sources: &["tf", "plan", "eksctl", "live"],
     silent_when: "Whether an OIDC provider exists is not known.",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html", "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"],

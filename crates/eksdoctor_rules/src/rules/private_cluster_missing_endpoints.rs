@@ -28,7 +28,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     summary: "Isolated node or Fargate subnets without the VPC endpoints they need",
     why: "Without a NAT gateway, nodes reach AWS only through VPC endpoints: no ECR endpoints means no images, no EC2 endpoint means the VPC CNI cannot assign IPs, no STS endpoint means IRSA fails.",
-    fix: "Add interface endpoints (ecr.api, ecr.dkr, ec2, sts, eks-auth, logs as needed) and the S3 gateway endpoint, or a route to a NAT gateway.",
+    fix: "Add interface endpoints (ecr.api, ecr.dkr, ec2, sts, eks-auth, logs as needed) and the S3 gateway endpoint, or a route to a NAT gateway. Endpoints made outside the scanned code: `external = [\"vpc-endpoints\"]` for the cluster in `.eksdoctor.toml`.",
     sources: &["tf", "plan", "live"],
     silent_when: "The subnet's routes, the VPC or its endpoints are not all in the scanned code (listed with --show-unknown). A subnet with no route table association uses its VPC's main route table: when the VPC is defined in the root module, that table has only the local route unless an aws_default_route_table, aws_main_route_table_association or aws_route there gives it one.",
     references: &[
