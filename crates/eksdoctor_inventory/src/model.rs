@@ -202,9 +202,26 @@ impl Inventory {
                 None => self.cluster_for(&m.at).map(|c| c.id.clone()),
             })
             .collect();
+        let mut unplaced: Vec<Prov> = Vec::new();
         for (m, id) in self.auth_mappings.iter_mut().zip(ids) {
             if id.is_some() {
                 m.cluster = id;
+            } else if m.cluster.is_none() && !unplaced.iter().any(|p| p.file == m.at.file) {
+                unplaced.push(m.at.clone());
+            }
+        }
+        // Scanned with several clusters, none of which it can be told to belong to: it counts for
+        // none (as it would in a scan of each cluster's own files), and the user is told.
+        if !self.clusters.is_empty() {
+            for at in unplaced {
+                self.notes.push(Note {
+                    message: format!(
+                        "aws-auth identity mappings in {}: which of the {} scanned clusters they belong to is not known (not in a cluster's directory); they count for none: map the file with `[[clusters]]`",
+                        at.file,
+                        self.clusters.len()
+                    ),
+                    at,
+                });
             }
         }
     }
@@ -443,11 +460,11 @@ impl Inventory {
                 .iter()
                 .map(|c| {
                     // Terraform clusters live in their root module (the identifier's namespace);
-                    // a plan's in the plan's directory; others where they are defined.
+                    // a plan's in the plan's directory; others (eksctl, whose namespace is its
+                    // file) in the directory of the file that defines them.
                     let home = match c.id.root() {
-                        Some(ns) if ns.ends_with(".json") => std::path::Path::new(ns).parent(),
-                        Some(ns) => Some(std::path::Path::new(ns)),
-                        None => std::path::Path::new(&*c.at.file).parent(),
+                        Some(ns) if c.at.source == SourceKind::Tf => Some(std::path::Path::new(ns)),
+                        _ => std::path::Path::new(&*c.at.file).parent(),
                     };
                     home.map(std::path::Path::to_path_buf).unwrap_or_default()
                 })

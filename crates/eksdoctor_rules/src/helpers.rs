@@ -84,15 +84,26 @@ pub fn workload_on_fargate<'a>(ctx: &'a Ctx, w: &Workload) -> Option<&'a Fargate
     fargate_profile_for(ctx, &w.obj, ns, &w.pod_labels).map(|(p, _)| p)
 }
 
-/// Resolve a claim's StorageClass: the named class, or the default class when none is named.
-/// `None` when the class is not among the scanned objects (it cannot be judged).
-pub fn storage_class<'a>(ctx: &'a Ctx, name: Option<&str>) -> Option<&'a StorageClass> {
-    let classes = &ctx.inv.k8s.storage_classes;
+/// Resolve the StorageClass of a claim made by `of`: the named class, or the default class when
+/// none is named, among the classes of `of`'s cluster (classes of other clusters, scanned in the
+/// same run, are not its own). `None` when the class is not among the scanned objects (it
+/// cannot be judged).
+pub fn storage_class<'a>(
+    ctx: &'a Ctx,
+    of: &ObjectRef,
+    name: Option<&str>,
+) -> Option<&'a StorageClass> {
+    let classes = ctx
+        .inv
+        .k8s
+        .storage_classes
+        .iter()
+        .filter(|c| c.obj.cluster == of.cluster);
     match name {
         Some("") => None, // "" explicitly disables dynamic provisioning
-        Some(n) => classes.iter().find(|c| c.obj.name == n),
+        Some(n) => classes.clone().find(|c| c.obj.name == n),
         None => {
-            let defaults: Vec<_> = classes.iter().filter(|c| c.is_default).collect();
+            let defaults: Vec<_> = classes.filter(|c| c.is_default).collect();
             match defaults.as_slice() {
                 [one] => Some(one),
                 _ => None,
@@ -103,8 +114,8 @@ pub fn storage_class<'a>(ctx: &'a Ctx, name: Option<&str>) -> Option<&'a Storage
 
 /// Why a claim's StorageClass cannot be told (for `--show-unknown`); `None` when it can, or when
 /// the claim asks for no dynamic provisioning (`storageClassName: ""`).
-pub fn storage_class_unknown(ctx: &Ctx, name: Option<&str>) -> Option<String> {
-    if storage_class(ctx, name).is_some() || name == Some("") {
+pub fn storage_class_unknown(ctx: &Ctx, of: &ObjectRef, name: Option<&str>) -> Option<String> {
+    if storage_class(ctx, of, name).is_some() || name == Some("") {
         return None;
     }
     Some(match name {
@@ -197,6 +208,7 @@ pub fn pod_identity_unseen<'a>(
 pub fn unit_of(c: &Cluster) -> String {
     match (c.at.source, c.id.root.as_deref()) {
         (eksdoctor_inventory::SourceKind::Plan, Some(r)) => format!("plan `{r}`"),
+        (eksdoctor_inventory::SourceKind::Eksctl, Some(r)) => format!("eksctl file `{r}`"),
         (_, Some(r)) => format!("root module `{r}`"),
         _ => format!("its definition ({})", c.at.file),
     }
@@ -237,7 +249,7 @@ pub fn ebs_claims_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a Id, (String, &'a 
     let mut out: BTreeMap<&Id, (String, &Prov)> = BTreeMap::new();
     for w in &k.workloads {
         for t in &w.claim_templates {
-            if storage_class(ctx, t.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
+            if storage_class(ctx, &w.obj, t.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
                 if let Some(c) = ctx.inv.cluster_of(&w.obj) {
                     out.entry(&c.id).or_insert_with(|| {
                         (
@@ -250,7 +262,7 @@ pub fn ebs_claims_by_cluster<'a>(ctx: &'a Ctx) -> BTreeMap<&'a Id, (String, &'a 
         }
     }
     for p in &k.pvcs {
-        if storage_class(ctx, p.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
+        if storage_class(ctx, &p.obj, p.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
             if let Some(c) = ctx.inv.cluster_of(&p.obj) {
                 out.entry(&c.id)
                     .or_insert_with(|| (p.obj.display(), &p.obj.at));

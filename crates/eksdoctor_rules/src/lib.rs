@@ -75,8 +75,9 @@ pub fn run(inv: &Inventory, settings: &Settings) -> Sink {
             let root = eksdoctor_inventory::paths::normalize(
                 &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
             );
-            // A plan's namespace is the plan file itself.
-            file != root && !file.starts_with(&root)
+            // A plan's or an eksctl file's namespace is the file itself: the name alone is
+            // what users know (the finding's location, or the cluster's name, says the rest).
+            !root.is_file() && file != root && !file.starts_with(&root)
         };
         f.message = eksdoctor_inventory::qualify_namespaces(&f.message, elsewhere);
         f.resource = eksdoctor_inventory::qualify_namespaces(&f.resource, elsewhere);

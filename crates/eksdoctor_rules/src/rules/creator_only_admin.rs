@@ -70,16 +70,8 @@ fn other_admin(ctx: &Ctx, c: &Cluster) -> Result<bool, (Prov, String)> {
     if let Some(u) = undecided {
         return Err(u);
     }
-    // An aws-auth ConfigMap whose cluster the scan cannot tell may be this cluster's.
-    if let Some(m) = inv.auth_mappings.iter().find(|m| m.cluster.is_none()) {
-        return Err((
-            m.at.clone(),
-            format!(
-                "the aws-auth mapping at {}:{} may be for this cluster (map its file with `[[clusters]]`)",
-                m.at.file, m.at.line
-            ),
-        ));
-    }
+    // An aws-auth ConfigMap whose cluster the scan cannot tell counts for none (the loader
+    // notes it), as it would in a scan of each cluster's own files.
     let unseen = ACCESS_TYPES
         .iter()
         .find_map(|t| inv.completeness.unseen_creator(&c.id, t));
@@ -138,9 +130,9 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn message(c: &Cluster, by_entry: bool) -> String {
-    let unit = match c.id.root {
-        Some(_) => crate::helpers::unit_of(c),
-        None => "the scanned files".into(),
+    let unit = match c.at.source {
+        eksdoctor_inventory::SourceKind::Eksctl => "the scanned files".into(),
+        _ => crate::helpers::unit_of(c),
     };
     if by_entry {
         return format!(

@@ -22,8 +22,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let k = &ctx.inv.k8s;
     for w in k.workloads.iter().filter(|w| w.obj.kind == "StatefulSet") {
         for t in &w.claim_templates {
-            let Some(sc) = storage_class(ctx, t.storage_class.as_deref()) else {
-                if let Some(why) = storage_class_unknown(ctx, t.storage_class.as_deref()) {
+            let Some(sc) = storage_class(ctx, &w.obj, t.storage_class.as_deref()) else {
+                if let Some(why) = storage_class_unknown(ctx, &w.obj, t.storage_class.as_deref()) {
                     sink.unknown(
                         &META,
                         &t.at,
@@ -48,8 +48,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         }
     }
     for p in &k.pvcs {
-        let Some(sc) = storage_class(ctx, p.storage_class.as_deref()) else {
-            if let Some(why) = storage_class_unknown(ctx, p.storage_class.as_deref()) {
+        let Some(sc) = storage_class(ctx, &p.obj, p.storage_class.as_deref()) else {
+            if let Some(why) = storage_class_unknown(ctx, &p.obj, p.storage_class.as_deref()) {
                 sink.unknown(&META, &p.obj.at, format!("{}: {why}", p.obj.display()));
             }
             continue;

@@ -27,7 +27,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         for t in &w.claim_templates {
-            if let Some(why) = storage_class_unknown(ctx, t.storage_class.as_deref()) {
+            if let Some(why) = storage_class_unknown(ctx, &w.obj, t.storage_class.as_deref()) {
                 sink.unknown(
                     &META,
                     &t.at,
@@ -39,7 +39,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     ),
                 );
             }
-            if storage_class(ctx, t.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
+            if storage_class(ctx, &w.obj, t.storage_class.as_deref()).is_some_and(|c| c.is_ebs()) {
                 sink.finding(
                     &META,
                     &t.at,
@@ -56,8 +56,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some(p) = fargate_only_namespace(ctx, &pvc.obj, ns) else {
             continue;
         };
-        let Some(sc) = storage_class(ctx, pvc.storage_class.as_deref()) else {
-            if let Some(why) = storage_class_unknown(ctx, pvc.storage_class.as_deref()) {
+        let Some(sc) = storage_class(ctx, &pvc.obj, pvc.storage_class.as_deref()) else {
+            if let Some(why) = storage_class_unknown(ctx, &pvc.obj, pvc.storage_class.as_deref()) {
                 sink.unknown(
                     &META,
                     &pvc.obj.at,

@@ -77,7 +77,9 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         return;
     };
     let meta = meta.expect("name implies metadata");
-    let id = Id::global(name.clone());
+    // A cluster is known within the file that defines it: two files may both name theirs `main`
+    // (one per account or region), and each is its own unit of deployment.
+    let id = Id::in_root(&ctx.file, name.clone());
 
     // `version: 1.30` unquoted is a YAML number: YAML reads it as 1.3.
     if let Some(NodeKind::Scalar {
@@ -199,7 +201,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         oidc_provider: oidc,
         auto_mode,
         default_addons,
-        vpc: Some(Id::global(format!("{id}-vpc"))),
+        vpc: Some(Id::in_root(&ctx.file, format!("{}-vpc", id.name()))),
         azs: azs.clone(),
         cni,
         support_type,

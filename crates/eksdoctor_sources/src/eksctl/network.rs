@@ -87,9 +87,10 @@ pub(super) fn read(ctx: &mut FileCtx, d: &Doc, inv: &mut Inventory) -> Network {
                         name: Id::global(format!("{role}.{key}")),
                         id: sid,
                         cluster: Some(id.clone()),
-                        vpc: Some(Id::global(
-                            vpc_id.clone().unwrap_or_else(|| format!("{id}-vpc")),
-                        )),
+                        vpc: Some(match &vpc_id {
+                            Some(v) => Id::global(v.clone()),
+                            None => Id::in_root(&ctx.file, format!("{}-vpc", id.name())),
+                        }),
                         cidr,
                         az,
                         public: Val::set(public, sp.clone()),
