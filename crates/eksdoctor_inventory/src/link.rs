@@ -3,7 +3,7 @@
 //! access entries, Pod Identity, node groups or the IRSA provider to it. When that cluster is in
 //! the same scan, they join it, so its rules see everything the scan holds for it.
 
-use crate::{Id, Inventory, Val};
+use crate::{GapKind, Id, Inventory, Prov, Scope, Val};
 use std::collections::{HashMap, HashSet};
 
 impl Inventory {
@@ -24,32 +24,40 @@ impl Inventory {
             }
         }
         let ids: HashSet<Id> = self.clusters.iter().map(|c| c.id.clone()).collect();
-        let relink = |id: &mut Id| {
-            if !ids.contains(id) {
-                if let Some(Some(c)) = by_name.get(id.name()) {
-                    *id = c.clone();
-                }
+        // Objects naming a cluster that several scanned clusters share: (name, type, where).
+        let mut shared: Vec<(String, &'static str, Prov)> = Vec::new();
+        let mut relink = |id: &mut Id, rtype: &'static str, at: &Prov| {
+            if ids.contains(id) {
+                return;
+            }
+            match by_name.get(id.name()) {
+                Some(Some(c)) => *id = c.clone(),
+                Some(None) => shared.push((id.name().to_string(), rtype, at.clone())),
+                None => {}
             }
         };
-        self.node_groups
-            .iter_mut()
-            .for_each(|x| relink(&mut x.cluster));
-        self.fargate_profiles
-            .iter_mut()
-            .for_each(|x| relink(&mut x.cluster));
-        self.addons.iter_mut().for_each(|x| relink(&mut x.cluster));
-        self.access_entries
-            .iter_mut()
-            .for_each(|x| relink(&mut x.cluster));
-        self.pod_identity_associations
-            .iter_mut()
-            .for_each(|x| relink(&mut x.cluster));
-        self.identity_providers
-            .iter_mut()
-            .for_each(|x| relink(&mut x.cluster));
-        self.oidc_providers
-            .iter_mut()
-            .for_each(|x| relink(&mut x.cluster));
+        for x in self.node_groups.iter_mut() {
+            relink(&mut x.cluster, "aws_eks_node_group", &x.at);
+        }
+        for x in self.fargate_profiles.iter_mut() {
+            relink(&mut x.cluster, "aws_eks_fargate_profile", &x.at);
+        }
+        for x in self.addons.iter_mut() {
+            relink(&mut x.cluster, "aws_eks_addon", &x.at);
+        }
+        for x in self.access_entries.iter_mut() {
+            relink(&mut x.cluster, "aws_eks_access_entry", &x.at);
+        }
+        for x in self.pod_identity_associations.iter_mut() {
+            relink(&mut x.cluster, "aws_eks_pod_identity_association", &x.at);
+        }
+        for x in self.identity_providers.iter_mut() {
+            relink(&mut x.cluster, "aws_eks_identity_provider_config", &x.at);
+        }
+        for x in self.oidc_providers.iter_mut() {
+            relink(&mut x.cluster, "aws_iam_openid_connect_provider", &x.at);
+        }
+        self.shared_name_gaps(shared);
         // An IRSA provider made elsewhere gives its cluster one.
         for p in &self.oidc_providers {
             if let Some(c) = self.clusters.iter_mut().find(|c| c.id == p.cluster) {
@@ -59,5 +67,52 @@ impl Inventory {
             }
         }
         self.reset_index();
+    }
+
+    /// What names a cluster that several scanned clusters share may belong to any of them: for
+    /// each, the absence of that kind of object is then not a fact (a gap that may create it).
+    fn shared_name_gaps(&mut self, shared: Vec<(String, &'static str, Prov)>) {
+        for (name, rtype, at) in shared {
+            let clusters: Vec<Id> = self
+                .clusters
+                .iter()
+                .filter(|c| c.name.known() == Some(&name))
+                .map(|c| c.id.clone())
+                .collect();
+            if rtype == "aws_iam_openid_connect_provider" {
+                for c in self
+                    .clusters
+                    .iter_mut()
+                    .filter(|c| clusters.contains(&c.id))
+                {
+                    if c.oidc_provider.known() == Some(&false) {
+                        c.oidc_provider = Val::unknown(
+                            format!("the IAM OIDC provider at {}:{} is for a cluster named `{name}`, which {} scanned clusters are called", at.file, at.line, clusters.len()),
+                            c.oidc_provider.at().clone(),
+                        );
+                    }
+                }
+            }
+            for id in &clusters {
+                let dup = self.completeness.gaps.iter().any(|g| {
+                    g.kind == GapKind::Elsewhere
+                        && g.scope == Scope::Cluster(id.clone())
+                        && g.at == at
+                });
+                if dup {
+                    continue;
+                }
+                self.completeness.push_creating(
+                    Scope::Cluster(id.clone()),
+                    GapKind::Elsewhere,
+                    format!(
+                        "{} at {}:{} names cluster `{name}`, which {} scanned clusters are called: it may belong to this one",
+                        rtype, at.file, at.line, clusters.len()
+                    ),
+                    at.clone(),
+                    Some(vec![rtype.to_string()]),
+                );
+            }
+        }
     }
 }

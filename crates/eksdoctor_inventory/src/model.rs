@@ -318,20 +318,37 @@ impl Inventory {
                 o.name.clone(),
             )
         };
-        let identity = |o: &ObjectRef| (name(o), self.cluster_for(&o.at).map(|c| c.id.clone()));
+        let cluster = |o: &ObjectRef| self.cluster_for(&o.at).map(|c| c.id.clone());
         // Which cluster an object belongs to is looked up only for names Terraform applies too.
         let terraform_names: std::collections::HashSet<_> = objs
             .iter()
             .filter(|o| from_terraform(o))
             .map(|o| name(o))
             .collect();
-        let mut seen: std::collections::HashSet<_> = objs
+        let mut seen: Vec<(_, Option<Id>, std::path::PathBuf)> = objs
             .iter()
             .filter(|o| !from_terraform(o) && terraform_names.contains(&name(o)))
-            .map(|o| identity(o))
+            .map(|o| (name(o), cluster(o), absolute_file(&o.at.file)))
             .collect();
+        // A copy: the same object on the same cluster; on no known cluster, only when the
+        // manifest lies in the Terraform object's directory tree (the file it reads), so that
+        // independent directories scanned together do not drop each other's objects.
         objs.iter()
-            .map(|o| !from_terraform(o) || seen.insert(identity(o)))
+            .map(|o| {
+                if !from_terraform(o) {
+                    return true;
+                }
+                let (n, c) = (name(o), cluster(o));
+                let dir = absolute_file(&o.at.file);
+                let dir = dir.parent().unwrap_or(std::path::Path::new(""));
+                let copy = seen
+                    .iter()
+                    .any(|(sn, sc, f)| *sn == n && *sc == c && (c.is_some() || f.starts_with(dir)));
+                if !copy {
+                    seen.push((n, c, absolute_file(&o.at.file)));
+                }
+                !copy
+            })
             .collect()
     }
 
@@ -598,4 +615,8 @@ fn absolute_dir(d: &std::path::Path) -> std::path::PathBuf {
         d
     };
     crate::paths::normalize(&std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()))
+}
+
+fn absolute_file(file: &str) -> std::path::PathBuf {
+    crate::paths::normalize(&std::path::absolute(file).unwrap_or_else(|_| file.into()))
 }

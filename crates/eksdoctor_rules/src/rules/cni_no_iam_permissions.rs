@@ -59,8 +59,10 @@ fn has_cni(policies: &[String]) -> bool {
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let inv = ctx.inv;
-    // An IRSA role trusting aws-node anywhere in scope may be wired through a manifest.
-    let irsa_for_aws_node = inv.iam_roles.iter().any(|r| {
+    // An IRSA role trusting aws-node may be wired through a manifest: one of the cluster's own
+    // root module, or of a root that defines no cluster (an IAM root serving any); a role of
+    // another cluster's root is that cluster's.
+    let trusts_aws_node = |r: &&eksdoctor_inventory::IamRole| {
         r.trust_policy
             .known()
             .and_then(|t| t.as_ref())
@@ -69,8 +71,15 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     .iter()
                     .any(|st| mentions(st, "system:serviceaccount:kube-system:aws-node"))
             })
-    });
+    };
+    let cluster_roots: std::collections::HashSet<Option<&str>> =
+        inv.clusters.iter().map(|c| c.id.root()).collect();
+    let aws_node_roles: Vec<&eksdoctor_inventory::IamRole> =
+        inv.iam_roles.iter().filter(trusts_aws_node).collect();
     for c in &inv.clusters {
+        let irsa_for_aws_node = aws_node_roles
+            .iter()
+            .any(|r| r.id.root() == c.id.root() || !cluster_roots.contains(&r.id.root()));
         // A module the scan cannot see may give aws-node its role (Pod Identity, IRSA).
         if let Some(o) = inv.completeness.unseen_part(&c.id, CNI_ROLE_TYPES) {
             sink.unknown(
