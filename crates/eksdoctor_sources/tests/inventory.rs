@@ -78,3 +78,40 @@ fn module_node_group_min_size_follows_the_module_version() {
         "{both}"
     );
 }
+
+/// eksctl `iamIdentityMappings` by service (`serviceName` + `namespace`, EMR on EKS) are valid
+/// and map no admin; without `namespace`, or with none of `arn`, `account`, `serviceName`, the
+/// entry is an error naming its line.
+#[test]
+fn eksctl_service_identity_mappings_are_read() {
+    let load = |mappings: &str| {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("cluster.yaml");
+        std::fs::write(
+            &f,
+            format!("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: c1\n  region: eu-west-1\n  version: \"1.33\"\niamIdentityMappings:\n{mappings}"),
+        )
+        .unwrap();
+        let (inputs, errors) = eksdoctor_sources::discover(&[f], || Ok(String::new()));
+        assert!(errors.is_empty(), "{errors:?}");
+        let inv = eksdoctor_sources::load(&inputs, &Default::default());
+        let errs: Vec<String> = inv
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.line.unwrap_or(0), e.message))
+            .collect();
+        (inv.auth_mappings.len(), errs)
+    };
+    let (n, errs) = load("  - serviceName: emr-containers\n    namespace: spark\n");
+    assert_eq!((n, errs.len()), (0, 0), "{errs:?}");
+    let (_, errs) = load("  - serviceName: emr-containers\n");
+    assert_eq!(
+        errs,
+        ["8: iamIdentityMappings entry with serviceName `emr-containers` needs `namespace`"]
+    );
+    let (_, errs) = load("  - username: x\n");
+    assert_eq!(
+        errs,
+        ["8: iamIdentityMappings entry without `arn`, `account` or `serviceName`"]
+    );
+}

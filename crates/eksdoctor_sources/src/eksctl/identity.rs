@@ -42,8 +42,21 @@ pub(super) fn read(
     }
     for m in ctx.seq(root, "iamIdentityMappings", w) {
         let Some(arn) = m.get("arn").and_then(Node::as_str) else {
-            if m.get("account").is_none() {
-                ctx.error(m.line, "iamIdentityMappings entry without `arn`");
+            // `account` maps every IAM principal of an account; `serviceName` with `namespace`
+            // maps a service's role into one namespace (EMR on EKS: `emr-containers`), with
+            // namespaced permissions only: neither is a cluster admin.
+            let service = m.get("serviceName").and_then(Node::as_str);
+            match (service, m.get("namespace").and_then(Node::as_str)) {
+                (Some(_), Some(_)) => {}
+                (Some(svc), None) => ctx.error(
+                    m.line,
+                    format!("iamIdentityMappings entry with serviceName `{svc}` needs `namespace`"),
+                ),
+                (None, _) if m.get("account").is_none() => ctx.error(
+                    m.line,
+                    "iamIdentityMappings entry without `arn`, `account` or `serviceName`",
+                ),
+                _ => {}
             }
             continue;
         };
