@@ -20,8 +20,17 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
-    for m in &ctx.inv.auth_mappings {
+    for (i, m) in ctx.inv.auth_mappings.iter().enumerate() {
         let arn = m.arn.known().map(String::as_str);
+        // Each user its own finding: by ARN, else by username, else by its place in the list.
+        let who = match (arn, m.username.as_deref()) {
+            (Some(a), _) => a.to_string(),
+            (None, Some(u)) => format!("`{u}` (its ARN is known only after apply)"),
+            (None, None) => format!(
+                "#{} of the mappings (its ARN is known only after apply)",
+                i + 1
+            ),
+        };
         let is_user = m.kind == AuthMappingKind::User || arn.is_some_and(|a| a.contains(":user/"));
         if is_user && m.groups.iter().any(|g| g == "system:masters") {
             let via = if m.at.source == eksdoctor_inventory::SourceKind::Eksctl {
@@ -32,11 +41,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             sink.finding(
                 &META,
                 &m.at,
-                arn.unwrap_or("(ARN known after apply)").to_string(),
-                format!(
-                    "IAM user {} is mapped to system:masters through {via}",
-                    arn.unwrap_or("(its ARN is known only after apply)")
-                ),
+                who.clone(),
+                format!("IAM user {who} is mapped to system:masters through {via}"),
             );
         }
     }
