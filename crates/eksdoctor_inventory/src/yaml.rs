@@ -54,7 +54,61 @@ pub fn parse_marking_plain_keys(text: &str) -> (Vec<Doc>, Option<YamlError>) {
     parse_all(text, true)
 }
 
+/// How many closing brackets one file may have re-indented (see [`reindent_closer`]).
+const MAX_REPAIRS: usize = 64;
+
+/// [`parse_once`], repairing one form that PyYAML, go-yaml (kubectl) and Terraform's
+/// `yamldecode` read but saphyr rejects: a multi-line flow collection whose closing `]` or `}`
+/// sits at (or left of) the indentation of its parent key. Only a line the parser rejected is
+/// touched, and only its leading spaces (insignificant inside a flow collection); documents
+/// already handed to `f` are not handed again.
 fn parse_with(
+    text: &str,
+    mark_plain_keys: bool,
+    f: &mut dyn FnMut(Doc) -> std::ops::ControlFlow<()>,
+) -> Option<YamlError> {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    let mut delivered = 0usize;
+    for attempt in 0..=MAX_REPAIRS {
+        let mut seen = 0usize;
+        let err = parse_once(&text, mark_plain_keys, &mut |d| {
+            seen += 1;
+            if seen <= delivered {
+                return std::ops::ControlFlow::Continue(());
+            }
+            delivered += 1;
+            f(d)
+        });
+        let e = err?;
+        match reindent_closer(&text, e.line) {
+            Some(fixed) if attempt < MAX_REPAIRS => text = std::borrow::Cow::Owned(fixed),
+            _ => return Some(e),
+        }
+    }
+    unreachable!("the last attempt returns")
+}
+
+/// `text` with line `line` (1-based) indented one space past the line before it, when it starts
+/// with a flow collection's closing bracket at or left of that line's indentation.
+fn reindent_closer(text: &str, line: u32) -> Option<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let i = (line as usize).checked_sub(1)?;
+    let cur = lines.get(i)?;
+    let body = cur.trim_start_matches(' ');
+    if !(body.starts_with(']') || body.starts_with('}')) {
+        return None;
+    }
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let prev = lines[..i].iter().rev().find(|l| !l.trim().is_empty())?;
+    if indent(cur) > indent(prev) {
+        return None;
+    }
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    out[i] = format!("{}{body}", " ".repeat(indent(prev) + 1));
+    Some(out.join("\n"))
+}
+
+fn parse_once(
     text: &str,
     mark_plain_keys: bool,
     f: &mut dyn FnMut(Doc) -> std::ops::ControlFlow<()>,
