@@ -160,7 +160,7 @@ fn charts_render_in_headless_chromium() {
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
-        dom.contains("<span id=\"shown\">29</span>"),
+        dom.contains("<span id=\"shown\">30</span>"),
         "{}",
         &dom[..dom.len().min(500)]
     );

@@ -51,7 +51,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 continue;
             }
             let why = if tokens == "optional" {
-                "IMDSv1 is allowed".to_string()
+                format!(
+                    "IMDSv1 is allowed{}",
+                    crate::helpers::default_note(&ng.imds_http_tokens)
+                )
             } else if hop > 1 {
                 format!(
                     "the IMDS hop limit is {hop}{}",

@@ -28,8 +28,11 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 ng.imds_http_tokens.at(),
                 format!("nodegroup {}", ng.name),
                 format!(
-                    "{} allows IMDSv1 (HttpTokens optional): any pod that can make an HTTP request on the node can read the node role's credentials",
-                    ng.describe()
+                    "{} allows IMDSv1 (HttpTokens optional{}): any pod that can make an HTTP request on the node can read the node role's credentials",
+                    ng.describe(),
+                    crate::helpers::default_note(&ng.imds_http_tokens)
+                        .replace(" (", ", ")
+                        .trim_end_matches(')')
                 ),
             );
         }
