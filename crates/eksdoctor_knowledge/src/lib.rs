@@ -5,6 +5,7 @@
 mod apis;
 mod calendar;
 mod instances;
+pub mod storage;
 mod version;
 
 pub use apis::{removed_apis, RemovedApi};

@@ -101,15 +101,81 @@ pub fn storage_class<'a>(
         .filter(|c| c.obj.cluster == of.cluster);
     match name {
         Some("") => None, // "" explicitly disables dynamic provisioning
-        Some(n) => classes.clone().find(|c| c.obj.name == n),
+        Some(n) => classes
+            .clone()
+            .find(|c| c.obj.name == n)
+            .or_else(|| builtin_class(ctx, of, Some(n))),
         None => {
             let defaults: Vec<_> = classes.filter(|c| c.is_default).collect();
             match defaults.as_slice() {
                 [one] => Some(one),
+                [] => builtin_class(ctx, of, None),
                 _ => None,
             }
         }
     }
+}
+
+/// The classes EKS and the EBS CSI add-on create (see `eksdoctor_knowledge::storage`), as the
+/// inventory holds classes; their provenance is line 0 of a file named after their maker.
+fn builtin(c: &'static eksdoctor_knowledge::storage::BuiltinClass) -> StorageClass {
+    let at = Prov::new(
+        &std::sync::Arc::from(format!("({})", c.made_by)),
+        0,
+        SourceKind::K8s,
+    );
+    StorageClass {
+        obj: ObjectRef {
+            api_version: "storage.k8s.io/v1".into(),
+            kind: "StorageClass".into(),
+            name: c.name.into(),
+            namespace: Val::unknown("cluster-scoped", at.clone()),
+            at,
+            cluster: None,
+        },
+        provisioner: c.provisioner.into(),
+        binding_mode: Some("WaitForFirstConsumer".into()),
+        is_default: false,
+        parameters: BTreeMap::new(),
+    }
+}
+
+static GP2: std::sync::LazyLock<StorageClass> =
+    std::sync::LazyLock::new(|| builtin(&eksdoctor_knowledge::storage::GP2));
+static EBS_CSI_DEFAULT: std::sync::LazyLock<StorageClass> =
+    std::sync::LazyLock::new(|| builtin(&eksdoctor_knowledge::storage::EBS_CSI_DEFAULT));
+
+/// A class the claim's cluster has without it being scanned: `gp2` by name (or as the default
+/// of a cluster on a version before 1.30, so created before it), `ebs-csi-default-sc` when the
+/// EBS CSI add-on is configured to create it. Only for a known cluster not in Auto Mode.
+fn builtin_class(ctx: &Ctx, of: &ObjectRef, name: Option<&str>) -> Option<&'static StorageClass> {
+    let c = ctx.inv.cluster_of(of)?;
+    if c.auto_mode.known() != Some(&false) {
+        return None;
+    }
+    let csi_default = ctx.inv.addons_of(&c.id).any(|a| {
+        a.name == "aws-ebs-csi-driver"
+            && a.configuration
+                .as_ref()
+                .and_then(|n| n.get("defaultStorageClass")?.get("enabled"))
+                .and_then(Node::as_str)
+                == Some("true")
+    });
+    match name {
+        Some("gp2") => Some(&GP2),
+        Some("ebs-csi-default-sc") if csi_default => Some(&EBS_CSI_DEFAULT),
+        Some(_) => None,
+        None if csi_default => None, // it and gp2 may both be default: not told
+        None => {
+            let old = cluster_version(c).and_then(eksdoctor_knowledge::storage::gp2_is_default);
+            (old == Some(true)).then_some(&*GP2)
+        }
+    }
+}
+
+/// Whether a class is one of those EKS or an add-on creates (not scanned).
+pub fn is_builtin(c: &StorageClass) -> bool {
+    c.obj.at.line == 0 && c.obj.at.file.starts_with('(')
 }
 
 /// Why a claim's StorageClass cannot be told (for `--show-unknown`); `None` when it can, or when
@@ -122,6 +188,7 @@ pub fn storage_class_unknown(ctx: &Ctx, of: &ObjectRef, name: Option<&str>) -> O
         Some(n) => format!(
             "StorageClass `{n}` is not among the scanned objects, so whether its volumes are EBS is not known"
         ),
+        None if ctx.inv.cluster_of(of).is_some_and(|c| c.auto_mode.known() == Some(&false)) => "the claim names no StorageClass, no single scanned StorageClass is marked default, and whether EKS's gp2 class is the cluster's default is not known (it is on clusters created before Kubernetes 1.30), so whether its volumes are EBS is not known".to_string(),
         None => "the claim names no StorageClass and no single scanned StorageClass is marked default, so whether its volumes are EBS is not known".to_string(),
     })
 }
@@ -129,7 +196,20 @@ pub fn storage_class_unknown(ctx: &Ctx, of: &ObjectRef, name: Option<&str>) -> O
 /// Describe a class for messages: `gp3 (EBS, ebs.csi.aws.com)`.
 pub fn class_label(c: &StorageClass, named: bool) -> String {
     let how = if named { "" } else { "default " };
-    format!("{how}StorageClass `{}` ({})", c.obj.name, c.provisioner)
+    let made = if is_builtin(c) {
+        format!(", {}", c.obj.at.file.trim_matches(['(', ')']))
+    } else {
+        String::new()
+    };
+    let when = if !named && is_builtin(c) && c.obj.name == "gp2" {
+        ", the default of clusters created before Kubernetes 1.30"
+    } else {
+        ""
+    };
+    format!(
+        "{how}StorageClass `{}` ({}{made}{when})",
+        c.obj.name, c.provisioner
+    )
 }
 
 /// AZs a Fargate profile's pods run in: its subnets', or the cluster's private subnets'.
