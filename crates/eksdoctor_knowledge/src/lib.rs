@@ -5,6 +5,7 @@
 mod apis;
 mod calendar;
 mod instances;
+pub mod node_actions;
 pub mod storage;
 mod version;
 

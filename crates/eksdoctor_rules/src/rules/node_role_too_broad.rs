@@ -1,7 +1,9 @@
 //! # node-role-too-broad
 //! The node IAM role carries more than nodes need: AdministratorAccess, PowerUserAccess, any
 //! `*FullAccess` managed policy, or an inline / customer-managed statement allowing `Action: "*"`
-//! or a whole service (`ec2:*`) on every resource.
+//! or a whole service (`ec2:*`) on every resource, or write and destructive actions no node needs
+//! (volumes, security groups, Auto Scaling, `iam:PassRole`: see the knowledge table
+//! `node_actions`) on every resource without a condition.
 
 use crate::helpers::{
     managed_policy_name, node_role, statements, str_or_list, unresolved_policies,
@@ -16,10 +18,16 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     summary: "Node IAM role with far more than nodes need",
     why: "Every pod that can reach IMDS gets the node role's credentials; an admin-grade node role turns one compromised pod into a compromised account.",
-    fix: "Keep the node role to AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly (or PullOnly) and AmazonSSMManagedInstanceCore if needed; give pods their own roles through IRSA or Pod Identity.",
+    fix: "Keep the node role to AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly (or PullOnly) and AmazonSSMManagedInstanceCore if needed; give pods their own roles through IRSA or Pod Identity, and move add-on permissions (EBS CSI driver, load balancer controller, cluster-autoscaler, Karpenter) to the add-on's own role.",
     sources: &["tf", "plan", "live"],
     silent_when: "The node role is not defined in the scanned code (only its ARN is known).",
-    references: &["https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html", "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html"],
+    references: &[
+        "https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html",
+        "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html",
+        "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverPolicy.html",
+        "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/install/iam_policy.json",
+        "https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md",
+    ],
 };
 
 fn broad_managed(name: &str) -> bool {
@@ -72,6 +80,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ));
+                    } else if st.get("Condition").is_none() {
+                        why.extend(write_actions(&actions));
                     }
                 }
             }
@@ -97,4 +107,38 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             ),
         );
     }
+}
+
+/// Write or destructive actions of the knowledge table that `actions` (patterns as written)
+/// allow, grouped by the component whose own role should hold them.
+fn write_actions(actions: &[String]) -> Vec<String> {
+    use eksdoctor_knowledge::node_actions::NODE_WRITE_ACTIONS;
+    let mut by_holder: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+    for a in NODE_WRITE_ACTIONS {
+        let allowed = actions
+            .iter()
+            .any(|p| crate::helpers::glob(&p.to_ascii_lowercase(), &a.action.to_ascii_lowercase()));
+        if !allowed {
+            continue;
+        }
+        match by_holder.iter_mut().find(|(h, _)| *h == a.holder) {
+            Some((_, list)) => list.push(a.action),
+            None => by_holder.push((a.holder, vec![a.action])),
+        }
+    }
+    by_holder
+        .into_iter()
+        .map(|(holder, list)| {
+            let names = list.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            let (they, it) = if list.len() == 1 { ("it belongs", "it") } else { ("they belong", "them") };
+            match holder {
+                Some(h) => format!(
+                    "a statement allowing {names} on every resource without a condition ({they} on {h}'s own role)"
+                ),
+                None => format!(
+                    "a statement allowing {names} on every resource without a condition (no node or EKS add-on needs {it})"
+                ),
+            }
+        })
+        .collect()
 }
