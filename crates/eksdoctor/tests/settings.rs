@@ -194,28 +194,7 @@ fn clusters_external_declares_what_lives_elsewhere() {
         r.sort();
         r
     };
-    let scan = |dir: &Path| {
-        let out = Command::cargo_bin("eksdoctor")
-            .unwrap()
-            .current_dir(dir)
-            .args([
-                "scan",
-                ".",
-                "--show-unknown",
-                "--format",
-                "json",
-                "--fail-on",
-                "never",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
+    let scan = |dir: &Path| json(dir, &["scan", ".", "--show-unknown", "--fail-on", "never"]);
     let before = rules_of(&scan(d.path()), "findings");
     assert!(
         before.contains(&"no-workload-identity".to_string()),
