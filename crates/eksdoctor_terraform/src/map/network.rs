@@ -28,6 +28,7 @@ pub(super) fn network(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
     for r in idx.of_type(res, "aws_subnet") {
         let b = &r.body;
         let vpc = b.get("vpc_id").and_then(reference).map(Id::global);
+        let (public, nat_route) = routes.routes(r);
         inv.subnets.push(Subnet {
             name: Id::global(&r.addr),
             id: None,
@@ -43,8 +44,8 @@ pub(super) fn network(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
                 }
                 _ => val_str(b, "availability_zone", None),
             },
-            public: routes.public(r),
-            nat_route: routes.nat(r),
+            public,
+            nat_route,
             map_public_ip: val_bool(b, "map_public_ip_on_launch", Some((false, TF_DEFAULT))),
             tags: str_map(b.get("tags")),
             at: b.at.clone(),
@@ -133,11 +134,9 @@ pub(super) fn subnet_owners(_s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
 
 /// Which subnets route 0.0.0.0/0 to an internet gateway (public) or a NAT gateway, or neither.
 pub(super) struct RouteInfo {
-    /// route table → Some(true) igw default route, Some(false) none, None unknown. The main
-    /// route table of a VPC defined in scope is `main:<vpc address>`.
-    table_public: HashMap<String, Option<bool>>,
-    /// route table → Some(true) NAT default route, Some(false) none, None unknown.
-    table_nat: HashMap<String, Option<bool>>,
+    /// route table → its default route as far as its routes are read. The main route table of
+    /// a VPC defined in scope is `main:<vpc address>`.
+    tables: HashMap<String, Dflt>,
     /// subnet address → route table address.
     assoc: HashMap<String, String>,
     /// VPC address → the table an `aws_main_route_table_association` makes its main table.
@@ -146,12 +145,19 @@ pub(super) struct RouteInfo {
     vpcs: std::collections::HashSet<String>,
 }
 
-/// The default route of one route, or of a table as far as its routes are read.
+/// The default route of one route, or of a table as far as its routes are read: whether it goes
+/// to an internet gateway, to a NAT gateway (`None`: not known).
 #[derive(Clone, Copy)]
 struct Dflt {
     igw: Option<bool>,
     nat: Option<bool>,
 }
+
+/// A table with no route read yet: no default route.
+const NO_ROUTE: Dflt = Dflt {
+    igw: Some(false),
+    nat: Some(false),
+};
 
 fn join(e: &mut Option<bool>, p: Option<bool>) {
     *e = match (*e, p) {
@@ -206,10 +212,7 @@ impl RouteInfo {
                 .or(b.get("destination_cidr_block"))
                 .and_then(V::as_str);
             if dest != Some("0.0.0.0/0") {
-                return Dflt {
-                    igw: Some(false),
-                    nat: Some(false),
-                };
+                return NO_ROUTE;
             }
             Dflt {
                 igw: is_gw(b.get("gateway_id"), "igw-", "aws_internet_gateway"),
@@ -217,8 +220,7 @@ impl RouteInfo {
             }
         };
         let mut info = RouteInfo {
-            table_public: HashMap::new(),
-            table_nat: HashMap::new(),
+            tables: HashMap::new(),
             assoc: HashMap::new(),
             main_assoc: HashMap::new(),
             vpcs: vpcs.clone(),
@@ -296,17 +298,12 @@ impl RouteInfo {
         info
     }
 
+    /// Record table `table` (with no route: `None`) or one more of its routes.
     fn add(&mut self, table: String, d: Option<Dflt>) {
-        let p = self
-            .table_public
-            .entry(table.clone())
-            .or_insert(Some(false));
+        let t = self.tables.entry(table).or_insert(NO_ROUTE);
         if let Some(d) = d {
-            join(p, d.igw);
-        }
-        let n = self.table_nat.entry(table).or_insert(Some(false));
-        if let Some(d) = d {
-            join(n, d.nat);
+            join(&mut t.igw, d.igw);
+            join(&mut t.nat, d.nat);
         }
     }
 
@@ -329,31 +326,28 @@ impl RouteInfo {
         }
     }
 
-    fn lookup(&self, subnet: &Res, map: &HashMap<String, Option<bool>>) -> Val<bool> {
+    /// Whether `subnet` is public (a default route to an internet gateway), and whether its
+    /// default route goes to a NAT gateway.
+    pub(super) fn routes(&self, subnet: &Res) -> (Val<bool>, Val<bool>) {
         let at = subnet.body.at.clone();
-        match self.table(subnet) {
-            Err(why) => Val::unknown(why, at),
-            Ok((t, main)) => match (map.get(&t), main) {
-                (Some(Some(p)), None) => Val::set(*p, at),
-                (Some(Some(p)), Some(why)) => Val::defaulted(*p, at, why),
-                _ => Val::unknown(
-                    match t.strip_prefix("main:") {
-                        Some(v) => {
-                            format!("the routes of the main route table of {v} are not known")
-                        }
-                        None => format!("the routes of {t} are not known"),
-                    },
-                    at,
-                ),
-            },
+        let (t, main) = match self.table(subnet) {
+            Err(why) => {
+                return (Val::unknown(why.clone(), at.clone()), Val::unknown(why, at));
+            }
+            Ok(x) => x,
+        };
+        let not_known = || match t.strip_prefix("main:") {
+            Some(v) => format!("the routes of the main route table of {v} are not known"),
+            None => format!("the routes of {t} are not known"),
+        };
+        let val = |p: Option<bool>| match (p, main) {
+            (Some(p), None) => Val::set(p, at.clone()),
+            (Some(p), Some(why)) => Val::defaulted(p, at.clone(), why),
+            (None, _) => Val::unknown(not_known(), at.clone()),
+        };
+        match self.tables.get(&t) {
+            Some(d) => (val(d.igw), val(d.nat)),
+            None => (val(None), val(None)),
         }
-    }
-
-    pub(super) fn nat(&self, subnet: &Res) -> Val<bool> {
-        self.lookup(subnet, &self.table_nat)
-    }
-
-    pub(super) fn public(&self, subnet: &Res) -> Val<bool> {
-        self.lookup(subnet, &self.table_public)
     }
 }
