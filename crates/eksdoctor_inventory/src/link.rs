@@ -79,20 +79,6 @@ impl Inventory {
                 .filter(|c| c.name.known() == Some(&name))
                 .map(|c| c.id.clone())
                 .collect();
-            if rtype == "aws_iam_openid_connect_provider" {
-                for c in self
-                    .clusters
-                    .iter_mut()
-                    .filter(|c| clusters.contains(&c.id))
-                {
-                    if c.oidc_provider.known() == Some(&false) {
-                        c.oidc_provider = Val::unknown(
-                            format!("the IAM OIDC provider at {}:{} is for a cluster named `{name}`, which {} scanned clusters are called", at.file, at.line, clusters.len()),
-                            c.oidc_provider.at().clone(),
-                        );
-                    }
-                }
-            }
             for id in &clusters {
                 let dup = self.completeness.gaps.iter().any(|g| {
                     g.kind == GapKind::Elsewhere
@@ -102,16 +88,11 @@ impl Inventory {
                 if dup {
                     continue;
                 }
-                self.completeness.push_creating(
-                    Scope::Cluster(id.clone()),
-                    GapKind::Elsewhere,
-                    format!(
-                        "{} at {}:{} names cluster `{name}`, which {} scanned clusters are called: it may belong to this one",
-                        rtype, at.file, at.line, clusters.len()
-                    ),
-                    at.clone(),
-                    Some(vec![rtype.to_string()]),
+                let what = format!(
+                    "{} at {}:{} names cluster `{name}`, which {} scanned clusters are called: it may belong to this one",
+                    rtype, at.file, at.line, clusters.len()
                 );
+                self.part_elsewhere(id, what, at.clone(), vec![rtype.to_string()]);
             }
         }
     }

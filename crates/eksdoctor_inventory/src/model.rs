@@ -144,7 +144,7 @@ impl Inventory {
         for e in &external {
             let Some(c) = self
                 .clusters
-                .iter_mut()
+                .iter()
                 .find(|c| c.name.known() == Some(&e.cluster) || c.id.name() == e.cluster)
             else {
                 continue;
@@ -153,24 +153,30 @@ impl Inventory {
                 "{} declares the {} of cluster `{}` external ([[clusters]] external)",
                 e.file, e.what, e.cluster
             );
-            if e.types
-                .iter()
-                .any(|t| t == "aws_iam_openid_connect_provider")
-                && c.oidc_provider.known() == Some(&false)
-            {
-                c.oidc_provider = Val::unknown(what.clone(), c.oidc_provider.at().clone());
-            }
-            let at = c.at.clone();
-            let scope = Scope::Cluster(c.id.clone());
-            self.completeness.push_creating(
-                scope,
-                GapKind::Elsewhere,
-                what,
-                at,
-                Some(e.types.clone()),
-            );
+            let (id, at) = (c.id.clone(), c.at.clone());
+            self.part_elsewhere(&id, what, at, e.types.clone());
         }
         self.external = external;
+    }
+
+    /// Part of cluster `id` (resources of `types`) may be made outside its unit of deployment,
+    /// as `what` says: a gap of the cluster that may create them, and, when they include the IAM
+    /// OIDC provider, a provider found missing is not known after all.
+    pub(crate) fn part_elsewhere(&mut self, id: &Id, what: String, at: Prov, types: Vec<String>) {
+        if types.iter().any(|t| t == "aws_iam_openid_connect_provider") {
+            if let Some(c) = self.clusters.iter_mut().find(|c| &c.id == id) {
+                if c.oidc_provider.known() == Some(&false) {
+                    c.oidc_provider = Val::unknown(what.clone(), c.oidc_provider.at().clone());
+                }
+            }
+        }
+        self.completeness.push_creating(
+            Scope::Cluster(id.clone()),
+            GapKind::Elsewhere,
+            what,
+            at,
+            Some(types),
+        );
     }
 
     /// Gaps about objects applied to a cluster not decided yet get the cluster their place names.
