@@ -107,16 +107,7 @@ pub struct ClusterFiles {
 pub const EXTERNAL: &[(&str, &[&str])] = &[
     ("oidc-provider", &["aws_iam_openid_connect_provider"]),
     ("pod-identity", &["aws_eks_pod_identity_association"]),
-    (
-        "access-entries",
-        &[
-            "aws_eks_access_entry",
-            "aws_eks_access_policy_association",
-            "kubernetes_config_map",
-            "kubernetes_config_map_v1",
-            "kubernetes_config_map_v1_data",
-        ],
-    ),
+    ("access-entries", eksdoctor_inventory::ACCESS_TYPES),
     ("addons", &["aws_eks_addon"]),
     ("vpc-endpoints", &["aws_vpc_endpoint"]),
 ];

@@ -11,6 +11,19 @@
 use crate::{Cluster, Id, Prov};
 use serde::Serialize;
 
+/// Resource types through which a unit of deployment can give someone access to a cluster:
+/// access entries, their policy associations, and the aws-auth ConfigMap ([`AWS_AUTH_TYPES`]).
+pub const ACCESS_TYPES: &[&str] = &[
+    "aws_eks_access_entry",
+    "aws_eks_access_policy_association",
+    "kubernetes_config_map",
+    "kubernetes_config_map_v1",
+    "kubernetes_config_map_v1_data",
+];
+
+/// The resource types that can write the aws-auth ConfigMap.
+pub const AWS_AUTH_TYPES: &[&str] = ACCESS_TYPES.split_at(2).1;
+
 /// Where a gap applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Scope {

@@ -17,7 +17,7 @@ mod val;
 pub mod yaml;
 
 pub use aws::*;
-pub use completeness::{Completeness, Gap, GapKind, Scope};
+pub use completeness::{Completeness, Gap, GapKind, Scope, ACCESS_TYPES, AWS_AUTH_TYPES};
 pub use id::Id;
 pub use k8s::*;
 pub use model::*;

@@ -7,7 +7,7 @@
 
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
-use eksdoctor_inventory::{AuthMappingKind, Cluster, Prov};
+use eksdoctor_inventory::{AuthMappingKind, Cluster, Prov, ACCESS_TYPES};
 
 pub static META: RuleMeta = RuleMeta {
     id: "creator-only-admin",
@@ -24,15 +24,6 @@ pub static META: RuleMeta = RuleMeta {
 fn admin_policy(arn: &str) -> bool {
     arn.ends_with("cluster-access-policy/AmazonEKSClusterAdminPolicy")
 }
-
-/// Resource types through which a root module can give someone cluster admin.
-const ACCESS_TYPES: &[&str] = &[
-    "aws_eks_access_entry",
-    "aws_eks_access_policy_association",
-    "kubernetes_config_map",
-    "kubernetes_config_map_v1",
-    "kubernetes_config_map_v1_data",
-];
 
 /// Whether an IAM role other than the creator is cluster admin: `Ok(true/false)`, or why it is
 /// not known (and where).

@@ -354,11 +354,12 @@ fn aws_auth(cx: &mut Ctx) {
     let addr = cx.addr.to_string();
     cx.unscanned.push((
         format!("the aws-auth ConfigMap that {addr} may write (`aws_auth_roles`, `aws_auth_users`, before v20) is not modelled"),
-        Some(vec![
-            "kubernetes_config_map".into(),
-            "kubernetes_config_map_v1".into(),
-            "kubernetes_config_map_v1_data".into(),
-        ]),
+        Some(
+            eksdoctor_inventory::AWS_AUTH_TYPES
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+        ),
     ));
 }
 
