@@ -117,7 +117,8 @@ pub fn storage_class<'a>(
 }
 
 /// The classes EKS and the EBS CSI add-on create (see `eksdoctor_knowledge::storage`), as the
-/// inventory holds classes; their provenance is line 0 of a file named after their maker.
+/// inventory holds classes; their provenance is line 0 of a file named after their maker (told
+/// apart from scanned classes by `builtin_of`).
 fn builtin(c: &'static eksdoctor_knowledge::storage::BuiltinClass) -> StorageClass {
     let at = Prov::new(
         &std::sync::Arc::from(format!("({})", c.made_by)),
@@ -173,9 +174,17 @@ fn builtin_class(ctx: &Ctx, of: &ObjectRef, name: Option<&str>) -> Option<&'stat
     }
 }
 
-/// Whether a class is one of those EKS or an add-on creates (not scanned).
-pub fn is_builtin(c: &StorageClass) -> bool {
-    c.obj.at.line == 0 && c.obj.at.file.starts_with('(')
+/// The knowledge entry of a class EKS or an add-on creates (one of the classes above, not a
+/// scanned one).
+fn builtin_of(c: &StorageClass) -> Option<&'static eksdoctor_knowledge::storage::BuiltinClass> {
+    use eksdoctor_knowledge::storage;
+    [
+        (&*GP2, &storage::GP2),
+        (&*EBS_CSI_DEFAULT, &storage::EBS_CSI_DEFAULT),
+    ]
+    .into_iter()
+    .find(|(class, _)| std::ptr::eq(*class, c))
+    .map(|(_, known)| known)
 }
 
 /// Why a claim's StorageClass cannot be told (for `--show-unknown`); `None` when it can, or when
@@ -196,12 +205,11 @@ pub fn storage_class_unknown(ctx: &Ctx, of: &ObjectRef, name: Option<&str>) -> O
 /// Describe a class for messages: `gp3 (EBS, ebs.csi.aws.com)`.
 pub fn class_label(c: &StorageClass, named: bool) -> String {
     let how = if named { "" } else { "default " };
-    let made = if is_builtin(c) {
-        format!(", {}", c.obj.at.file.trim_matches(['(', ')']))
-    } else {
-        String::new()
-    };
-    let when = if !named && is_builtin(c) && c.obj.name == "gp2" {
+    let builtin = builtin_of(c);
+    let made = builtin
+        .map(|b| format!(", {}", b.made_by))
+        .unwrap_or_default();
+    let when = if !named && builtin == Some(&eksdoctor_knowledge::storage::GP2) {
         ", the default of clusters created before Kubernetes 1.30"
     } else {
         ""

@@ -30,9 +30,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 format!(
                     "{} allows IMDSv1 (HttpTokens optional{}): any pod that can make an HTTP request on the node can read the node role's credentials",
                     ng.describe(),
-                    crate::helpers::default_note(&ng.imds_http_tokens)
-                        .replace(" (", ", ")
-                        .trim_end_matches(')')
+                    ng.imds_http_tokens
+                        .default_note()
+                        .map(|d| format!(", {d}"))
+                        .unwrap_or_default()
                 ),
             );
         }
