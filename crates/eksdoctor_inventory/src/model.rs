@@ -344,14 +344,13 @@ impl Inventory {
                 if !from_terraform(o) {
                     return true;
                 }
-                let (n, c) = (name(o), cluster(o));
-                let dir = absolute_file(&o.at.file);
-                let dir = dir.parent().unwrap_or(std::path::Path::new(""));
+                let (n, c, file) = (name(o), cluster(o), absolute_file(&o.at.file));
+                let dir = file.parent().unwrap_or(std::path::Path::new(""));
                 let copy = seen
                     .iter()
                     .any(|(sn, sc, f)| *sn == n && *sc == c && (c.is_some() || f.starts_with(dir)));
                 if !copy {
-                    seen.push((n, c, absolute_file(&o.at.file)));
+                    seen.push((n, c, file));
                 }
                 !copy
             })

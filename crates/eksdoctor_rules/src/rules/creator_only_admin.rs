@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "The identity that created the cluster gets admin access that is hard to see and easy to lose: when that person, pipeline or role goes away, nobody can administer the cluster.",
     fix: "Add an access entry giving AmazonEKSClusterAdminPolicy (or an aws-auth mapping to system:masters) to an IAM role your team assumes, check that it works, then delete the creator's access entry. `bootstrapClusterCreatorAdminPermissions` (Terraform `bootstrap_cluster_creator_admin_permissions`) is read only when the cluster is created: changing it on an existing cluster replaces the cluster in Terraform. Admins granted outside the scanned code: `external = [\"access-entries\"]` for the cluster in `.eksdoctor.toml`.",
     sources: &["tf", "plan", "eksctl", "live"],
-    silent_when: "Creator admin permissions are off or not known; or a part of the root module the scan cannot see may add access entries or aws-auth mappings, an admin entry's principal is not known, or an aws-auth mapping may belong to the cluster (listed with --show-unknown).",
+    silent_when: "Creator admin permissions are off or not known; or a part of the root module the scan cannot see may add access entries or aws-auth mappings, an admin entry's principal or policy is not known, or Terraform applies an object whose content is not known (listed with --show-unknown). An aws-auth mapping that cannot be placed on one of several scanned clusters counts for none (with a note).",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html"],
 };
 
@@ -61,7 +61,7 @@ fn other_admin(ctx: &Ctx, c: &Cluster) -> Result<bool, (Prov, String)> {
     if let Some(u) = undecided {
         return Err(u);
     }
-    // An aws-auth ConfigMap whose cluster the scan cannot tell counts for none (the loader
+    // An aws-auth ConfigMap whose cluster the scan cannot tell counts for none (the inventory
     // notes it), as it would in a scan of each cluster's own files.
     let unseen = ACCESS_TYPES
         .iter()

@@ -49,6 +49,15 @@ pub fn is_cluster_config(root: &Node) -> bool {
             .is_some_and(|a| a.starts_with("eksctl.io/"))
 }
 
+/// The VPC eksctl creates for cluster `id` (when the file names none), known within the same
+/// file as the cluster.
+fn created_vpc(id: &Id) -> Id {
+    Id {
+        root: id.root.clone(),
+        name: format!("{}-vpc", id.name()),
+    }
+}
+
 fn is_az_name(s: &str) -> bool {
     // us-east-1a, eu-central-1b, us-gov-west-1a, ap-northeast-3c
     let parts: Vec<&str> = s.split('-').collect();
@@ -201,7 +210,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         oidc_provider: oidc,
         auto_mode,
         default_addons,
-        vpc: Some(Id::in_root(&ctx.file, format!("{}-vpc", id.name()))),
+        vpc: Some(created_vpc(&id)),
         azs: azs.clone(),
         cni,
         support_type,

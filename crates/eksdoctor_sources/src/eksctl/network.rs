@@ -89,7 +89,7 @@ pub(super) fn read(ctx: &mut FileCtx, d: &Doc, inv: &mut Inventory) -> Network {
                         cluster: Some(id.clone()),
                         vpc: Some(match &vpc_id {
                             Some(v) => Id::global(v.clone()),
-                            None => Id::in_root(&ctx.file, format!("{}-vpc", id.name())),
+                            None => super::created_vpc(id),
                         }),
                         cidr,
                         az,

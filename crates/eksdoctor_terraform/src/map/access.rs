@@ -63,9 +63,9 @@ pub(super) fn access(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
         let principal = principal_v.and_then(reference);
         // Associations name the entry's principal, or the entry itself (`…principal_arn`).
         let (mut policies, mut unresolved) = (Vec::new(), Vec::new());
+        let base = r.addr.split('[').next().unwrap_or(&r.addr);
         for p in idx.of_type(res, "aws_eks_access_policy_association") {
             let target = p.body.get("principal_arn").and_then(reference);
-            let base = r.addr.split('[').next().unwrap_or(&r.addr);
             let mine = target.is_some()
                 && (target == principal
                     || target.as_deref() == Some(r.addr.as_str())

@@ -415,22 +415,16 @@ fn access_entries(cx: &mut Ctx, c: &ClusterOut) {
     if creator.as_bool() == Some(true) && cx.majors.set.iter().all(|m| *m >= 20) {
         let principal =
             V::unknown("the identity that runs terraform apply (data.aws_iam_session_context)");
+        let entry = format!("{addr}.aws_eks_access_entry.this[\"cluster_creator\"]");
         let mut eb = RBody::new(creator_at.clone());
         eb.set("cluster_name", cluster_name.clone(), creator_at.clone());
         eb.set("principal_arn", principal.clone(), creator_at.clone());
-        cx.res(
-            format!("{addr}.aws_eks_access_entry.this[\"cluster_creator\"]"),
-            "aws_eks_access_entry",
-            eb,
-        );
+        cx.res(entry.clone(), "aws_eks_access_entry", eb);
         let mut pb = RBody::new(creator_at.clone());
         pb.set("cluster_name", cluster_name.clone(), creator_at.clone());
         pb.set(
             "principal_arn",
-            V::computed(
-                &format!("{addr}.aws_eks_access_entry.this[\"cluster_creator\"]"),
-                "principal_arn",
-            ),
+            V::computed(&entry, "principal_arn"),
             creator_at.clone(),
         );
         pb.set(
