@@ -15,6 +15,20 @@
 //!   (and the VPC CNI's AmazonEKS_CNI_Policy where aws-node uses the node role),
 //!   <https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html>
 
+/// AWS managed policies that give an add-on's permissions (written as the part of the ARN after
+/// `policy/`), with the component whose own role should hold them: on a node role they reach
+/// every pod. Sources: the AWS managed policy reference for AmazonEBSCSIDriverPolicy,
+/// AmazonEFSCSIDriverPolicy and AmazonEC2ContainerRegistryPowerUser (push and delete images in
+/// every repository), <https://docs.aws.amazon.com/aws-managed-policy/latest/reference/>.
+pub const NODE_ADDON_MANAGED_POLICIES: &[(&str, Option<&str>)] = &[
+    ("service-role/AmazonEBSCSIDriverPolicy", EBS),
+    (
+        "service-role/AmazonEFSCSIDriverPolicy",
+        Some("the EFS CSI driver"),
+    ),
+    ("AmazonEC2ContainerRegistryPowerUser", None),
+];
+
 /// One action and who should hold it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeAction {

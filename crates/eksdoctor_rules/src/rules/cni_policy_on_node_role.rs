@@ -13,10 +13,13 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Medium,
     summary: "VPC CNI permissions on the node role",
     why: "With AmazonEKS_CNI_Policy on the node role, every pod that can read the node's credentials can create, attach and delete network interfaces in the VPC.",
-    fix: "Give `aws-node` its own role (vpc-cni add-on `service_account_role_arn`, IRSA or Pod Identity) with AmazonEKS_CNI_Policy, then detach the policy from the node role (terraform-aws-modules: `iam_role_attach_cni_policy = false`).",
+    fix: "Give `aws-node` its own role (vpc-cni add-on `service_account_role_arn`, IRSA or Pod Identity) with AmazonEKS_CNI_Policy, then detach the policy from the node role (terraform-aws-modules: `iam_role_attach_cni_policy = false`). eksctl attaches it to the node roles it creates unless `iam.withOIDC: true` (then aws-node gets an IRSA role); on existing eksctl node groups, detach it from their roles (`aws iam detach-role-policy`) once aws-node has its own role.",
     sources: &["tf", "plan", "eksctl", "live"],
     silent_when: "The node role is not defined in the scanned code.",
-    references: &["https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html"],
+    references: &[
+        "https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html",
+        "https://github.com/eksctl-io/eksctl/blob/main/pkg/cfn/builder/iam_helper.go",
+    ],
 };
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {

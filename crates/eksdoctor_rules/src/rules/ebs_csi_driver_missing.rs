@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "Since Kubernetes 1.23 EBS volumes are provisioned only by the EBS CSI driver; without it (or without its IAM permissions) claims stay Pending and their pods never start.",
     fix: "Install the `aws-ebs-csi-driver` EKS add-on with its own role (IRSA or Pod Identity, AmazonEBSCSIDriverPolicy).",
     sources: &["x", "live"],
-    silent_when: "The cluster's add-ons may be managed outside the scanned code, manifests and infrastructure are not scanned together, or Terraform applies an object whose content is known only after apply.",
+    silent_when: "The cluster's add-ons may be managed outside the scanned code, manifests and infrastructure are not scanned together, or Terraform applies an object whose content is known only after apply. An add-on without a role of its own is no finding when every node role carries AmazonEBSCSIDriverPolicy (eksctl `withAddonPolicies.ebs`; node-role-too-broad reports that), nor when eksctl creates its role (`iam.withOIDC` or `addonsConfig.autoApplyPodIdentityAssociations`).",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html"],
 };
 
@@ -74,7 +74,7 @@ fn check_cluster(
             let role = sink.need(&META, &a.role, || {
                 "IAM role of the aws-ebs-csi-driver add-on".to_string()
             });
-            if role == Some(&None) && !pod_identity {
+            if role == Some(&None) && !pod_identity && !node_roles_carry_ebs(ctx, c) {
                 sink.finding(
                     &META,
                     &a.at,
@@ -87,4 +87,27 @@ fn check_cluster(
             }
         }
     }
+}
+
+/// Every node group of `c` has a role of the scan that carries AmazonEBSCSIDriverPolicy (eksctl
+/// `withAddonPolicies.ebs`): the driver then works with the nodes' credentials, which
+/// node-role-too-broad reports.
+fn node_roles_carry_ebs(ctx: &Ctx, c: &eksdoctor_inventory::Cluster) -> bool {
+    let mut groups = ctx
+        .inv
+        .node_groups_of(&c.id)
+        .filter(|n| n.kind != eksdoctor_inventory::NodeGroupKind::Karpenter)
+        .peekable();
+    groups.peek().is_some()
+        && groups.all(|ng| {
+            let role = ng.node_role.known().and_then(|r| r.as_ref());
+            role.and_then(|r| crate::helpers::role(ctx.inv, r))
+                .and_then(|r| r.managed_policies.known())
+                .is_some_and(|p| {
+                    p.iter().any(|a| {
+                        crate::helpers::managed_policy_name(a)
+                            == Some("service-role/AmazonEBSCSIDriverPolicy")
+                    })
+                })
+        })
 }

@@ -19,12 +19,14 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Node IAM role with far more than nodes need",
     why: "Every pod that can reach IMDS gets the node role's credentials; an admin-grade node role turns one compromised pod into a compromised account.",
     fix: "Keep the node role to AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly (or PullOnly) and AmazonSSMManagedInstanceCore if needed; give pods their own roles through IRSA or Pod Identity, and move add-on permissions (EBS CSI driver, load balancer controller, cluster-autoscaler, Karpenter) to the add-on's own role.",
-    sources: &["tf", "plan", "live"],
+    sources: &["tf", "plan", "eksctl", "live"],
     silent_when: "The node role is not defined in the scanned code (only its ARN is known).",
     references: &[
         "https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html",
         "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html",
         "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverPolicy.html",
+        "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEC2ContainerRegistryPowerUser.html",
+        "https://github.com/eksctl-io/eksctl/blob/main/pkg/cfn/builder/statement.go",
         "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/install/iam_policy.json",
         "https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md",
     ],
@@ -32,6 +34,20 @@ pub static META: RuleMeta = RuleMeta {
 
 fn broad_managed(name: &str) -> bool {
     name == "AdministratorAccess" || name == "PowerUserAccess" || name.ends_with("FullAccess")
+}
+
+/// An add-on's managed policy on the node role, said with the component whose role should
+/// hold it.
+fn addon_managed(name: &str) -> Option<String> {
+    use eksdoctor_knowledge::node_actions::NODE_ADDON_MANAGED_POLICIES;
+    let (_, holder) = NODE_ADDON_MANAGED_POLICIES
+        .iter()
+        .find(|(n, _)| *n == name)?;
+    let short = name.rsplit('/').next().unwrap_or(name);
+    Some(match holder {
+        Some(h) => format!("{short} (it belongs on {h}'s own role)"),
+        None => format!("{short} (no node or EKS add-on needs it)"),
+    })
 }
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
@@ -49,6 +65,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             if let Some(n) = managed_policy_name(p) {
                 if broad_managed(n) {
                     why.push(n.to_string());
+                } else if let Some(w) = addon_managed(n) {
+                    why.push(w);
                 }
             }
         }

@@ -28,11 +28,14 @@ pub(super) fn read(
     ctx: &mut FileCtx,
     d: &Doc,
     region: &Val<String>,
+    with_oidc: &Val<bool>,
     inv: &mut Inventory,
 ) -> (Val<Vec<String>>, CniSettings) {
     let (root, w, at, id) = (d.root, d.w, &d.at, &d.id);
     // Add-ons and VPC CNI settings.
     let addons_cfg = ctx.map(root, "addonsConfig", w);
+    let auto_pod_identity =
+        addons_cfg.and_then(|a| ctx.bool(a, "autoApplyPodIdentityAssociations", w)) == Some(true);
     let disable_defaults = addons_cfg.and_then(|a| ctx.bool(a, "disableDefaultAddons", w));
     let default_addons = match disable_defaults {
         Some(true) => Val::set(Vec::new(), p(ctx, addons_cfg.expect("cfg"), "disableDefaultAddons")),
@@ -76,7 +79,8 @@ pub(super) fn read(
                     .and_then(Node::as_bool)
                     == Some(true))
                 .then(|| "default pod identity association".to_string())
-            });
+            })
+            .or_else(|| eksctl_role(&aname, with_oidc, auto_pod_identity));
         let configuration = a.get("configurationValues").cloned();
         if aname == "vpc-cni" {
             if let Some(cv) = a.get("configurationValues").and_then(Node::as_str) {
@@ -111,4 +115,23 @@ pub(super) fn read(
     }
 
     (default_addons, cni)
+}
+
+/// The add-ons for which eksctl creates a role with AWS's recommended policies when the entry
+/// names none (`setRecommendedPoliciesForIRSA` in eksctl's `pkg/actions/addon/create.go`,
+/// v0.230.0): through IRSA when `iam.withOIDC` is enabled, or through Pod Identity when
+/// `addonsConfig.autoApplyPodIdentityAssociations` is set (these add-ons support it).
+const RECOMMENDED_ROLE_ADDONS: &[&str] = &["vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver"];
+
+fn eksctl_role(addon: &str, with_oidc: &Val<bool>, auto_pod_identity: bool) -> Option<String> {
+    if !RECOMMENDED_ROLE_ADDONS.contains(&addon.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    if auto_pod_identity {
+        Some("eksctl-created role (Pod Identity, recommended policies)".to_string())
+    } else if with_oidc.known() == Some(&true) {
+        Some("eksctl-created role (IRSA, recommended policies)".to_string())
+    } else {
+        None
+    }
 }

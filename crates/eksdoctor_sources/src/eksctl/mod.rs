@@ -17,6 +17,7 @@ mod addons;
 mod fargate;
 mod identity;
 mod network;
+mod node_iam;
 mod nodegroups;
 
 use crate::ctx::FileCtx;
@@ -90,42 +91,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
     // (one per account or region), and each is its own unit of deployment.
     let id = Id::in_root(&ctx.file, name.clone());
 
-    // `version: 1.30` unquoted is a YAML number: YAML reads it as 1.3.
-    if let Some(NodeKind::Scalar {
-        text,
-        quoted: false,
-    }) = meta.get("version").map(|n| &n.kind)
-    {
-        if text.parse::<f64>().is_ok() {
-            inv.notes.push(eksdoctor_inventory::Note {
-                at: p(ctx, meta, "version"),
-                message: format!(
-                    "`metadata.version: {}` is a YAML number, which YAML readers take as {}: eksdoctor reads it as written, but quote it (\"{}\") so that every tool reads the same version",
-                    eksdoctor_inventory::excerpt(text),
-                    text.parse::<f64>().map(|f| f.to_string()).unwrap_or_default(),
-                    eksdoctor_inventory::excerpt(text),
-                ),
-            });
-        }
-    }
-    let version = match ctx.str(meta, "version", w) {
-        Some(v) => match v.parse::<eksdoctor_knowledge_free::Ver>() {
-            Ok(ver) => Val::set(ver.0, p(ctx, meta, "version")),
-            Err(_) if v == "auto" || v == "latest" => Val::unknown(
-                format!("metadata.version is `{v}`: eksctl picks the version when it runs"),
-                p(ctx, meta, "version"),
-            ),
-            Err(_) => {
-                let v = eksdoctor_inventory::excerpt(&v);
-                ctx.error(meta.line_of("version"), format!("{w}`metadata.version` `{v}` is not a Kubernetes version like 1.31"));
-                Val::unknown("metadata.version is not a version", p(ctx, meta, "version"))
-            }
-        },
-        None => Val::unknown(
-            "metadata.version is not set: eksctl uses the default version of the eksctl release that runs it",
-            ctx.prov(meta.line),
-        ),
-    };
+    let version = version(ctx, meta, inv);
     let region = match ctx.str(meta, "region", w) {
         Some(r) => Val::set(r, p(ctx, meta, "region")),
         None => Val::unknown("metadata.region is not set", ctx.prov(meta.line)),
@@ -144,7 +110,9 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         azs,
     } = network::read(ctx, &d, inv);
     let (oidc, auth_mode, creator_admin) = identity::read(ctx, &d, inv);
-    let (default_addons, cni) = addons::read(ctx, &d, &region, inv);
+    let oidc_setting = oidc.clone();
+    let partition = node_iam::partition(&region);
+    let (default_addons, cni) = addons::read(ctx, &d, &region, &oidc, inv);
     let logging = ctx
         .map(root, "cloudWatch", w)
         .and_then(|c| ctx.map(c, "clusterLogging", w));
@@ -218,8 +186,53 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         at: at.clone(),
     });
 
-    nodegroups::read(ctx, &d, &azs, inv);
+    let node_iam = node_iam::NodeIamCtx {
+        with_oidc: &oidc_setting,
+        partition,
+    };
+    nodegroups::read(ctx, &d, &azs, &node_iam, inv);
     fargate::read(ctx, &d, inv);
+}
+
+/// `metadata.version`, with a note when it is an unquoted YAML number.
+fn version(ctx: &mut FileCtx, meta: &Node, inv: &mut Inventory) -> Val<String> {
+    let w = "ClusterConfig: ";
+    // `version: 1.30` unquoted is a YAML number: YAML reads it as 1.3.
+    if let Some(NodeKind::Scalar {
+        text,
+        quoted: false,
+    }) = meta.get("version").map(|n| &n.kind)
+    {
+        if text.parse::<f64>().is_ok() {
+            inv.notes.push(eksdoctor_inventory::Note {
+                at: p(ctx, meta, "version"),
+                message: format!(
+                    "`metadata.version: {}` is a YAML number, which YAML readers take as {}: eksdoctor reads it as written, but quote it (\"{}\") so that every tool reads the same version",
+                    eksdoctor_inventory::excerpt(text),
+                    text.parse::<f64>().map(|f| f.to_string()).unwrap_or_default(),
+                    eksdoctor_inventory::excerpt(text),
+                ),
+            });
+        }
+    }
+    match ctx.str(meta, "version", w) {
+        Some(v) => match v.parse::<eksdoctor_knowledge_free::Ver>() {
+            Ok(ver) => Val::set(ver.0, p(ctx, meta, "version")),
+            Err(_) if v == "auto" || v == "latest" => Val::unknown(
+                format!("metadata.version is `{v}`: eksctl picks the version when it runs"),
+                p(ctx, meta, "version"),
+            ),
+            Err(_) => {
+                let v = eksdoctor_inventory::excerpt(&v);
+                ctx.error(meta.line_of("version"), format!("{w}`metadata.version` `{v}` is not a Kubernetes version like 1.31"));
+                Val::unknown("metadata.version is not a version", p(ctx, meta, "version"))
+            }
+        },
+        None => Val::unknown(
+            "metadata.version is not set: eksctl uses the default version of the eksctl release that runs it",
+            ctx.prov(meta.line),
+        ),
+    }
 }
 
 /// Minimal `major.minor` parsing without depending on the knowledge crate (sources only fill the

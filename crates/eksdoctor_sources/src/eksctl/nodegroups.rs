@@ -1,11 +1,18 @@
 //! `managedNodeGroups`, `nodeGroups` and `karpenter`.
 
+use super::node_iam::NodeIamCtx;
 use super::{Doc, EKSCTL};
 use crate::ctx::FileCtx;
 use eksdoctor_inventory::*;
 
 /// Managed and self-managed node groups, and Karpenter's capacity.
-pub(super) fn read(ctx: &mut FileCtx, d: &Doc, azs: &Val<Vec<String>>, inv: &mut Inventory) {
+pub(super) fn read(
+    ctx: &mut FileCtx,
+    d: &Doc,
+    azs: &Val<Vec<String>>,
+    iam: &NodeIamCtx,
+    inv: &mut Inventory,
+) {
     let (root, w, id) = (d.root, d.w, &d.id);
     // Node groups.
     for (key, kind) in [
@@ -13,7 +20,7 @@ pub(super) fn read(ctx: &mut FileCtx, d: &Doc, azs: &Val<Vec<String>>, inv: &mut
         ("nodeGroups", NodeGroupKind::SelfManaged),
     ] {
         for ng in ctx.seq(root, key, w) {
-            read_node_group(ctx, ng, kind, id, azs, inv);
+            read_node_group(ctx, ng, kind, id, azs, iam, inv);
         }
     }
     if root.get("karpenter").is_some() {
@@ -30,6 +37,7 @@ fn read_node_group(
     kind: NodeGroupKind,
     cluster: &Id,
     cluster_azs: &Val<Vec<String>>,
+    iam: &NodeIamCtx,
     inv: &mut Inventory,
 ) {
     let w = "nodegroup: ";
@@ -104,11 +112,8 @@ fn read_node_group(
             "eksctl creates nodes at the cluster's version",
         ),
     };
-    let role = ctx
-        .map(ng, "iam", w)
-        .and_then(|i| ctx.str(i, "instanceRoleARN", w))
-        .map(|r| Val::set(Some(Id::global(r)), at.clone()))
-        .unwrap_or_else(|| Val::defaulted(None, at.clone(), "eksctl creates the node role"));
+    let managed = kind == NodeGroupKind::Managed;
+    let role = super::node_iam::read(ctx, ng, &name, managed, cluster, iam, inv);
     let labels = ctx.str_map(ng, "labels", w);
 
     inv.node_groups.push(NodeGroup {

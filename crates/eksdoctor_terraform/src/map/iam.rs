@@ -19,18 +19,30 @@ struct Attached {
 }
 
 impl Attached {
+    /// A policy ARN as written: an AWS managed policy is known by its name; the document of
+    /// another account's policy is not in the scan.
+    fn listed(&mut self, arn: &str) {
+        self.managed.push(arn.to_string());
+        if !arn.contains(":iam::aws:policy/") {
+            self.unresolved.push(format!(
+                "`{}`: a customer-managed policy whose document the scanned files do not hold",
+                excerpt(arn)
+            ));
+        }
+    }
+
     /// One attached policy ARN: an AWS-managed ARN (or its pattern, where only the account or
     /// partition is unknown), a customer-managed policy of the scan (its document), or unknown.
     fn arn(&mut self, v: &V, docs: &PolicyDocs) {
         match v {
-            V::Str(s) => self.managed.push(s.to_string()),
+            V::Str(s) => self.listed(s),
             V::Unknown(u) => match (u.addr.as_deref().map(|a| docs.get(a)), &u.pattern) {
                 (Some(Some(Some(doc))), _) => self.inline.push(doc.clone()),
                 (Some(Some(None)), _) => self.unresolved.push(format!(
                     "`{}`: its document is not known",
                     u.addr.as_deref().unwrap_or_default()
                 )),
-                (_, Some(p)) => self.managed.push(p.clone()),
+                (_, Some(p)) => self.listed(p),
                 _ => self
                     .unresolved
                     .push(format!("a policy ARN that is not known: {}", u.reason)),
