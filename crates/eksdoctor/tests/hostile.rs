@@ -711,7 +711,7 @@ fn nothing_is_skipped_silently() {
         "cycle/b/main.tf",
         "module \"a\" {\n  source = \"../a\"\n}\n",
     );
-    write(d.path(), "ek/cluster.yaml", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: e\n  region: eu-west-1\n  version: 1.30\n");
+    write(d.path(), "ek/cluster.yaml", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: e\n  region: eu-west-1\n  version: 1.30\niam:\n  withOIDC: true\n");
     write(
         d.path(),
         "k8s/ok.yaml",

@@ -48,6 +48,16 @@ impl CniSettings {
         }
     }
 
+    /// Every setting that only a default filled becomes unknown (see [`Val::undefault`]).
+    pub fn undefault(&mut self, reason: &str) {
+        self.prefix_delegation.undefault(reason);
+        self.custom_networking.undefault(reason);
+        self.warm_eni_target.undefault(reason);
+        self.warm_ip_target.undefault(reason);
+        self.minimum_ip_target.undefault(reason);
+        self.warm_prefix_target.undefault(reason);
+    }
+
     /// Apply one VPC CNI environment variable (from the aws-node DaemonSet or the add-on's
     /// configuration values).
     pub fn apply_env(&mut self, name: &str, value: &str, at: Prov) {
@@ -104,6 +114,26 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// Every cluster-level setting that only a default filled becomes unknown, and the VPC is
+    /// not known: for an input that adds to a cluster it does not create (eksctl
+    /// `create nodegroup -f`), the defaults of creating one do not hold.
+    pub fn undefault(&mut self, reason: &str) {
+        self.endpoint_public.undefault(reason);
+        self.endpoint_private.undefault(reason);
+        self.public_access_cidrs.undefault(reason);
+        self.log_types.undefault(reason);
+        self.secrets_kms_key.undefault(reason);
+        self.auth_mode.undefault(reason);
+        self.bootstrap_creator_admin.undefault(reason);
+        self.oidc_provider.undefault(reason);
+        self.auto_mode.undefault(reason);
+        self.default_addons.undefault(reason);
+        self.support_type.undefault(reason);
+        self.ip_family.undefault(reason);
+        self.cni.undefault(reason);
+        self.vpc = None;
+    }
+
     /// True when pods take IPv4 addresses from the node subnets (the cluster is IPv4).
     pub fn pods_use_ipv4(&self) -> bool {
         self.ip_family.known().map(String::as_str) == Some("ipv4")

@@ -7,6 +7,129 @@ use crate::{GapKind, Id, Inventory, Prov, Scope, Val};
 use std::collections::{HashMap, HashSet};
 
 impl Inventory {
+    /// A cluster read from an input that only adds to it ([`Inventory::additions`]) joins the one
+    /// other scanned cluster of its name (and region, where both say), preferring one defined in
+    /// the same directory: its node groups, Fargate
+    /// profiles, add-ons, access entries, identities and mappings point at that cluster, and the
+    /// stand-in is dropped. With none, or several, the stand-in stays, its defaults unknown.
+    pub(crate) fn join_additions(&mut self) {
+        let additions = std::mem::take(&mut self.additions);
+        let mut joined: HashMap<Id, Id> = HashMap::new();
+        for a in &additions {
+            let Some(stand_in) = self.clusters.iter().find(|c| &c.id == a) else {
+                continue;
+            };
+            let same_region = |c: &crate::Cluster| match (c.region.known(), stand_in.region.known())
+            {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            };
+            let mut targets: Vec<&crate::Cluster> = self
+                .clusters
+                .iter()
+                .filter(|c| !additions.contains(&c.id))
+                .filter(|c| c.name.known().is_some() && c.name.known() == stand_in.name.known())
+                .filter(|c| same_region(c))
+                .collect();
+            // A cluster defined beside the file (its directory) is the one it adds to.
+            let dir = |p: &Prov| {
+                std::path::Path::new(&*p.file)
+                    .parent()
+                    .map(|d| d.to_path_buf())
+            };
+            if targets.iter().any(|c| dir(&c.at) == dir(&stand_in.at)) {
+                targets.retain(|c| dir(&c.at) == dir(&stand_in.at));
+            }
+            match targets.as_slice() {
+                [t] => {
+                    joined.insert(a.clone(), t.id.clone());
+                }
+                [] => {}
+                many => self.notes.push(crate::Note {
+                    at: stand_in.at.clone(),
+                    message: format!(
+                        "`{}` adds to cluster `{}`, which {} scanned clusters are called: it joins none of them",
+                        stand_in.at.file,
+                        stand_in.name.known().map_or("", String::as_str),
+                        many.len()
+                    ),
+                }),
+            }
+        }
+        if joined.is_empty() {
+            self.additions = additions;
+            return;
+        }
+        let to = |id: &mut Id| {
+            if let Some(t) = joined.get(id) {
+                *id = t.clone();
+            }
+        };
+        self.node_groups.iter_mut().for_each(|x| to(&mut x.cluster));
+        self.resolve_joined_subnets(&joined);
+        self.fargate_profiles
+            .iter_mut()
+            .for_each(|x| to(&mut x.cluster));
+        self.addons.iter_mut().for_each(|x| to(&mut x.cluster));
+        self.access_entries
+            .iter_mut()
+            .for_each(|x| to(&mut x.cluster));
+        self.pod_identity_associations
+            .iter_mut()
+            .for_each(|x| to(&mut x.cluster));
+        self.identity_providers
+            .iter_mut()
+            .for_each(|x| to(&mut x.cluster));
+        self.oidc_providers
+            .iter_mut()
+            .for_each(|x| to(&mut x.cluster));
+        self.auth_mappings
+            .iter_mut()
+            .filter_map(|x| x.cluster.as_mut())
+            .for_each(to);
+        self.subnets
+            .iter_mut()
+            .filter_map(|x| x.cluster.as_mut())
+            .for_each(to);
+        self.clusters.retain(|c| !joined.contains_key(&c.id));
+        self.additions = additions
+            .into_iter()
+            .filter(|a| !joined.contains_key(a))
+            .collect();
+        self.reset_index();
+    }
+
+    /// Subnet references of node groups that joined a cluster: an eksctl key (`private-a`) names
+    /// a subnet of that cluster's `vpc.subnets` (`private.private-a` or `public.private-a`).
+    fn resolve_joined_subnets(&mut self, joined: &HashMap<Id, Id>) {
+        let targets: HashSet<&Id> = joined.values().collect();
+        let names: HashSet<(Id, String)> = self
+            .subnets
+            .iter()
+            .filter_map(|s| Some((s.cluster.clone()?, s.name.name().to_string())))
+            .filter(|(c, _)| targets.contains(c))
+            .collect();
+        for ng in self
+            .node_groups
+            .iter_mut()
+            .filter(|n| targets.contains(&n.cluster))
+        {
+            let Val::Known { value, .. } = &mut ng.subnets else {
+                continue;
+            };
+            for r in value.iter_mut() {
+                let found = ["private", "public"]
+                    .iter()
+                    .map(|role| format!("{role}.{}", r.name()))
+                    .filter(|n| names.contains(&(ng.cluster.clone(), n.clone())))
+                    .collect::<Vec<_>>();
+                if let [one] = found.as_slice() {
+                    *r = Id::global(one.clone());
+                }
+            }
+        }
+    }
+
     /// Relink every object whose cluster is a name (not a scanned cluster's id) to the one
     /// scanned cluster of that name; a name two clusters share links nothing.
     pub(crate) fn link_by_name(&mut self) {

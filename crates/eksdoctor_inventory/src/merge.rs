@@ -24,6 +24,7 @@ impl Inventory {
             mut pod_identity_associations,
             mut identity_providers,
             mut oidc_providers,
+            mut additions,
             mut suppressions,
             k8s,
             mut files,
@@ -49,6 +50,7 @@ impl Inventory {
             .append(&mut pod_identity_associations);
         self.identity_providers.append(&mut identity_providers);
         self.oidc_providers.append(&mut oidc_providers);
+        self.additions.append(&mut additions);
         self.suppressions.append(&mut suppressions);
         self.k8s.merge(k8s);
         self.files.append(&mut files);
@@ -118,6 +120,7 @@ impl Inventory {
             pod_identity_associations,
             identity_providers,
             oidc_providers,
+            additions,
             // ARNs and Kubernetes objects (their cluster is found from their place), and
             // what is about files rather than objects.
             auth_mappings: _,
@@ -148,6 +151,7 @@ impl Inventory {
         for v in vpcs.iter_mut() {
             f(&mut v.id);
         }
+        additions.iter_mut().for_each(&mut f);
         for s in subnets.iter_mut() {
             f(&mut s.name);
             s.vpc.iter_mut().for_each(&mut f);

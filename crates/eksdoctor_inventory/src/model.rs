@@ -26,6 +26,11 @@ pub struct Inventory {
     /// IAM OIDC providers (IRSA) defined away from their cluster.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub oidc_providers: Vec<OidcProvider>,
+    /// Clusters read from inputs that only add to a cluster (an eksctl ClusterConfig with no
+    /// cluster-level field, as `eksctl create nodegroup -f` takes): they join the scanned cluster
+    /// they name when there is one ([`Inventory::finish`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub additions: Vec<Id>,
     /// Inline suppressions (`# eksdoctor:ignore RULE -- reason`) in the scanned files.
     pub suppressions: Vec<Suppression>,
     pub k8s: K8sObjects,
@@ -109,6 +114,7 @@ impl Inventory {
     /// groups read from Kubernetes objects (Karpenter `EC2NodeClass`, in a manifest or applied by
     /// Terraform) join the cluster their file belongs to, and Terraform's copies of scanned manifests are dropped.
     pub fn finish(&mut self) {
+        self.join_additions();
         self.link_by_name();
         let clusters: Vec<Option<Id>> = self
             .node_groups

@@ -156,6 +156,14 @@ impl<T> Val<T> {
         }
     }
 
+    /// A value that only a default filled becomes unknown, with `reason` (the input may be
+    /// applied to something whose real setting it does not hold).
+    pub fn undefault(&mut self, reason: &str) {
+        if self.default_note().is_some() {
+            *self = Val::unknown(reason, self.at().clone());
+        }
+    }
+
     pub fn known(&self) -> Option<&T> {
         match self {
             Val::Known { value, .. } => Some(value),

@@ -42,6 +42,14 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some(c) = ctx.inv.clusters.iter().find(|c| c.id == ng.cluster) else {
             continue;
         };
+        if sink
+            .need(&META, &c.version, || {
+                format!("version of cluster `{}`", c.id)
+            })
+            .is_none()
+        {
+            continue;
+        }
         let Some(cp) = cluster_version(c) else {
             continue;
         };

@@ -192,6 +192,64 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
     };
     nodegroups::read(ctx, &d, &azs, &node_iam, inv);
     fargate::read(ctx, &d, inv);
+    if additions_only(root) {
+        undefault_additions(&id, inv);
+    }
+}
+
+/// Why a cluster-level default is not known for an additions-only ClusterConfig.
+const ADDITIONS: &str = "this ClusterConfig sets no cluster-level field (only node groups, Fargate profiles or IAM service accounts): it may add to an existing cluster (`eksctl create nodegroup -f`), whose settings it does not hold";
+
+/// True when a ClusterConfig sets nothing but what `eksctl create nodegroup|fargateprofile|
+/// iamserviceaccount -f` reads (`metadata`, `nodeGroups`, `managedNodeGroups`,
+/// `fargateProfiles` and `iam.serviceAccounts` / `iam.podIdentityAssociations`), and some of
+/// it. A file of `metadata` alone adds nothing: it can only create a cluster.
+fn additions_only(root: &Node) -> bool {
+    const ADDITION_KEYS: &[&str] = &[
+        "apiVersion",
+        "kind",
+        "metadata",
+        "nodeGroups",
+        "managedNodeGroups",
+        "fargateProfiles",
+        "iam",
+    ];
+    const IAM_ADDITION_KEYS: &[&str] = &["serviceAccounts", "podIdentityAssociations"];
+    let iam_ok = root.get("iam").is_none_or(|i| {
+        i.entries()
+            .iter()
+            .all(|(k, _)| IAM_ADDITION_KEYS.contains(&k.as_str()))
+    });
+    let adds = ["nodeGroups", "managedNodeGroups", "fargateProfiles"]
+        .iter()
+        .any(|k| root.get(k).is_some_and(|n| !n.items().is_empty()))
+        || root.get("iam").is_some_and(|i| {
+            IAM_ADDITION_KEYS
+                .iter()
+                .any(|k| i.get(k).is_some_and(|n| !n.items().is_empty()))
+        });
+    adds && iam_ok
+        && root
+            .entries()
+            .iter()
+            .all(|(k, _)| ADDITION_KEYS.contains(&k.as_str()))
+}
+
+/// The cluster `id` of an additions-only file: what rests only on eksctl's create-cluster
+/// defaults is unknown (the cluster's own, its node groups' and Fargate profiles' default
+/// subnets), and the cluster joins a scanned cluster of its name when there is one.
+fn undefault_additions(id: &Id, inv: &mut Inventory) {
+    if let Some(c) = inv.clusters.iter_mut().rev().find(|c| &c.id == id) {
+        c.undefault(ADDITIONS);
+    }
+    for ng in inv.node_groups.iter_mut().filter(|n| &n.cluster == id) {
+        ng.subnets.undefault(ADDITIONS);
+        ng.azs.undefault(ADDITIONS);
+    }
+    for fp in inv.fargate_profiles.iter_mut().filter(|f| &f.cluster == id) {
+        fp.subnets.undefault(ADDITIONS);
+    }
+    inv.additions.push(id.clone());
 }
 
 /// `metadata.version`, with a note when it is an unquoted YAML number.
