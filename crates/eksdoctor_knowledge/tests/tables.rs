@@ -120,10 +120,92 @@ fn every_file_the_sources_describe_is_in_the_repository() {
         }
     }
     for e in std::fs::read_dir(crate_dir.join("data")).unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().to_string();
+        if e.path().is_dir() {
+            // The upstream files the data was read from: each listed.
+            for f in std::fs::read_dir(e.path()).unwrap() {
+                for g in std::fs::read_dir(f.unwrap().path()).unwrap() {
+                    let rel = g.unwrap().path();
+                    let rel = rel.strip_prefix(crate_dir.join("data")).unwrap();
+                    let rel = rel.to_string_lossy().to_string();
+                    assert!(
+                        listed.contains(&rel),
+                        "data/{rel} is not in SOURCES.md's table"
+                    );
+                }
+            }
+            continue;
+        }
         assert!(
             listed.contains(&name),
             "data/{name} is not in SOURCES.md's table"
         );
     }
+}
+
+fn source(path: &str) -> String {
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(crate_dir.join("data/sources").join(path)).unwrap()
+}
+
+/// max-pods.csv (and so the embedded max pods of every instance type) is upstream's
+/// `eni-max-pods.txt`, row for row, and the ENI limits give the same numbers by AWS's formula.
+#[test]
+fn max_pods_equal_the_vpc_cni_file() {
+    let upstream: std::collections::BTreeMap<String, u32> =
+        source("amazon-vpc-cni-k8s/eni-max-pods.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let mut it = l.split_whitespace();
+                let name = it.next().unwrap().to_string();
+                (name, it.next().unwrap().parse().unwrap())
+            })
+            .collect();
+    let ours: std::collections::BTreeMap<String, u32> = instances()
+        .map(|i| (i.name.to_string(), i.listed_max_pods.unwrap()))
+        .collect();
+    assert_eq!(ours.len(), upstream.len());
+    assert_eq!(ours, upstream);
+}
+
+/// The end of standard and extended support of every calendar row equals endoflife.date's
+/// `eol` and `eoes` for that version (its `auto` method reads AWS's release table).
+#[test]
+fn calendar_support_dates_equal_endoflife_date() {
+    let text = source("endoflife.date/amazon-eks.md");
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let mut cur: Option<(String, String, String)> = None;
+    for line in text.lines().map(str::trim) {
+        let value = |key: &str| {
+            line.strip_prefix(key)
+                .map(|v| v.trim().trim_matches('"').to_string())
+        };
+        if let Some(v) = value("- releaseCycle:") {
+            rows.extend(cur.take());
+            cur = Some((v, String::new(), String::new()));
+        } else if let (Some(c), Some(v)) = (cur.as_mut(), value("eol:")) {
+            c.1 = v;
+        } else if let (Some(c), Some(v)) = (cur.as_mut(), value("eoes:")) {
+            c.2 = v;
+        }
+    }
+    rows.extend(cur);
+    let cal = calendar();
+    let mut checked = 0;
+    for v in &cal.versions {
+        let name = v.version.to_string();
+        let Some((_, eol, eoes)) = rows.iter().find(|r| r.0 == name) else {
+            continue;
+        };
+        assert_eq!(&v.end_of_standard_support.to_string(), eol, "{name}");
+        assert_eq!(&v.end_of_extended_support.to_string(), eoes, "{name}");
+        checked += 1;
+    }
+    assert_eq!(
+        checked,
+        cal.versions.len(),
+        "every calendar row is in endoflife.date"
+    );
 }
