@@ -198,7 +198,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
 }
 
 /// Why a cluster-level default is not known for an additions-only ClusterConfig.
-const ADDITIONS: &str = "this ClusterConfig sets no cluster-level field (only node groups, Fargate profiles or IAM service accounts): it may add to an existing cluster (`eksctl create nodegroup -f`), whose settings it does not hold";
+const ADDITIONS: &str = "this ClusterConfig sets only node groups, Fargate profiles or service accounts, so it may add to an existing cluster (`eksctl create nodegroup -f`) whose settings it does not hold; if `eksctl create cluster` reads it, set a cluster-level field such as `iam.withOIDC`";
 
 /// True when a ClusterConfig sets nothing but what `eksctl create nodegroup|fargateprofile|
 /// iamserviceaccount -f` reads (`metadata`, `nodeGroups`, `managedNodeGroups`,
