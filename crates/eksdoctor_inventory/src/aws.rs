@@ -299,6 +299,9 @@ pub struct VpcEndpoint {
 #[derive(Debug, Clone, Serialize)]
 pub struct IamRole {
     pub id: Id,
+    /// The role's IAM name, when known: how a Karpenter `EC2NodeClass` (`spec.role`) names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The AWS-managed (or account) policy ARNs attached, as far as they are known.
     pub managed_policies: Val<Vec<String>>,
     /// Inline policies and the documents of customer-managed policies attached.

@@ -478,6 +478,19 @@ impl Inventory {
             for (i, r) in self.iam_roles.iter().enumerate() {
                 ix.roles.entry(r.id.clone()).or_insert(i);
             }
+            // By IAM name too (a Karpenter EC2NodeClass names its role so), where one role of
+            // the scan has that name.
+            let mut by_name: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+            for (i, r) in self.iam_roles.iter().enumerate() {
+                if let Some(n) = &r.name {
+                    by_name.entry(n.as_str()).or_default().push(i);
+                }
+            }
+            for (n, is) in by_name {
+                if let [i] = is.as_slice() {
+                    ix.roles.entry(Id::global(n)).or_insert(*i);
+                }
+            }
             for (i, e) in self.vpc_endpoints.iter().enumerate() {
                 if let Some(v) = &e.vpc {
                     ix.endpoints.entry(v.clone()).or_default().push(i);

@@ -514,7 +514,7 @@ pub fn node_role<'a>(
 ) -> Option<&'a eksdoctor_inventory::IamRole> {
     let r = sink
         .need(meta, &ng.node_role, || {
-            format!("node role of node group `{}`", ng.name)
+            format!("node role of {}", ng.describe())
         })?
         .as_ref()?;
     let found = role(ctx.inv, r);
@@ -523,8 +523,8 @@ pub fn node_role<'a>(
             meta,
             ng.node_role.at(),
             format!(
-                "node role `{r}` of node group `{}` is not defined in the scanned files: its policies are not known",
-                ng.name
+                "node role `{r}` of {} is not defined in the scanned files: its policies are not known",
+                ng.describe()
             ),
         );
     }

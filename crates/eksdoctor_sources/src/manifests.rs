@@ -582,10 +582,34 @@ fn read_ec2_node_class(
             "subnetSelectorTerms select subnets by tag or id in AWS",
         ),
         version: Val::unknown_at(&at, "the kubelet follows the AMI Karpenter selects"),
-        node_role: Val::unknown_at(&at, "the EC2NodeClass names its role by name (spec.role)"),
+        node_role: node_class_role(ctx, spec, what),
         launch_template: None,
         labels: BTreeMap::new(),
         at,
+    }
+}
+
+/// The role an EC2NodeClass gives its nodes: `spec.role` is an IAM role name (the scan's role of
+/// that name, when one has it); `spec.instanceProfile` a profile whose role is not in the class.
+fn node_class_role(ctx: &mut FileCtx, spec: &Node, what: &str) -> Val<Option<Id>> {
+    for key in ["role", "instanceProfile"] {
+        if let Some(NodeKind::Unknown { reason }) = spec.get(key).map(|n| &n.kind) {
+            let why = format!("spec.{key} is not known: {reason}");
+            return Val::unknown_at(&ctx.prov(spec.line_of(key)), why);
+        }
+    }
+    if let Some(name) = ctx.str(spec, "role", what) {
+        return Val::set(Some(Id::global(name)), ctx.prov(spec.line_of("role")));
+    }
+    match ctx.str(spec, "instanceProfile", what) {
+        Some(p) => Val::unknown_at(
+            &ctx.prov(spec.line_of("instanceProfile")),
+            format!(
+                "the nodes get the role of instance profile `{}`",
+                excerpt(&p)
+            ),
+        ),
+        None => Val::unknown_at(&ctx.prov(spec.line), "the EC2NodeClass names no role"),
     }
 }
 

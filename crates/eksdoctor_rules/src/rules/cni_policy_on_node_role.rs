@@ -63,8 +63,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             role.managed_policies.at(),
             format!("iam-role {}", role.id),
             format!(
-                "node role of node group `{}` carries {policy}{note}: any pod that reaches the node's credentials can manage the VPC's network interfaces",
-                ng.name
+                "node role of {} carries {policy}{note}: any pod that reaches the node's credentials can manage the VPC's network interfaces",
+                ng.describe()
             ),
         );
     }

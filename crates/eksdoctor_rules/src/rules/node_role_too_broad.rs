@@ -118,9 +118,9 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             &role.at,
             format!("iam-role {}", role.id),
             format!(
-                "node role `{}` (node group `{}`) has {}: every pod that reaches the node's credentials gets that power",
+                "node role `{}` ({}) has {}: every pod that reaches the node's credentials gets that power",
                 role.id,
-                ng.name,
+                ng.describe(),
                 why.join(", ")
             ),
         );

@@ -114,19 +114,21 @@ pub(super) fn read(
             );
         }
     }
-    let role_name = iam
-        .and_then(|i| ctx.str(i, "instanceRoleName", w))
-        .unwrap_or_else(|| {
-            format!(
-                "eksctl-{}-nodegroup-{name}-NodeInstanceRole",
-                cluster.name()
-            )
-        });
+    // Without `instanceRoleName`, CloudFormation names the role after the stack's resource
+    // (with a suffix of its own).
+    let iam_name = iam.and_then(|i| ctx.str(i, "instanceRoleName", w));
+    let role_name = iam_name.clone().unwrap_or_else(|| {
+        format!(
+            "eksctl-{}-nodegroup-{name}-NodeInstanceRole",
+            cluster.name()
+        )
+    });
     let id = Id {
         root: cluster.root.clone(),
         name: role_name,
     };
-    let role = role(ctx, ng, iam, managed, c, id.clone());
+    let mut role = role(ctx, ng, iam, managed, c, id.clone());
+    role.name = iam_name;
     inv.iam_roles.push(role);
     Val::defaulted(Some(id), at, "eksctl creates the node role")
 }
@@ -226,6 +228,7 @@ fn role(
         .collect();
     inline.extend(addon_policies(&addons));
     IamRole {
+        name: None,
         id,
         managed_policies,
         inline_policies: inline,

@@ -116,6 +116,7 @@ fn role(r: &Res, res: &[Res], docs: &PolicyDocs) -> IamRole {
     };
     IamRole {
         id: Id::global(&r.addr),
+        name: b.get("name").and_then(V::to_template_string),
         managed_policies: managed,
         inline_policies: att.inline,
         unresolved_policies: att.unresolved,

@@ -287,11 +287,15 @@ pub(super) fn karpenter(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
     // Karpenter set up by the eks module's karpenter submodule (modelled).
     for r in idx.of_type(res, "eksdoctor_karpenter") {
         if let Some(c) = cluster_of(&r.body) {
-            inv.node_groups.push(NodeGroup::karpenter(
+            let mut ng = NodeGroup::karpenter(
                 &c,
                 &r.body.at,
                 "Karpenter provisions these nodes from NodePools that are not in the scanned code",
-            ));
+            );
+            if r.body.get("node_role_arn").is_some() {
+                ng.node_role = val_ref(&r.body, "node_role_arn");
+            }
+            inv.node_groups.push(ng);
         }
     }
 

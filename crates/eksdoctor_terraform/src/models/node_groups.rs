@@ -373,7 +373,7 @@ pub(super) fn karpenter(cx: &mut Ctx) -> V {
         cx.input(k).map(|v| (short, v))
     })
     .collect();
-    node_role(cx, &addr, &inputs, &at);
+    let role = node_role(cx, &addr, &inputs, &at);
     let (pia, _) = cx.input_or(
         "create_pod_identity_association",
         since(KARPENTER_POD_IDENTITY),
@@ -404,6 +404,10 @@ pub(super) fn karpenter(cx: &mut Ctx) -> V {
     }
     let mut kb = RBody::new(at.clone());
     kb.set("cluster_name", cluster, at.clone());
+    // Karpenter's nodes take the submodule's node role (the EC2NodeClass names it).
+    if let Some((r, rat)) = role {
+        kb.set("node_role_arn", r, rat);
+    }
     cx.res(
         format!("{addr}.karpenter_capacity"),
         "eksdoctor_karpenter",
