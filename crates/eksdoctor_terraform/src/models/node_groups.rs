@@ -362,6 +362,7 @@ pub(super) fn karpenter(cx: &mut Ctx) -> V {
         "node_iam_role_additional_policies",
         "create_node_iam_role",
         "node_iam_role_arn",
+        "cluster_ip_family",
     ]
     .iter()
     .filter_map(|k| {
