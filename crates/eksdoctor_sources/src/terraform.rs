@@ -101,44 +101,38 @@ fn load_in_pool(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
     let called = roots_of(&calls);
     // Each root module is parsed, evaluated and mapped, then its syntax tree is dropped; modules
     // it calls stay parsed for the other roots that call them.
-    let outs: Vec<Inventory> = dirs
-        .par_iter()
+    let roots: Vec<&(PathBuf, Vec<PathBuf>)> = dirs
+        .iter()
         .filter(|(dir, _)| !called.contains(&eval::normalize(dir)))
-        .map(|(dir, files)| {
-            let root = std::sync::Arc::new(module::load_dir(dir, files));
-            let mut part = Inventory::default();
-            for f in &root.files {
-                part.files.push(ScannedFile {
-                    file: f.clone(),
-                    source: Some(SourceKind::Tf),
-                });
-            }
-            part.errors.extend(root.errors.iter().cloned());
-            part.suppressions.extend(root.suppressions.iter().cloned());
-            for (f, why) in &root.skipped {
-                part.notes.push(Note {
-                    at: eksdoctor_inventory::Prov::new(f, 1, SourceKind::Tf),
-                    message: format!("skipped: {why}"),
-                });
-            }
-            let out = eval::eval_root(&loader, root.clone(), opts);
-            let ns = root.dir.display().to_string();
-            drop(root);
-            for u in &out.unscanned {
-                part.completeness.push_creating(
-                    eksdoctor_inventory::Scope::Root(ns.clone()),
-                    eksdoctor_inventory::GapKind::Unscanned,
-                    u.what.clone(),
-                    u.at.clone(),
-                    u.creates.clone(),
-                );
-            }
-            map_resources(&out.resources, &ns, &mut part);
-            part.errors.extend(out.errors);
-            part.notes.extend(out.notes);
-            part
+        .collect();
+    let none = std::collections::HashMap::new();
+    let mut outs: Vec<RootOut> = roots
+        .par_iter()
+        .map(|(dir, files)| eval_one(&loader, dir, files, opts, &none))
+        .collect();
+    // Roots that read another scanned root's state are evaluated again with its outputs.
+    let writers: Vec<_> = outs
+        .iter()
+        .map(|o| (o.dir.clone(), o.writes.clone(), o.outputs.clone()))
+        .collect();
+    let readers: Vec<_> = outs
+        .iter()
+        .filter(|o| !o.reads.is_empty())
+        .map(|o| (o.dir.clone(), o.reads.clone()))
+        .collect();
+    let links = eksdoctor_terraform::remote_state::links(&writers, &readers);
+    let again: Vec<(usize, RootOut)> = links
+        .par_iter()
+        .filter_map(|(dir, remote)| {
+            let i = outs.iter().position(|o| &o.dir == dir)?;
+            let (d, files) = roots[i];
+            Some((i, eval_one(&loader, d, files, opts, remote)))
         })
         .collect();
+    for (i, o) in again {
+        outs[i] = o;
+    }
+    let outs: Vec<Inventory> = outs.into_iter().map(|o| o.part).collect();
     let mut inv = Inventory::default();
     for o in outs {
         inv.merge(o);
@@ -159,6 +153,67 @@ fn load_in_pool(paths: &[PathBuf], opts: &TfOptions) -> Inventory {
     inv.errors
         .retain(|e: &InputError| seen.insert((e.file.clone(), e.line, e.message.clone())));
     inv
+}
+
+/// One root module evaluated and mapped, with what links it to other roots: the state it writes,
+/// its outputs and the remote states it reads.
+struct RootOut {
+    dir: PathBuf,
+    part: Inventory,
+    writes: Option<eksdoctor_terraform::remote_state::StateLocation>,
+    outputs: eksdoctor_terraform::value::V,
+    reads: Vec<(String, eksdoctor_terraform::remote_state::StateLocation)>,
+}
+
+fn eval_one(
+    loader: &Loader,
+    dir: &std::path::Path,
+    files: &[PathBuf],
+    opts: &TfOptions,
+    remote: &std::collections::HashMap<String, eksdoctor_terraform::value::V>,
+) -> RootOut {
+    use eksdoctor_terraform::remote_state;
+    let root = std::sync::Arc::new(module::load_dir(dir, files));
+    let mut part = Inventory::default();
+    for f in &root.files {
+        part.files.push(ScannedFile {
+            file: f.clone(),
+            source: Some(SourceKind::Tf),
+        });
+    }
+    part.errors.extend(root.errors.iter().cloned());
+    part.suppressions.extend(root.suppressions.iter().cloned());
+    for (f, why) in &root.skipped {
+        part.notes.push(Note {
+            at: eksdoctor_inventory::Prov::new(f, 1, SourceKind::Tf),
+            message: format!("skipped: {why}"),
+        });
+    }
+    let out = eval::eval_root(loader, root.clone(), opts, remote);
+    let ns = root.dir.display().to_string();
+    let writes = remote_state::written(&root.dir, root.backend.as_ref());
+    let reads = remote_state::read(&root.dir, &out.resources);
+    let rdir = root.dir.clone();
+    drop(root);
+    for u in &out.unscanned {
+        part.completeness.push_creating(
+            eksdoctor_inventory::Scope::Root(ns.clone()),
+            eksdoctor_inventory::GapKind::Unscanned,
+            u.what.clone(),
+            u.at.clone(),
+            u.creates.clone(),
+        );
+    }
+    map_resources(&out.resources, &ns, &mut part);
+    part.errors.extend(out.errors);
+    part.notes.extend(out.notes);
+    RootOut {
+        dir: rdir,
+        part,
+        writes,
+        outputs: out.outputs,
+        reads,
+    }
 }
 
 /// The directories to evaluate only as modules of others: those some other scanned directory

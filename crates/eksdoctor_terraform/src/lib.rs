@@ -11,6 +11,7 @@ pub mod module;
 pub mod parse;
 pub mod plan;
 pub mod policy;
+pub mod remote_state;
 pub mod res;
 pub mod types;
 pub mod value;

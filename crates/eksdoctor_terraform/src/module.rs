@@ -113,6 +113,8 @@ pub struct ModuleDef {
     pub skipped: Vec<(Arc<str>, String)>,
     /// Inline suppressions in the module's `.tf` files.
     pub suppressions: Vec<eksdoctor_inventory::Suppression>,
+    /// `terraform { backend "TYPE" { ... } }`: the type and its literal string settings.
+    pub backend: Option<(String, BTreeMap<String, String>)>,
 }
 
 impl ModuleDef {
@@ -285,6 +287,20 @@ fn label(b: &Block, i: usize) -> Option<String> {
     b.labels.get(i).map(|l| l.as_str().to_string())
 }
 
+/// A `terraform` block's `backend "TYPE"`: the type and its literal string settings.
+fn backend(block: &Block) -> Option<(String, BTreeMap<String, String>)> {
+    let b = block
+        .body
+        .blocks()
+        .find(|b| b.ident.as_str() == "backend")?;
+    let config = b
+        .body
+        .attributes()
+        .filter_map(|a| Some((a.key.as_str().to_string(), a.value.as_str()?.to_string())))
+        .collect();
+    Some((label(b, 0)?, config))
+}
+
 fn add_body(m: &mut ModuleDef, src: &Arc<SrcFile>, body: Body) {
     for block in body.into_blocks() {
         let at = src.prov(block.span());
@@ -400,6 +416,11 @@ fn add_body(m: &mut ModuleDef, src: &Arc<SrcFile>, body: Body) {
                         at,
                     },
                 );
+            }
+            "terraform" => {
+                if let Some(b) = backend(&block) {
+                    m.backend = Some(b);
+                }
             }
             "output" => {
                 let Some(name) = label(&block, 0) else {

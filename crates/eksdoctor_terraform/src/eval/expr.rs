@@ -343,6 +343,14 @@ impl<'a> Inst<'a> {
                     attr(0).ok_or("data must be followed by a type")?,
                     attr(1).ok_or("data must be followed by a type and a name")?,
                 );
+                // A remote state another scanned root writes: its outputs.
+                if t == "terraform_remote_state" && self.prefix.is_empty() {
+                    if let Some(outputs) = self.env.remote.get(n) {
+                        let mut m = std::collections::BTreeMap::new();
+                        m.insert("outputs".to_string(), outputs.clone());
+                        return Ok((V::obj(m), 2));
+                    }
+                }
                 let i = *self
                     .m
                     .index

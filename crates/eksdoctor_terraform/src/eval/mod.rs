@@ -195,6 +195,9 @@ pub struct Output {
     pub notes: Vec<Note>,
     /// Module calls (or resources) whose resources could not be scanned.
     pub unscanned: Vec<Unscanned>,
+    /// The root module's outputs (an object), as another root's `terraform_remote_state`
+    /// reads them.
+    pub outputs: V,
 }
 
 pub struct Env<'a> {
@@ -218,6 +221,9 @@ pub struct Env<'a> {
     nesting: Cell<u32>,
     /// Resource, data source and `dynamic` block instances created so far.
     instances: Cell<usize>,
+    /// The outputs other scanned roots give this root's `data "terraform_remote_state"`
+    /// sources, by the data source's name.
+    remote: &'a HashMap<String, V>,
 }
 
 impl Env<'_> {
@@ -252,7 +258,12 @@ impl Env<'_> {
 }
 
 /// Evaluate a root module and everything it calls.
-pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Output {
+pub fn eval_root(
+    loader: &Loader,
+    root: Arc<ModuleDef>,
+    opts: &TfOptions,
+    remote: &HashMap<String, V>,
+) -> Output {
     let confinement = if opts.confinement.roots().is_empty() {
         eksdoctor_fs::Confinement::for_scan(std::slice::from_ref(&root.dir), &[])
     } else {
@@ -275,6 +286,7 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
         in_template: Cell::new(false),
         nesting: Cell::new(0),
         instances: Cell::new(0),
+        remote,
     };
     if let Some(why) = modules_json_problem {
         let file: Arc<str> = root
@@ -339,12 +351,16 @@ pub fn eval_root(loader: &Loader, root: Arc<ModuleDef>, opts: &TfOptions) -> Out
     }
     *inst.inputs.borrow_mut() = inputs;
     inst.eval_all();
+    let outputs = inst
+        .all_outputs()
+        .unwrap_or_else(|e| V::unknown(format!("the root module's outputs: {e}")));
     drop(inst);
     Output {
         resources: env.out.into_inner(),
         errors: env.errors.into_inner(),
         notes: env.notes.into_inner(),
         unscanned: env.unscanned.into_inner(),
+        outputs,
     }
 }
 
@@ -613,6 +629,7 @@ impl<'a> Inst<'a> {
 pub fn eval_expr(text: &str) -> Result<V, String> {
     let expr = hcl_edit::parser::parse_expr(text).map_err(|e| e.message().to_string())?;
     let loader = Loader::default();
+    let remote = HashMap::new();
     let env = Env {
         loader: &loader,
         root_dir: PathBuf::from("."),
@@ -629,6 +646,7 @@ pub fn eval_expr(text: &str) -> Result<V, String> {
         in_template: Cell::new(false),
         nesting: Cell::new(0),
         instances: Cell::new(0),
+        remote: &remote,
     };
     let inst = Inst::new(
         &env,
