@@ -60,43 +60,55 @@ impl Inventory {
             self.additions = additions;
             return;
         }
-        let to = |id: &mut Id| {
+        self.for_each_cluster_ref(|id, _, _| {
             if let Some(t) = joined.get(id) {
                 *id = t.clone();
             }
-        };
-        self.node_groups.iter_mut().for_each(|x| to(&mut x.cluster));
+        });
+        for x in self.auth_mappings.iter_mut() {
+            if let Some(t) = x.cluster.as_ref().and_then(|c| joined.get(c)) {
+                x.cluster = Some(t.clone());
+            }
+        }
+        for x in self.subnets.iter_mut() {
+            if let Some(t) = x.cluster.as_ref().and_then(|c| joined.get(c)) {
+                x.cluster = Some(t.clone());
+            }
+        }
         self.resolve_joined_subnets(&joined);
-        self.fargate_profiles
-            .iter_mut()
-            .for_each(|x| to(&mut x.cluster));
-        self.addons.iter_mut().for_each(|x| to(&mut x.cluster));
-        self.access_entries
-            .iter_mut()
-            .for_each(|x| to(&mut x.cluster));
-        self.pod_identity_associations
-            .iter_mut()
-            .for_each(|x| to(&mut x.cluster));
-        self.identity_providers
-            .iter_mut()
-            .for_each(|x| to(&mut x.cluster));
-        self.oidc_providers
-            .iter_mut()
-            .for_each(|x| to(&mut x.cluster));
-        self.auth_mappings
-            .iter_mut()
-            .filter_map(|x| x.cluster.as_mut())
-            .for_each(to);
-        self.subnets
-            .iter_mut()
-            .filter_map(|x| x.cluster.as_mut())
-            .for_each(to);
         self.clusters.retain(|c| !joined.contains_key(&c.id));
         self.additions = additions
             .into_iter()
             .filter(|a| !joined.contains_key(a))
             .collect();
         self.reset_index();
+    }
+
+    /// Visit the cluster reference of every object that names its cluster (node groups, Fargate
+    /// profiles, add-ons, access entries, Pod Identity associations, identity providers, OIDC
+    /// providers), with the resource type it stands for and where it is.
+    fn for_each_cluster_ref(&mut self, mut f: impl FnMut(&mut Id, &'static str, &Prov)) {
+        for x in self.node_groups.iter_mut() {
+            f(&mut x.cluster, "aws_eks_node_group", &x.at);
+        }
+        for x in self.fargate_profiles.iter_mut() {
+            f(&mut x.cluster, "aws_eks_fargate_profile", &x.at);
+        }
+        for x in self.addons.iter_mut() {
+            f(&mut x.cluster, "aws_eks_addon", &x.at);
+        }
+        for x in self.access_entries.iter_mut() {
+            f(&mut x.cluster, "aws_eks_access_entry", &x.at);
+        }
+        for x in self.pod_identity_associations.iter_mut() {
+            f(&mut x.cluster, "aws_eks_pod_identity_association", &x.at);
+        }
+        for x in self.identity_providers.iter_mut() {
+            f(&mut x.cluster, "aws_eks_identity_provider_config", &x.at);
+        }
+        for x in self.oidc_providers.iter_mut() {
+            f(&mut x.cluster, "aws_iam_openid_connect_provider", &x.at);
+        }
     }
 
     /// Subnet references of node groups that joined a cluster: an eksctl key (`private-a`) names
@@ -159,27 +171,7 @@ impl Inventory {
                 None => {}
             }
         };
-        for x in self.node_groups.iter_mut() {
-            relink(&mut x.cluster, "aws_eks_node_group", &x.at);
-        }
-        for x in self.fargate_profiles.iter_mut() {
-            relink(&mut x.cluster, "aws_eks_fargate_profile", &x.at);
-        }
-        for x in self.addons.iter_mut() {
-            relink(&mut x.cluster, "aws_eks_addon", &x.at);
-        }
-        for x in self.access_entries.iter_mut() {
-            relink(&mut x.cluster, "aws_eks_access_entry", &x.at);
-        }
-        for x in self.pod_identity_associations.iter_mut() {
-            relink(&mut x.cluster, "aws_eks_pod_identity_association", &x.at);
-        }
-        for x in self.identity_providers.iter_mut() {
-            relink(&mut x.cluster, "aws_eks_identity_provider_config", &x.at);
-        }
-        for x in self.oidc_providers.iter_mut() {
-            relink(&mut x.cluster, "aws_iam_openid_connect_provider", &x.at);
-        }
+        self.for_each_cluster_ref(|id, rtype, at| relink(id, rtype, at));
         self.shared_name_gaps(shared);
         // An IRSA provider made elsewhere gives its cluster one.
         for p in &self.oidc_providers {
