@@ -48,6 +48,71 @@ print(json.dumps(docs))
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Our value with each unquoted scalar typed as YAML 1.2's core schema types it (and the
+/// accessors rules use: `as_bool`, `as_i64`).
+fn ours_typed(n: &Node) -> Value {
+    match &n.kind {
+        NodeKind::Null => Value::Null,
+        NodeKind::Scalar { text, quoted: true } => Value::String(text.clone()),
+        NodeKind::Scalar { text, .. } => {
+            if let Some(b) = n.as_bool() {
+                Value::Bool(b)
+            } else if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if matches!(text.as_str(), "~" | "null" | "Null" | "NULL" | "") {
+                Value::Null
+            } else if let Some(f) = text.parse::<f64>().ok().filter(|_| {
+                text.chars()
+                    .all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+            }) {
+                Value::from(f)
+            } else {
+                Value::String(text.clone())
+            }
+        }
+        NodeKind::Seq(items) => Value::Array(items.iter().map(ours_typed).collect()),
+        NodeKind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), ours_typed(v)))
+                .collect(),
+        ),
+        NodeKind::Unknown { reason } => panic!("unknown in YAML: {reason}"),
+    }
+}
+
+/// PyYAML's documents with their types (JSON numbers, booleans, nulls, strings).
+fn pyyaml_typed(file: &Path) -> Value {
+    const SCRIPT: &str = r#"
+import json, sys, yaml
+with open(sys.argv[1], encoding="utf-8") as f:
+    docs = [d for d in yaml.safe_load_all(f) if d is not None]
+print(json.dumps(docs))
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(SCRIPT)
+        .arg(file)
+        .output()
+        .expect("python3 is needed for this test (with PyYAML)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The types of scalars, where YAML 1.2 and PyYAML's 1.1 agree (`typed/scalars.yaml`).
+#[test]
+fn scalar_types_agree_with_pyyaml() {
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/yaml_forms/typed/scalars.yaml");
+    let (docs, err) = yaml::parse(&std::fs::read_to_string(&f).unwrap());
+    assert!(err.is_none(), "{err:?}");
+    let got = Value::Array(docs.iter().map(|d| ours_typed(&d.root)).collect());
+    assert_eq!(got, pyyaml_typed(&f));
+}
+
 #[test]
 fn yaml_forms_read_as_pyyaml_reads_them() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/yaml_forms");
