@@ -193,11 +193,15 @@ impl NodeGroup {
     /// Name prefix of the node groups read from a Karpenter `EC2NodeClass`.
     pub const EC2_NODE_CLASS: &'static str = "EC2NodeClass/";
 
-    /// How messages name it: node group `x`, or Karpenter EC2NodeClass `x`.
+    /// How messages name it: node group `x`, Karpenter EC2NodeClass `x`, or the Karpenter
+    /// capacity of a tool's declaration (whose NodePools are not in scope).
     pub fn describe(&self) -> String {
         match self.name.strip_prefix(Self::EC2_NODE_CLASS) {
             Some(n) if self.kind == NodeGroupKind::Karpenter => {
                 format!("Karpenter EC2NodeClass `{n}`")
+            }
+            _ if self.kind == NodeGroupKind::Karpenter && self.name == "karpenter" => {
+                "the Karpenter capacity".to_string()
             }
             _ => format!("node group `{}`", self.name),
         }

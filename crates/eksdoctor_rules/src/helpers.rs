@@ -563,7 +563,7 @@ pub fn unknown_subnets(
     sink: &mut eksdoctor_findings::Sink,
 ) {
     let Some(refs) = sink.need(meta, &ng.subnets, || {
-        format!("subnets of node group `{}`", ng.name)
+        format!("subnets of {}", ng.describe())
     }) else {
         return;
     };
@@ -571,8 +571,8 @@ pub fn unknown_subnets(
         meta,
         ng.subnets.at(),
         format!(
-            "subnets of node group `{}` not known: {}",
-            ng.name,
+            "subnets of {} not known: {}",
+            ng.describe(),
             undefined_subnets(ctx.inv, ng, refs)
         ),
     );

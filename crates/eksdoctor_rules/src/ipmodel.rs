@@ -163,7 +163,7 @@ fn pods_per_node(
         }
         None => Err(Undecided::of(
             &ng.max_pods,
-            format!("max pods of node group `{}`", ng.name),
+            format!("max pods of {}", ng.describe()),
         )),
     }
 }
@@ -174,7 +174,7 @@ pub fn worst_type(ng: &NodeGroup, cni: &Cni) -> Result<(String, u32, NodeIps), U
     let types = ng.instance_types.known().ok_or_else(|| {
         Undecided::of(
             &ng.instance_types,
-            format!("instance types of node group `{}`", ng.name),
+            format!("instance types of {}", ng.describe()),
         )
     })?;
     let mut worst: Option<(String, u32, NodeIps)> = None;
@@ -182,8 +182,8 @@ pub fn worst_type(ng: &NodeGroup, cni: &Cni) -> Result<(String, u32, NodeIps), U
         let i = instance(t).ok_or_else(|| Undecided {
             at: ng.instance_types.at().clone(),
             reason: format!(
-                "instance type `{t}` of node group `{}` is not in the embedded data",
-                ng.name
+                "instance type `{t}` of {} is not in the embedded data",
+                ng.describe()
             ),
         })?;
         let pods = pods_per_node(ng, i, cni)?;
@@ -197,7 +197,7 @@ pub fn worst_type(ng: &NodeGroup, cni: &Cni) -> Result<(String, u32, NodeIps), U
     }
     worst.ok_or_else(|| Undecided {
         at: ng.instance_types.at().clone(),
-        reason: format!("node group `{}` names no instance type", ng.name),
+        reason: format!("{} names no instance type", ng.describe()),
     })
 }
 
@@ -208,12 +208,12 @@ fn group_subnets<'a>(
 ) -> Result<(Vec<String>, Vec<&'a Subnet>), Undecided> {
     let Some(subnets) = node_group_subnets(ctx.inv, ng) else {
         return Err(match ng.subnets.known() {
-            None => Undecided::of(&ng.subnets, format!("subnets of node group `{}`", ng.name)),
+            None => Undecided::of(&ng.subnets, format!("subnets of {}", ng.describe())),
             Some(refs) => Undecided {
                 at: ng.subnets.at().clone(),
                 reason: format!(
-                    "subnets of node group `{}`: {}",
-                    ng.name,
+                    "subnets of {}: {}",
+                    ng.describe(),
                     undefined_subnets(ctx.inv, ng, refs)
                 ),
             },
@@ -254,17 +254,15 @@ pub fn cluster_demand<'a>(
             return Err(Undecided {
                 at: ng.at.clone(),
                 reason: format!(
-                    "node group `{}` is launched by Karpenter, whose NodePool limits are not read: the number of nodes has no fixed maximum here",
-                    ng.name
+                    "{} is launched by Karpenter, whose NodePool limits are not read: the number of nodes has no fixed maximum here",
+                    ng.describe()
                 ),
             });
         }
-        let max = *ng.max_size.known().ok_or_else(|| {
-            Undecided::of(
-                &ng.max_size,
-                format!("max size of node group `{}`", ng.name),
-            )
-        })?;
+        let max = *ng
+            .max_size
+            .known()
+            .ok_or_else(|| Undecided::of(&ng.max_size, format!("max size of {}", ng.describe())))?;
         let (t, pods, n) = worst_type(ng, &out.cni)?;
         let (mut azs, subnets) = group_subnets(ctx, ng)?;
         if azs.is_empty() || max == 0 {
@@ -284,8 +282,8 @@ pub fn cluster_demand<'a>(
             let d = per_az as u64 * n.addresses;
             e.nodes += d;
             e.terms.push(format!(
-                "node group `{}`: max {max} nodes over {} AZ(s) → {per_az} here × {} addresses ({}, {pods} pods) = {d}",
-                ng.name,
+                "{}: max {max} nodes over {} AZ(s) → {per_az} here × {} addresses ({}, {pods} pods) = {d}",
+                ng.describe(),
                 azs.len(),
                 n.addresses,
                 n.explain
@@ -378,12 +376,10 @@ pub fn plan_input(ctx: &Ctx, c: &Cluster, fargate: &FargatePods) -> Result<PlanI
     let mut azs: Vec<String> = Vec::new();
     let mut node_subnets: BTreeMap<String, Vec<&Subnet>> = BTreeMap::new();
     for ng in inv.node_groups_of(&c.id) {
-        let max = *ng.max_size.known().ok_or_else(|| {
-            Undecided::of(
-                &ng.max_size,
-                format!("max size of node group `{}`", ng.name),
-            )
-        })?;
+        let max = *ng
+            .max_size
+            .known()
+            .ok_or_else(|| Undecided::of(&ng.max_size, format!("max size of {}", ng.describe())))?;
         let (t, pods, _) = worst_type(ng, &input.cni)?;
         let (mut ng_azs, subnets) = group_subnets(ctx, ng).unwrap_or_default();
         ng_azs.sort();

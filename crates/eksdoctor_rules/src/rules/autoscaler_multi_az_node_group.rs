@@ -37,9 +37,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             .node_groups_of(&c.id)
             .filter(|n| n.kind != NodeGroupKind::Karpenter)
         {
-            let Some(azs) = sink.need(&META, &ng.azs, || {
-                format!("zones of node group `{}`", ng.name)
-            }) else {
+            let Some(azs) = sink.need(&META, &ng.azs, || format!("zones of {}", ng.describe()))
+            else {
                 continue;
             };
             if azs.len() > 1 {
@@ -48,8 +47,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     &ng.at,
                     format!("nodegroup {}", ng.name),
                     format!(
-                        "node group `{}` spans {} AZs ({}) and {} scales it, while {claim} pins pods to their volume's AZ: scale-ups may land in the wrong AZ",
-                        ng.name,
+                        "{} spans {} AZs ({}) and {} scales it, while {claim} pins pods to their volume's AZ: scale-ups may land in the wrong AZ",
+                        ng.describe(),
                         azs.len(),
                         azs.join(", "),
                         ca.display()

@@ -30,7 +30,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         let Some(types) = sink.need(&META, &ng.instance_types, || {
-            format!("instance types of node group `{}`", ng.name)
+            format!("instance types of {}", ng.describe())
         }) else {
             continue;
         };
@@ -60,8 +60,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     &META,
                     ng.instance_types.at(),
                     format!(
-                        "instance type `{t}` of node group `{}` is not in the ENI table",
-                        ng.name
+                        "instance type `{t}` of {} is not in the ENI table",
+                        ng.describe()
                     ),
                 );
                 continue;
@@ -94,8 +94,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     ng.max_pods.at(),
                     format!("nodegroup {}", ng.name),
                     format!(
-                        "node group `{}` sets max pods to {max_pods}, but {t} can address at most {limit} pods{mode} ({arith})",
-                        ng.name
+                        "{} sets max pods to {max_pods}, but {t} can address at most {limit} pods{mode} ({arith})",
+                        ng.describe()
                     ),
                 );
             }

@@ -32,7 +32,7 @@ pub fn allowed_skew(cp: KubeVersion) -> i64 {
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for ng in &ctx.inv.node_groups {
         let Some(Some(nv)) = sink.need(&META, &ng.version, || {
-            format!("kubelet version of node group `{}`", ng.name)
+            format!("kubelet version of {}", ng.describe())
         }) else {
             continue;
         };
@@ -62,11 +62,11 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             META.severity
         };
         let msg = if behind < 0 {
-            format!("node group `{}` runs kubelet {nv}, newer than the control plane ({cp}); kubelets must not be newer than the API server", ng.name)
+            format!("{} runs kubelet {nv}, newer than the control plane ({cp}); kubelets must not be newer than the API server", ng.describe())
         } else if behind > allowed {
-            format!("node group `{}` runs kubelet {nv}, {behind} minor versions behind the control plane ({cp}): beyond the allowed skew of {allowed}", ng.name)
+            format!("{} runs kubelet {nv}, {behind} minor versions behind the control plane ({cp}): beyond the allowed skew of {allowed}", ng.describe())
         } else if behind > 0 {
-            format!("node group `{}` runs kubelet {nv}, {behind} minor version{} behind the control plane ({cp}); the allowed skew is {allowed}", ng.name, if behind > 1 { "s" } else { "" })
+            format!("{} runs kubelet {nv}, {behind} minor version{} behind the control plane ({cp}); the allowed skew is {allowed}", ng.describe(), if behind > 1 { "s" } else { "" })
         } else {
             continue;
         };

@@ -51,8 +51,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                     s.map_public_ip.at(),
                     format!("subnet {}", s.name),
                     format!(
-                        "node group `{}` launches into public subnet `{}`, which routes to an internet gateway but does not assign public IPs{}: its nodes cannot reach the cluster and will not join",
-                        ng.name,
+                        "{} launches into public subnet `{}`, which routes to an internet gateway but does not assign public IPs{}: its nodes cannot reach the cluster and will not join",
+                        ng.describe(),
                         s.name,
                         default_note(&s.map_public_ip)
                     ),

@@ -40,20 +40,20 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let mut zones = BTreeSet::new();
         let mut names = Vec::new();
         for ng in ctx.inv.node_groups_of(&c.id) {
-            let what = || format!("zones of node group `{}`", ng.name);
+            let what = || format!("zones of {}", ng.describe());
             match sink.need(&META, &ng.azs, what) {
                 Some(z) if !z.is_empty() => zones.extend(z.iter().cloned()),
                 Some(_) => {
                     sink.unknown(
                         &META,
                         ng.azs.at(),
-                        format!("zones of node group `{}` not known: none are named, so they are chosen when the nodes launch", ng.name),
+                        format!("zones of {} not known: none are named, so they are chosen when the nodes launch", ng.describe()),
                     );
                     continue 'cluster;
                 }
                 None => continue 'cluster,
             }
-            names.push(format!("node group `{}`", ng.name));
+            names.push(ng.describe());
         }
         for fp in ctx.inv.fargate_profiles_of(&c.id) {
             match fargate_profile_azs(ctx.inv, fp) {

@@ -191,6 +191,17 @@ pub(super) fn node_launch_template(cx: &mut Ctx, addr: &str, inputs: &Inputs, at
 /// `iam_role_attach_cni_policy = false`, the CNI policy), or the role given. Returns the value for
 /// `node_role_arn` and where it was set.
 pub(super) fn node_role(cx: &mut Ctx, addr: &str, inputs: &Inputs, at: &Prov) -> Option<(V, Prov)> {
+    node_role_named(cx, addr, "this", inputs, at)
+}
+
+/// [`node_role`] as resource `aws_iam_role.<res>[0]` of the module.
+fn node_role_named(
+    cx: &mut Ctx,
+    addr: &str,
+    res: &str,
+    inputs: &Inputs,
+    at: &Prov,
+) -> Option<(V, Prov)> {
     let get = |k: &str| inputs.get(k).filter(|(v, _)| !v.is_null()).cloned();
     let create_role = get("create_iam_role")
         .map(|(v, _)| v.as_bool() != Some(false))
@@ -198,8 +209,11 @@ pub(super) fn node_role(cx: &mut Ctx, addr: &str, inputs: &Inputs, at: &Prov) ->
     if !create_role {
         return get("iam_role_arn");
     }
-    let raddr = format!("{addr}.aws_iam_role.this[0]");
+    let raddr = format!("{addr}.aws_iam_role.{res}[0]");
     let mut rb = RBody::new(at.clone());
+    if let Some((n, p)) = get("iam_role_name_exact") {
+        rb.set("name", n, p);
+    }
     let trust = obj(vec![
         ("Version", s("2012-10-17")),
         (
@@ -374,7 +388,22 @@ pub(super) fn karpenter(cx: &mut Ctx) -> V {
         cx.input(k).map(|v| (short, v))
     })
     .collect();
-    let role = node_role(cx, &addr, &inputs, &at);
+    let mut inputs = inputs;
+    // With `node_iam_role_use_name_prefix = false` the role is named exactly
+    // `node_iam_role_name` (default `Karpenter-<cluster_name>`): how an EC2NodeClass names it.
+    let prefix = cx.input("node_iam_role_use_name_prefix").map(|(v, _)| v);
+    if prefix.and_then(|v| v.as_bool()) == Some(false) {
+        let name = match cx.input("node_iam_role_name").filter(|(v, _)| !v.is_null()) {
+            Some(n) => Some(n),
+            None => cluster
+                .as_str()
+                .map(|c| (V::str(format!("Karpenter-{c}")), at.clone())),
+        };
+        if let Some(n) = name {
+            inputs.insert("iam_role_name_exact".to_string(), n);
+        }
+    }
+    let role = node_role_named(cx, &addr, "node", &inputs, &at);
     let (pia, _) = cx.input_or(
         "create_pod_identity_association",
         since(KARPENTER_POD_IDENTITY),
