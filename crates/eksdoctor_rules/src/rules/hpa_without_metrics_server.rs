@@ -72,10 +72,11 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 h.obj.display(),
                 res.join(" and "),
                 c.id,
-                if defaults.is_empty() {
-                    "default add-ons are disabled"
-                } else {
-                    "eksctl does not install its default metrics-server in China, GovCloud and ISO regions"
+                match (c.at.source, defaults.is_empty()) {
+                    (eksdoctor_inventory::SourceKind::Eksctl, true) => "default add-ons are disabled",
+                    (eksdoctor_inventory::SourceKind::Eksctl, false) => "eksctl does not install its default metrics-server in China, GovCloud and ISO regions",
+                    // The EKS API bootstraps only vpc-cni, kube-proxy and CoreDNS.
+                    _ => "a cluster created through the EKS API gets none by itself",
                 }
             ),
         );
