@@ -18,6 +18,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan Terraform (HCL, plan and state JSON), eksctl ClusterConfig files and Kubernetes manifests (directories are walked; `-` reads stdin).
     Scan(ScanArgs),
+    /// Check running clusters through the AWS APIs (strictly read-only; what cannot be read is listed, and the rules that needed it say so).
+    Cluster(ClusterArgs),
     /// Max pods per instance type, with the same inputs and answers as AWS's max-pods-calculator.sh.
     MaxPods(MaxPodsArgs),
     /// The EKS version calendar: support phases, days left and the cost of extended support.
@@ -285,6 +287,13 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub dates: DateArgs,
 
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How findings are reported and gate CI: shared by `scan` and `cluster`.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
     /// Output format.
     #[arg(long, default_value = "human", value_parser = formats(&[Format::Human, Format::Json, Format::Sarif, Format::Junit, Format::Markdown, Format::Html]))]
     pub format: Format,
@@ -312,6 +321,36 @@ pub struct ScanArgs {
     /// Record the fingerprints of this scan's findings in FILE.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+}
+
+/// `eksdoctor cluster`: running clusters through the AWS APIs.
+#[derive(clap::Args, Debug)]
+pub struct ClusterArgs {
+    /// Names of the clusters to check. Default: the only cluster of the region.
+    pub names: Vec<String>,
+
+    /// The AWS region (default: the SDK's chain: AWS_REGION, the profile).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// The AWS profile to use (default: the SDK's chain: AWS_PROFILE, `default`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// One endpoint for every AWS service (test servers such as moto); the SDK's
+    /// `AWS_ENDPOINT_URL_<SERVICE>` variables set one per service.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Configuration file (default: `.eksdoctor.toml` in the current directory or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub dates: DateArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {

@@ -1,6 +1,7 @@
 //! One module per subcommand, and what they share: settings come from one resolver, inputs from
 //! one loader.
 
+pub mod cluster;
 pub mod max_pods;
 pub mod plan;
 pub mod rules;

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         args::Command::Scan(a) => commands::scan::run(a),
+        args::Command::Cluster(a) => commands::cluster::run(a),
         args::Command::MaxPods(a) => commands::max_pods::run(a),
         args::Command::Versions(a) => commands::versions::run(a),
         args::Command::Upgrade(a) => commands::upgrade::run(a),

@@ -58,8 +58,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "eksdoctor_live",
+        &[
+            "eksdoctor_inventory",
+            "eksdoctor_config",
+            "eksdoctor_sources",
+        ],
+    ),
+    (
         "eksdoctor",
         &[
+            "eksdoctor_live",
             "eksdoctor_inventory",
             "eksdoctor_knowledge",
             "eksdoctor_findings",

@@ -1,20 +1,18 @@
 //! `eksdoctor scan`: inputs → sources → inventory → rules → findings → report.
 
-use crate::args::{Format, ScanArgs};
+use crate::args::{Format, ReportArgs, ScanArgs};
 use anyhow::{anyhow, bail, Context, Result};
 use eksdoctor_report::ScanReport;
 use std::io::Write;
 use std::path::PathBuf;
 
 pub fn run(a: ScanArgs) -> Result<u8> {
-    let fail_on = eksdoctor_config::fail_on(&a.fail_on)?;
     let mut input = a.input.clone();
     if input.paths.is_empty() {
         input.paths = vec![PathBuf::from(".")];
     }
     let paths = input.paths.clone();
-    let settings = super::settings(&input, &a.dates, a.k8s_version.as_deref())?;
-    let as_of = settings.as_of;
+    let settings = super::settings(&input, &a.dates, a.report.k8s_version.as_deref())?;
 
     // EKSDOCTOR_TIMINGS=1 prints how long each phase took, on standard error.
     let timings = std::env::var_os("EKSDOCTOR_TIMINGS").is_some();
@@ -29,8 +27,36 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     phase("load", &mut since);
 
     let files_scanned = inv.files.iter().filter(|f| f.source.is_some()).count();
-    let sink = eksdoctor_rules::run(&inv, &settings);
-    phase("rules", &mut since);
+    let code = report(&a.report, &inv, &settings, files_scanned, &mut || {
+        phase("rules", &mut since)
+    })?;
+    phase("report", &mut since);
+    if files_scanned == 0 && inv.errors.is_empty() {
+        bail!(
+            "nothing scanned: no Terraform, eksctl ClusterConfig or Kubernetes manifest found in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(code)
+}
+
+/// Rules over `inv`, then the report in the chosen format, and the exit code: 2 with input
+/// errors, 1 with a finding at or above `--fail-on`, else 0. `after_rules` marks the phase.
+pub fn report(
+    a: &ReportArgs,
+    inv: &eksdoctor_inventory::Inventory,
+    settings: &eksdoctor_config::Settings,
+    files_scanned: usize,
+    after_rules: &mut dyn FnMut(),
+) -> Result<u8> {
+    let fail_on = eksdoctor_config::fail_on(&a.fail_on)?;
+    let as_of = settings.as_of;
+    let sink = eksdoctor_rules::run(inv, settings);
+    after_rules();
 
     // Baseline: findings already recorded do not count.
     let ws = super::workspace();
@@ -67,7 +93,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                     )
                 })
                 .collect(),
-            plans: crate::commands::plan::plans(&inv, &settings),
+            plans: crate::commands::plan::plans(inv, settings),
         })
     } else {
         None
@@ -116,18 +142,6 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                 .context("writing the report")?;
             out.flush().context("writing the report")?;
         }
-    }
-    phase("report", &mut since);
-
-    if files_scanned == 0 && inv.errors.is_empty() {
-        bail!(
-            "nothing scanned: no Terraform, eksctl ClusterConfig or Kubernetes manifest found in {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
     }
     if !inv.errors.is_empty() {
         return Ok(2);

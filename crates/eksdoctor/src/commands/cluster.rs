@@ -1,0 +1,40 @@
+//! `eksdoctor cluster`: running clusters read through the AWS APIs (eksdoctor_live), then the
+//! same rules and reports as `scan`.
+
+use crate::args::{ClusterArgs, InputArgs};
+use anyhow::{anyhow, Result};
+
+pub fn run(a: ClusterArgs) -> Result<u8> {
+    let input = InputArgs {
+        config: a.config.clone(),
+        ..InputArgs::default()
+    };
+    let settings = super::settings(&input, &a.dates, a.report.k8s_version.as_deref())?;
+    let opts = eksdoctor_live::Options {
+        clusters: a.names.clone(),
+        region: a.region.clone(),
+        profile: a.profile.clone(),
+        endpoint_url: a.endpoint_url.clone(),
+        call_timeout: None,
+    };
+    let collected =
+        eksdoctor_live::collect(&opts).map_err(|e| anyhow!("nothing could be read: {e}"))?;
+    let mut inv = collected.inventory;
+    inv.finish();
+    let skipped = inv
+        .notes
+        .iter()
+        .filter(|n| n.message.starts_with("not read"))
+        .count();
+    eprintln!(
+        "eksdoctor: read {} ({} API calls){}",
+        collected.clusters.join(", "),
+        collected.calls,
+        if skipped > 0 {
+            format!("; {skipped} could not be read (see the notes)")
+        } else {
+            String::new()
+        }
+    );
+    super::scan::report(&a.report, &inv, &settings, 0, &mut || {})
+}

@@ -1,0 +1,232 @@
+//! EKS: the cluster, its managed node groups, Fargate profiles and add-ons.
+
+use crate::{error_text, map, Calls};
+use aws_sdk_eks::Client;
+use eksdoctor_inventory::*;
+
+/// What the network reader needs of a cluster read.
+pub(crate) struct ClusterRef {
+    pub id: Id,
+    pub arn: String,
+    pub vpc: Option<String>,
+    /// Every subnet the cluster, its node groups and Fargate profiles name.
+    pub subnets: Vec<String>,
+}
+
+/// The one cluster of the region, when no name is given.
+pub(crate) async fn only_cluster(
+    eks: &Client,
+    region: &str,
+    calls: &mut Calls,
+) -> Result<Vec<String>, String> {
+    let mut pages = eks.list_clusters().into_paginator().send();
+    let mut names = Vec::new();
+    while let Some(page) = pages.next().await {
+        calls.made += 1;
+        let page = page.map_err(|e| format!("eks:ListClusters: {}", error_text(&e)))?;
+        names.extend(page.clusters().iter().cloned());
+    }
+    match names.as_slice() {
+        [one] => Ok(vec![one.clone()]),
+        [] => Err(format!("no EKS cluster in region {region}")),
+        many => Err(format!(
+            "region {region} has {} clusters ({}): name the ones to check",
+            many.len(),
+            many.join(", ")
+        )),
+    }
+}
+
+/// Read cluster `name` with its node groups, Fargate profiles and add-ons into `inv`.
+pub(crate) async fn read_cluster(
+    eks: &Client,
+    name: &str,
+    region: &str,
+    calls: &mut Calls,
+    inv: &mut Inventory,
+) -> Result<ClusterRef, String> {
+    calls.made += 1;
+    let out = eks
+        .describe_cluster()
+        .name(name)
+        .send()
+        .await
+        .map_err(|e| format!("eks:DescribeCluster: {}", error_text(&e)))?;
+    let c = out
+        .cluster()
+        .ok_or("eks:DescribeCluster returned no cluster")?;
+    let arn = c.arn().unwrap_or(name).to_string();
+    let mut cluster = map::cluster(c, region);
+    let mut subnets: Vec<String> = c
+        .resources_vpc_config()
+        .map(|v| v.subnet_ids().to_vec())
+        .unwrap_or_default();
+    for ng in node_groups(eks, name, &arn, calls).await {
+        subnets.extend(
+            ng.subnets
+                .known()
+                .into_iter()
+                .flatten()
+                .map(|s| s.name().to_string()),
+        );
+        inv.node_groups.push(ng);
+    }
+    for fp in fargate_profiles(eks, name, &arn, calls).await {
+        if let Some(Some(s)) = fp.subnets.known() {
+            subnets.extend(s.iter().map(|x| x.name().to_string()));
+        }
+        inv.fargate_profiles.push(fp);
+    }
+    match addons(eks, name, &arn, calls).await {
+        Some(list) => inv.addons.extend(list),
+        // Which add-ons are managed is not known: the rules that need it stay undecided.
+        None => {
+            cluster.default_addons = Val::unknown(
+                "the cluster's add-ons could not be listed (eks:ListAddons)",
+                cluster.at.clone(),
+            )
+        }
+    }
+    subnets.sort();
+    subnets.dedup();
+    let r = ClusterRef {
+        id: cluster.id.clone(),
+        arn,
+        vpc: c
+            .resources_vpc_config()
+            .and_then(|v| v.vpc_id())
+            .map(str::to_string),
+        subnets,
+    };
+    inv.clusters.push(cluster);
+    Ok(r)
+}
+
+async fn node_groups(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) -> Vec<NodeGroup> {
+    let mut names = Vec::new();
+    let mut pages = eks
+        .list_nodegroups()
+        .cluster_name(cluster)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        calls.made += 1;
+        match page {
+            Ok(p) => names.extend(p.nodegroups().iter().cloned()),
+            Err(e) => {
+                calls.failed(
+                    format!("node groups of {cluster} (eks:ListNodegroups)"),
+                    error_text(&e),
+                );
+                return Vec::new();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for n in names {
+        calls.made += 1;
+        match eks
+            .describe_nodegroup()
+            .cluster_name(cluster)
+            .nodegroup_name(&n)
+            .send()
+            .await
+        {
+            Ok(o) => out.extend(o.nodegroup().map(|g| map::node_group(g, arn))),
+            Err(e) => calls.failed(
+                format!("node group {n} of {cluster} (eks:DescribeNodegroup)"),
+                error_text(&e),
+            ),
+        }
+    }
+    out
+}
+
+async fn fargate_profiles(
+    eks: &Client,
+    cluster: &str,
+    arn: &str,
+    calls: &mut Calls,
+) -> Vec<FargateProfile> {
+    let mut names = Vec::new();
+    let mut pages = eks
+        .list_fargate_profiles()
+        .cluster_name(cluster)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        calls.made += 1;
+        match page {
+            Ok(p) => names.extend(p.fargate_profile_names().iter().cloned()),
+            Err(e) => {
+                calls.failed(
+                    format!("Fargate profiles of {cluster} (eks:ListFargateProfiles)"),
+                    error_text(&e),
+                );
+                return Vec::new();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for n in names {
+        calls.made += 1;
+        match eks
+            .describe_fargate_profile()
+            .cluster_name(cluster)
+            .fargate_profile_name(&n)
+            .send()
+            .await
+        {
+            Ok(o) => out.extend(o.fargate_profile().map(|p| map::fargate_profile(p, arn))),
+            Err(e) => calls.failed(
+                format!("Fargate profile {n} of {cluster} (eks:DescribeFargateProfile)"),
+                error_text(&e),
+            ),
+        }
+    }
+    out
+}
+
+/// The cluster's EKS add-ons; `None` when they could not be listed.
+async fn addons(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) -> Option<Vec<Addon>> {
+    let mut names = Vec::new();
+    let mut pages = eks
+        .list_addons()
+        .cluster_name(cluster)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        calls.made += 1;
+        match page {
+            Ok(p) => names.extend(p.addons().iter().cloned()),
+            Err(e) => {
+                calls.failed(
+                    format!("add-ons of {cluster} (eks:ListAddons)"),
+                    error_text(&e),
+                );
+                return None;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for n in names {
+        calls.made += 1;
+        match eks
+            .describe_addon()
+            .cluster_name(cluster)
+            .addon_name(&n)
+            .send()
+            .await
+        {
+            Ok(o) => out.extend(o.addon().map(|a| map::addon(a, arn))),
+            Err(e) => {
+                calls.failed(
+                    format!("add-on {n} of {cluster} (eks:DescribeAddon)"),
+                    error_text(&e),
+                );
+                return None;
+            }
+        }
+    }
+    Some(out)
+}

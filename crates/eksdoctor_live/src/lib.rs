@@ -1,0 +1,161 @@
+//! Live mode: running clusters read through the AWS APIs into the same inventory the file
+//! sources fill, so every rule applies unchanged. Strictly read-only: only `Describe*`, `List*`
+//! and `Get*` calls are made (the shipped policy `policy/eksdoctor-read-only.json` allows exactly
+//! those). What cannot be read (a denied permission, a failing call) is a note naming the call,
+//! and the values that needed it are unknown with that reason: the scan goes on.
+//!
+//! Read today: EKS clusters, managed node groups, Fargate profiles and add-ons; EC2 subnets
+//! (with their free addresses), VPCs and route tables. The Kubernetes API, IAM and Auto Scaling
+//! are not read yet.
+
+mod ec2;
+mod eks;
+mod map;
+
+use eksdoctor_inventory::{Inventory, Note, Prov, SourceKind};
+use std::time::Duration;
+
+/// What to read and how to reach it.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Cluster names; none: the only cluster of the region.
+    pub clusters: Vec<String>,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    /// An endpoint for every AWS service (test servers); the SDK's `AWS_ENDPOINT_URL_*`
+    /// variables set one per service.
+    pub endpoint_url: Option<String>,
+    /// The deadline of each API call (the SDK retries throttling within it).
+    pub call_timeout: Option<Duration>,
+}
+
+/// What a live read gave.
+pub struct Collected {
+    pub inventory: Inventory,
+    /// API calls made (each page counted).
+    pub calls: usize,
+    /// The clusters read (by name).
+    pub clusters: Vec<String>,
+}
+
+/// Read the clusters of `opts` (blocking: runs its own runtime). `Err` only when nothing at all
+/// could be read (no region, no credentials, no cluster); partial failures are notes.
+pub fn collect(opts: &Options) -> Result<Collected, String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(collect_async(opts))
+}
+
+async fn collect_async(opts: &Options) -> Result<Collected, String> {
+    let conf = aws_config(opts).await;
+    let region = conf
+        .region()
+        .map(|r| r.to_string())
+        .ok_or("no AWS region: pass --region or set AWS_REGION (or a region in the profile)")?;
+    let eks = aws_sdk_eks::Client::new(&conf);
+    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    let mut calls = Calls::default();
+    let names = match opts.clusters.as_slice() {
+        [] => eks::only_cluster(&eks, &region, &mut calls).await?,
+        names => names.to_vec(),
+    };
+    let mut inv = Inventory::default();
+    let mut read = Vec::new();
+    for name in &names {
+        match eks::read_cluster(&eks, name, &region, &mut calls, &mut inv).await {
+            Ok(cluster) => {
+                ec2::read_network(&ec2, &cluster, &mut calls, &mut inv).await;
+                read.push(name.clone());
+            }
+            Err(why) => inv.notes.push(note(&region, name, why)),
+        }
+    }
+    if read.is_empty() {
+        let why: Vec<String> = inv.notes.iter().map(|n| n.message.clone()).collect();
+        return Err(why.join("; "));
+    }
+    inv.notes
+        .extend(calls.denied.iter().map(|(what, why)| Note {
+            at: Prov::new(&region_file(&region), 0, SourceKind::Live),
+            message: format!("not read: {what}: {why}"),
+        }));
+    Ok(Collected {
+        inventory: inv,
+        calls: calls.made,
+        clusters: read,
+    })
+}
+
+async fn aws_config(opts: &Options) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(r) = &opts.region {
+        loader = loader.region(aws_config::Region::new(r.clone()));
+    }
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(u) = &opts.endpoint_url {
+        loader = loader.endpoint_url(u);
+    }
+    let timeout = opts.call_timeout.unwrap_or(Duration::from_secs(30));
+    loader = loader.timeout_config(
+        aws_config::timeout::TimeoutConfig::builder()
+            .operation_timeout(timeout)
+            .build(),
+    );
+    loader.load().await
+}
+
+/// The calls made, and those that failed (what, why), for the summary and the notes.
+#[derive(Default)]
+pub(crate) struct Calls {
+    pub made: usize,
+    pub denied: Vec<(String, String)>,
+}
+
+impl Calls {
+    /// Record one failed call: `what` it was to read and the service's error.
+    pub(crate) fn failed(&mut self, what: impl Into<String>, why: impl Into<String>) {
+        self.denied.push((what.into(), why.into()));
+    }
+}
+
+/// What an SDK error says: the service's code and message; for a response that is not the
+/// service's (a server that does not serve the API), its HTTP status; or the transport's failure.
+pub(crate) fn error_text<E>(
+    e: &aws_sdk_eks::error::SdkError<E, aws_sdk_eks::config::http::HttpResponse>,
+) -> String
+where
+    E: aws_sdk_eks::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_sdk_eks::error::{ProvideErrorMetadata, SdkError};
+    match (e.code(), e.message()) {
+        (Some(c), Some(m)) => return format!("{c}: {m}"),
+        (Some(c), None) => return c.to_string(),
+        _ => {}
+    }
+    match e {
+        SdkError::TimeoutError(_) => "the call timed out".to_string(),
+        SdkError::DispatchFailure(_) => "the endpoint could not be reached".to_string(),
+        SdkError::ServiceError(_) | SdkError::ResponseError(_) => {
+            let code = e.raw_response().map_or(0, |r| r.status().as_u16());
+            format!("the endpoint's answer (HTTP {code}) is not this API's")
+        }
+        _ => "the request could not be made".to_string(),
+    }
+}
+
+/// Where notes about a region (not one object) point.
+fn region_file(region: &str) -> std::sync::Arc<str> {
+    format!("<aws:{region}>").into()
+}
+
+fn note(region: &str, cluster: &str, why: String) -> Note {
+    Note {
+        at: Prov::new(&region_file(region), 0, SourceKind::Live),
+        message: format!("cluster `{cluster}` not read: {why}"),
+    }
+}

@@ -1,0 +1,47 @@
+"""Seed a moto server with a small EKS estate (the test's world, built with write calls that
+only this setup makes): a VPC with three private subnets (one a /24), an EKS cluster with a
+public endpoint open to 0.0.0.0/0 and no control-plane logs, a managed node group on Amazon
+Linux 2 with max pods left to EKS, and a Fargate profile.
+
+Usage: seed.py ENDPOINT_URL  (prints the cluster name)."""
+import sys
+import boto3
+
+url = sys.argv[1]
+kw = dict(endpoint_url=url, region_name="eu-west-1",
+          aws_access_key_id="testing", aws_secret_access_key="testing")
+ec2 = boto3.client("ec2", **kw)
+eks = boto3.client("eks", **kw)
+iam = boto3.client("iam", **kw)
+
+vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+subnets = []
+for az, cidr in [("eu-west-1a", "10.0.0.0/24"), ("eu-west-1b", "10.0.8.0/21"), ("eu-west-1c", "10.0.16.0/21")]:
+    s = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
+    subnets.append(s)
+role = iam.create_role(RoleName="eks-cluster", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+node_role = iam.create_role(RoleName="eks-nodes", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+eks.create_cluster(
+    name="live-demo",
+    version="1.31",
+    roleArn=role,
+    resourcesVpcConfig={"subnetIds": subnets, "endpointPublicAccess": True, "endpointPrivateAccess": False},
+)
+eks.create_nodegroup(
+    clusterName="live-demo",
+    nodegroupName="general",
+    scalingConfig={"minSize": 1, "maxSize": 6, "desiredSize": 3},
+    subnets=subnets,
+    instanceTypes=["m5.large"],
+    version="1.31",
+    amiType="AL2_x86_64",
+    nodeRole=node_role,
+)
+eks.create_fargate_profile(
+    clusterName="live-demo",
+    fargateProfileName="batch",
+    podExecutionRoleArn=node_role,
+    subnets=subnets[1:],
+    selectors=[{"namespace": "batch"}],
+)
+print("live-demo")
