@@ -4,6 +4,8 @@
 //! exist is an error. Needs moto (`pip install 'moto[server]'`; `.ci/run` installs it), run as
 //! `python3 -m moto.server`: without it the test fails.
 
+#![cfg(feature = "live")]
+
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command};

@@ -104,12 +104,15 @@ pub fn render(r: &ScanReport) -> String {
     if !counts.is_empty() {
         let _ = write!(out, " ({})", counts.join(", "));
     }
-    let _ = write!(
-        out,
-        " in {} file{} scanned",
-        r.files_scanned,
-        if r.files_scanned == 1 { "" } else { "s" }
-    );
+    // Live mode reads APIs, not files: its summary names no file count.
+    if r.files_scanned > 0 {
+        let _ = write!(
+            out,
+            " in {} file{} scanned",
+            r.files_scanned,
+            if r.files_scanned == 1 { "" } else { "s" }
+        );
+    }
     if !r.errors.is_empty() {
         let _ = write!(
             out,

@@ -1,13 +1,20 @@
 //! `eksdoctor cluster`: running clusters read through the AWS APIs (eksdoctor_live), then the
 //! same rules and reports as `scan`.
 
-use crate::args::{ClusterArgs, InputArgs};
-use anyhow::{anyhow, Result};
+use crate::args::ClusterArgs;
+use anyhow::Result;
 
+#[cfg(not(feature = "live"))]
+pub fn run(_: ClusterArgs) -> Result<u8> {
+    anyhow::bail!("this eksdoctor was built without live mode: build it with the `live` feature (the default)")
+}
+
+#[cfg(feature = "live")]
 pub fn run(a: ClusterArgs) -> Result<u8> {
-    let input = InputArgs {
+    use anyhow::anyhow;
+    let input = crate::args::InputArgs {
         config: a.config.clone(),
-        ..InputArgs::default()
+        ..crate::args::InputArgs::default()
     };
     let settings = super::settings(&input, &a.dates, a.report.k8s_version.as_deref())?;
     let opts = eksdoctor_live::Options {
