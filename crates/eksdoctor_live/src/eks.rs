@@ -102,44 +102,81 @@ pub(crate) async fn read_cluster(
     Ok(r)
 }
 
+/// Every name a paginated List call gives; `None` (the failure recorded as `what`) when a page
+/// fails.
+macro_rules! list_names {
+    ($calls:expr, $what:expr, $pages:expr, $field:ident) => {{
+        let mut pages = $pages;
+        let mut names: Option<Vec<String>> = Some(Vec::new());
+        while let Some(page) = pages.next().await {
+            $calls.made += 1;
+            match page {
+                Ok(p) => names
+                    .get_or_insert_with(Vec::new)
+                    .extend(p.$field().iter().cloned()),
+                Err(e) => {
+                    $calls.failed($what, error_text(&e));
+                    names = None;
+                    break;
+                }
+            }
+        }
+        names
+    }};
+}
+
+/// One Describe call per name (`describe`), each failure recorded as `what(name)`; the objects
+/// read, and whether any call failed.
+async fn describe_each<T, E, Fut>(
+    names: Vec<String>,
+    calls: &mut Calls,
+    what: impl Fn(&str) -> String,
+    describe: impl Fn(String) -> Fut,
+) -> (Vec<T>, bool)
+where
+    Fut: std::future::Future<
+        Output = Result<
+            Option<T>,
+            aws_sdk_eks::error::SdkError<E, aws_sdk_eks::config::http::HttpResponse>,
+        >,
+    >,
+    E: aws_sdk_eks::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let (mut out, mut failed) = (Vec::new(), false);
+    for n in names {
+        calls.made += 1;
+        match describe(n.clone()).await {
+            Ok(o) => out.extend(o),
+            Err(e) => {
+                calls.failed(what(&n), error_text(&e));
+                failed = true;
+            }
+        }
+    }
+    (out, failed)
+}
+
 async fn node_groups(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) -> Vec<NodeGroup> {
-    let mut names = Vec::new();
-    let mut pages = eks
+    let pages = eks
         .list_nodegroups()
         .cluster_name(cluster)
         .into_paginator()
         .send();
-    while let Some(page) = pages.next().await {
-        calls.made += 1;
-        match page {
-            Ok(p) => names.extend(p.nodegroups().iter().cloned()),
-            Err(e) => {
-                calls.failed(
-                    format!("node groups of {cluster} (eks:ListNodegroups)"),
-                    error_text(&e),
-                );
-                return Vec::new();
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for n in names {
-        calls.made += 1;
-        match eks
+    let what = format!("node groups of {cluster} (eks:ListNodegroups)");
+    let Some(names) = list_names!(calls, what, pages, nodegroups) else {
+        return Vec::new();
+    };
+    let what = |n: &str| format!("node group {n} of {cluster} (eks:DescribeNodegroup)");
+    let describe = |n: String| async move {
+        let o = eks
             .describe_nodegroup()
             .cluster_name(cluster)
-            .nodegroup_name(&n)
+            .nodegroup_name(n)
             .send()
-            .await
-        {
-            Ok(o) => out.extend(o.nodegroup().map(|g| map::node_group(g, arn))),
-            Err(e) => calls.failed(
-                format!("node group {n} of {cluster} (eks:DescribeNodegroup)"),
-                error_text(&e),
-            ),
-        }
-    }
-    out
+            .await?;
+        Ok(o.nodegroup().map(|g| map::node_group(g, arn)))
+    };
+    describe_each(names, calls, what, describe).await.0
 }
 
 async fn fargate_profiles(
@@ -148,85 +185,49 @@ async fn fargate_profiles(
     arn: &str,
     calls: &mut Calls,
 ) -> Vec<FargateProfile> {
-    let mut names = Vec::new();
-    let mut pages = eks
+    let pages = eks
         .list_fargate_profiles()
         .cluster_name(cluster)
         .into_paginator()
         .send();
-    while let Some(page) = pages.next().await {
-        calls.made += 1;
-        match page {
-            Ok(p) => names.extend(p.fargate_profile_names().iter().cloned()),
-            Err(e) => {
-                calls.failed(
-                    format!("Fargate profiles of {cluster} (eks:ListFargateProfiles)"),
-                    error_text(&e),
-                );
-                return Vec::new();
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for n in names {
-        calls.made += 1;
-        match eks
+    let what = format!("Fargate profiles of {cluster} (eks:ListFargateProfiles)");
+    let Some(names) = list_names!(calls, what, pages, fargate_profile_names) else {
+        return Vec::new();
+    };
+    let what = |n: &str| format!("Fargate profile {n} of {cluster} (eks:DescribeFargateProfile)");
+    let describe = |n: String| async move {
+        let o = eks
             .describe_fargate_profile()
             .cluster_name(cluster)
-            .fargate_profile_name(&n)
+            .fargate_profile_name(n)
             .send()
-            .await
-        {
-            Ok(o) => out.extend(o.fargate_profile().map(|p| map::fargate_profile(p, arn))),
-            Err(e) => calls.failed(
-                format!("Fargate profile {n} of {cluster} (eks:DescribeFargateProfile)"),
-                error_text(&e),
-            ),
-        }
-    }
-    out
+            .await?;
+        Ok(o.fargate_profile().map(|p| map::fargate_profile(p, arn)))
+    };
+    describe_each(names, calls, what, describe).await.0
 }
 
-/// The cluster's EKS add-ons; `None` when they could not be listed.
+/// The cluster's EKS add-ons; `None` when they could not all be read.
 async fn addons(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) -> Option<Vec<Addon>> {
-    let mut names = Vec::new();
-    let mut pages = eks
+    let pages = eks
         .list_addons()
         .cluster_name(cluster)
         .into_paginator()
         .send();
-    while let Some(page) = pages.next().await {
-        calls.made += 1;
-        match page {
-            Ok(p) => names.extend(p.addons().iter().cloned()),
-            Err(e) => {
-                calls.failed(
-                    format!("add-ons of {cluster} (eks:ListAddons)"),
-                    error_text(&e),
-                );
-                return None;
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for n in names {
-        calls.made += 1;
-        match eks
+    let what = format!("add-ons of {cluster} (eks:ListAddons)");
+    let names = list_names!(calls, what, pages, addons)?;
+    let what = |n: &str| format!("add-on {n} of {cluster} (eks:DescribeAddon)");
+    let describe = |n: String| async move {
+        let o = eks
             .describe_addon()
             .cluster_name(cluster)
-            .addon_name(&n)
+            .addon_name(n)
             .send()
-            .await
-        {
-            Ok(o) => out.extend(o.addon().map(|a| map::addon(a, arn))),
-            Err(e) => {
-                calls.failed(
-                    format!("add-on {n} of {cluster} (eks:DescribeAddon)"),
-                    error_text(&e),
-                );
-                return None;
-            }
-        }
+            .await?;
+        Ok(o.addon().map(|a| map::addon(a, arn)))
+    };
+    match describe_each(names, calls, what, describe).await {
+        (list, false) => Some(list),
+        (_, true) => None,
     }
-    Some(out)
 }
