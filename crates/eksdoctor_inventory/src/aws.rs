@@ -300,6 +300,24 @@ pub struct VpcEndpoint {
     pub at: Prov,
 }
 
+/// The name of an AWS managed policy from its ARN (or an ARN pattern with an unknown partition):
+/// `AmazonEKS_CNI_Policy`, `service-role/AmazonEBSCSIDriverPolicy`.
+pub fn aws_managed_policy_name(arn: &str) -> Option<&str> {
+    let (prefix, name) = arn.rsplit_once("policy/")?;
+    prefix.ends_with(":iam::aws:").then_some(name)
+}
+
+/// For [`IamRole::unresolved_policies`]: a policy ARN that is not AWS managed names a policy of an
+/// account, whose document the scan does not hold unless a source resolves it.
+pub fn customer_policy_unresolved(arn: &str) -> Option<String> {
+    aws_managed_policy_name(arn).is_none().then(|| {
+        format!(
+            "`{}`: a customer-managed policy whose document the scanned files do not hold",
+            excerpt(arn)
+        )
+    })
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IamRole {
     pub id: Id,

@@ -65,16 +65,17 @@ impl Inventory {
                 *id = t.clone();
             }
         });
-        for x in self.auth_mappings.iter_mut() {
-            if let Some(t) = x.cluster.as_ref().and_then(|c| joined.get(c)) {
-                x.cluster = Some(t.clone());
+        let retarget = |c: &mut Option<Id>| {
+            if let Some(t) = c.as_ref().and_then(|c| joined.get(c)) {
+                *c = Some(t.clone());
             }
-        }
-        for x in self.subnets.iter_mut() {
-            if let Some(t) = x.cluster.as_ref().and_then(|c| joined.get(c)) {
-                x.cluster = Some(t.clone());
-            }
-        }
+        };
+        self.auth_mappings
+            .iter_mut()
+            .for_each(|x| retarget(&mut x.cluster));
+        self.subnets
+            .iter_mut()
+            .for_each(|x| retarget(&mut x.cluster));
         self.resolve_joined_subnets(&joined);
         self.clusters.retain(|c| !joined.contains_key(&c.id));
         self.additions = additions

@@ -190,33 +190,25 @@ async fn vpc(ec2: &Client, id: &str, calls: &mut Calls) -> Option<Vpc> {
 /// concludes from their absence.
 async fn endpoints(ec2: &Client, vpc: &str, cluster: &Id, calls: &mut Calls, inv: &mut Inventory) {
     let filter = Filter::builder().name("vpc-id").values(vpc).build();
-    let mut pages = ec2
+    let pages = ec2
         .describe_vpc_endpoints()
         .filters(filter)
         .into_paginator()
         .send();
-    let mut found = Vec::new();
-    while let Some(page) = pages.next().await {
-        calls.made += 1;
-        match page {
-            Ok(p) => found.extend(p.vpc_endpoints().iter().cloned()),
-            Err(e) => {
-                let why = error_text(&e);
-                calls.failed(
-                    format!("endpoints of {vpc} (ec2:DescribeVpcEndpoints)"),
-                    why.clone(),
-                );
-                inv.completeness.push_creating(
-                    Scope::Cluster(cluster.clone()),
-                    GapKind::Unscanned,
-                    format!("the endpoints of VPC {vpc} could not be read: {why}"),
-                    at(&format!("vpc/{vpc}"), None),
-                    Some(vec!["aws_vpc_endpoint".to_string()]),
-                );
-                return;
-            }
+    let what = format!("endpoints of {vpc} (ec2:DescribeVpcEndpoints)");
+    let found = match list_all!(calls, what, pages, vpc_endpoints) {
+        Ok(found) => found,
+        Err(why) => {
+            inv.completeness.push_creating(
+                Scope::Cluster(cluster.clone()),
+                GapKind::Unscanned,
+                format!("the endpoints of VPC {vpc} could not be read: {why}"),
+                at(&format!("vpc/{vpc}"), None),
+                Some(vec!["aws_vpc_endpoint".to_string()]),
+            );
+            return;
         }
-    }
+    };
     for e in found {
         let p = at(
             &format!("vpc-endpoint/{}", e.vpc_endpoint_id().unwrap_or_default()),
@@ -235,27 +227,14 @@ async fn endpoints(ec2: &Client, vpc: &str, cluster: &Id, calls: &mut Calls, inv
 }
 
 async fn route_tables(ec2: &Client, vpc: &str, calls: &mut Calls) -> Option<Vec<RouteTable>> {
-    let mut out = Vec::new();
     let filter = Filter::builder().name("vpc-id").values(vpc).build();
-    let mut pages = ec2
+    let pages = ec2
         .describe_route_tables()
         .filters(filter)
         .into_paginator()
         .send();
-    while let Some(page) = pages.next().await {
-        calls.made += 1;
-        match page {
-            Ok(p) => out.extend(p.route_tables().iter().cloned()),
-            Err(e) => {
-                calls.failed(
-                    format!("route tables of {vpc} (ec2:DescribeRouteTables)"),
-                    error_text(&e),
-                );
-                return None;
-            }
-        }
-    }
-    Some(out)
+    let what = format!("route tables of {vpc} (ec2:DescribeRouteTables)");
+    list_all!(calls, what, pages, route_tables).ok()
 }
 
 /// Whether subnet `id` routes to an internet gateway (public) and to a NAT gateway: through the

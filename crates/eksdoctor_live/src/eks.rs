@@ -19,13 +19,9 @@ pub(crate) async fn only_cluster(
     region: &str,
     calls: &mut Calls,
 ) -> Result<Vec<String>, String> {
-    let mut pages = eks.list_clusters().into_paginator().send();
-    let mut names = Vec::new();
-    while let Some(page) = pages.next().await {
-        calls.made += 1;
-        let page = page.map_err(|e| format!("eks:ListClusters: {}", error_text(&e)))?;
-        names.extend(page.clusters().iter().cloned());
-    }
+    let pages = eks.list_clusters().into_paginator().send();
+    let names = list_all!(calls, "the clusters (eks:ListClusters)", pages, clusters)
+        .map_err(|why| format!("eks:ListClusters: {why}"))?;
     match names.as_slice() {
         [one] => Ok(vec![one.clone()]),
         [] => Err(format!("no EKS cluster in region {region}")),
@@ -102,29 +98,6 @@ pub(crate) async fn read_cluster(
     Ok(r)
 }
 
-/// Every name a paginated List call gives; `None` (the failure recorded as `what`) when a page
-/// fails.
-macro_rules! list_names {
-    ($calls:expr, $what:expr, $pages:expr, $field:ident) => {{
-        let mut pages = $pages;
-        let mut names: Option<Vec<String>> = Some(Vec::new());
-        while let Some(page) = pages.next().await {
-            $calls.made += 1;
-            match page {
-                Ok(p) => names
-                    .get_or_insert_with(Vec::new)
-                    .extend(p.$field().iter().cloned()),
-                Err(e) => {
-                    $calls.failed($what, error_text(&e));
-                    names = None;
-                    break;
-                }
-            }
-        }
-        names
-    }};
-}
-
 /// One Describe call per name (`describe`), each failure recorded as `what(name)`; the objects
 /// read, and whether any call failed.
 async fn describe_each<T, E, Fut>(
@@ -163,7 +136,7 @@ async fn node_groups(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) 
         .into_paginator()
         .send();
     let what = format!("node groups of {cluster} (eks:ListNodegroups)");
-    let Some(names) = list_names!(calls, what, pages, nodegroups) else {
+    let Some(names) = list_all!(calls, what, pages, nodegroups).ok() else {
         return Vec::new();
     };
     let what = |n: &str| format!("node group {n} of {cluster} (eks:DescribeNodegroup)");
@@ -191,7 +164,7 @@ async fn fargate_profiles(
         .into_paginator()
         .send();
     let what = format!("Fargate profiles of {cluster} (eks:ListFargateProfiles)");
-    let Some(names) = list_names!(calls, what, pages, fargate_profile_names) else {
+    let Some(names) = list_all!(calls, what, pages, fargate_profile_names).ok() else {
         return Vec::new();
     };
     let what = |n: &str| format!("Fargate profile {n} of {cluster} (eks:DescribeFargateProfile)");
@@ -215,7 +188,7 @@ async fn addons(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) -> Op
         .into_paginator()
         .send();
     let what = format!("add-ons of {cluster} (eks:ListAddons)");
-    let names = list_names!(calls, what, pages, addons)?;
+    let names = list_all!(calls, what, pages, addons).ok()?;
     let what = |n: &str| format!("add-on {n} of {cluster} (eks:DescribeAddon)");
     let describe = |n: String| async move {
         let o = eks

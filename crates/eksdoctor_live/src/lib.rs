@@ -8,6 +8,32 @@
 //! (with their free addresses), VPCs and route tables. The Kubernetes API, IAM and Auto Scaling
 //! are not read yet.
 
+/// Every item of a paginated List/Describe call (`$field` of each page); on a failing page, the
+/// failure recorded in `$calls` as `$what` and its reason as the error.
+macro_rules! list_all {
+    ($calls:expr, $what:expr, $pages:expr, $field:ident) => {{
+        let mut pages = $pages;
+        let mut items = Vec::new();
+        let mut failed = None;
+        while let Some(page) = pages.next().await {
+            $calls.made += 1;
+            match page {
+                Ok(p) => items.extend(p.$field().iter().cloned()),
+                Err(e) => {
+                    let why = error_text(&e);
+                    $calls.failed($what, why.clone());
+                    failed = Some(why);
+                    break;
+                }
+            }
+        }
+        match failed {
+            None => Ok(items),
+            Some(why) => Err(why),
+        }
+    }};
+}
+
 mod ec2;
 mod eks;
 mod map;
@@ -34,6 +60,8 @@ pub struct Collected {
     pub inventory: Inventory,
     /// API calls made (each page counted).
     pub calls: usize,
+    /// Calls that failed (each is a note "not read: …").
+    pub failed: usize,
     /// The clusters read (by name).
     pub clusters: Vec<String>,
 }
@@ -85,6 +113,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
     Ok(Collected {
         inventory: inv,
         calls: calls.made,
+        failed: calls.denied.len(),
         clusters: read,
     })
 }

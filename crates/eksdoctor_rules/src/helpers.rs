@@ -309,8 +309,7 @@ pub fn role<'a>(inv: &'a Inventory, reference: &Id) -> Option<&'a eksdoctor_inve
 
 /// The name of an AWS managed policy from its ARN (or an ARN pattern with an unknown partition).
 pub fn managed_policy_name(arn: &str) -> Option<&str> {
-    let (prefix, name) = arn.rsplit_once("policy/")?;
-    prefix.ends_with(":iam::aws:").then_some(name)
+    eksdoctor_inventory::aws_managed_policy_name(arn)
 }
 
 /// Statements of a policy document (a single statement object or a list).

@@ -28,11 +28,7 @@ pub fn run(a: ClusterArgs) -> Result<u8> {
         eksdoctor_live::collect(&opts).map_err(|e| anyhow!("nothing could be read: {e}"))?;
     let mut inv = collected.inventory;
     inv.finish();
-    let skipped = inv
-        .notes
-        .iter()
-        .filter(|n| n.message.starts_with("not read"))
-        .count();
+    let skipped = collected.failed;
     eprintln!(
         "eksdoctor: read {} ({} API calls){}",
         collected.clusters.join(", "),

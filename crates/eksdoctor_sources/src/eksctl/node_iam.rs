@@ -202,13 +202,7 @@ fn role(
     );
     let unresolved = attach
         .iter()
-        .filter(|a| !a.contains(":iam::aws:policy/"))
-        .map(|a| {
-            format!(
-                "`{}`: a customer-managed policy whose document the scanned files do not hold",
-                excerpt(a)
-            )
-        })
+        .filter_map(|a| customer_policy_unresolved(a))
         .collect();
     let managed_policies = match (iam, attach.is_empty()) {
         (Some(i), false) => Val::set(arns, ctx.prov(i.line_of("attachPolicyARNs"))),

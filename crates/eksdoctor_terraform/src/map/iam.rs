@@ -23,12 +23,7 @@ impl Attached {
     /// another account's policy is not in the scan.
     fn listed(&mut self, arn: &str) {
         self.managed.push(arn.to_string());
-        if !arn.contains(":iam::aws:policy/") {
-            self.unresolved.push(format!(
-                "`{}`: a customer-managed policy whose document the scanned files do not hold",
-                excerpt(arn)
-            ));
-        }
+        self.unresolved.extend(customer_policy_unresolved(arn));
     }
 
     /// One attached policy ARN: an AWS-managed ARN (or its pattern, where only the account or

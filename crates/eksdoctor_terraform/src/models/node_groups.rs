@@ -191,14 +191,16 @@ pub(super) fn node_launch_template(cx: &mut Ctx, addr: &str, inputs: &Inputs, at
 /// `iam_role_attach_cni_policy = false`, the CNI policy), or the role given. Returns the value for
 /// `node_role_arn` and where it was set.
 pub(super) fn node_role(cx: &mut Ctx, addr: &str, inputs: &Inputs, at: &Prov) -> Option<(V, Prov)> {
-    node_role_named(cx, addr, "this", inputs, at)
+    node_role_named(cx, addr, "this", None, inputs, at)
 }
 
-/// [`node_role`] as resource `aws_iam_role.<res>[0]` of the module.
+/// [`node_role`] as resource `aws_iam_role.<res>[0]` of the module, named `name` when the
+/// module gives it an exact name.
 fn node_role_named(
     cx: &mut Ctx,
     addr: &str,
     res: &str,
+    name: Option<(V, Prov)>,
     inputs: &Inputs,
     at: &Prov,
 ) -> Option<(V, Prov)> {
@@ -211,7 +213,7 @@ fn node_role_named(
     }
     let raddr = format!("{addr}.aws_iam_role.{res}[0]");
     let mut rb = RBody::new(at.clone());
-    if let Some((n, p)) = get("iam_role_name_exact") {
+    if let Some((n, p)) = name {
         rb.set("name", n, p);
     }
     let trust = obj(vec![
@@ -388,22 +390,20 @@ pub(super) fn karpenter(cx: &mut Ctx) -> V {
         cx.input(k).map(|v| (short, v))
     })
     .collect();
-    let mut inputs = inputs;
     // With `node_iam_role_use_name_prefix = false` the role is named exactly
     // `node_iam_role_name` (default `Karpenter-<cluster_name>`): how an EC2NodeClass names it.
     let prefix = cx.input("node_iam_role_use_name_prefix").map(|(v, _)| v);
-    if prefix.and_then(|v| v.as_bool()) == Some(false) {
-        let name = match cx.input("node_iam_role_name").filter(|(v, _)| !v.is_null()) {
+    let name = if prefix.and_then(|v| v.as_bool()) == Some(false) {
+        match cx.input("node_iam_role_name").filter(|(v, _)| !v.is_null()) {
             Some(n) => Some(n),
             None => cluster
                 .as_str()
                 .map(|c| (V::str(format!("Karpenter-{c}")), at.clone())),
-        };
-        if let Some(n) = name {
-            inputs.insert("iam_role_name_exact".to_string(), n);
         }
-    }
-    let role = node_role_named(cx, &addr, "node", &inputs, &at);
+    } else {
+        None
+    };
+    let role = node_role_named(cx, &addr, "node", name, &inputs, &at);
     let (pia, _) = cx.input_or(
         "create_pod_identity_association",
         since(KARPENTER_POD_IDENTITY),
