@@ -33,9 +33,14 @@ with open(sys.argv[1], encoding="utf-8") as f:
     docs = [walk(d) for d in yaml.safe_load_all(f) if d is not None]
 print(json.dumps(docs))
 "#;
+    run_pyyaml(SCRIPT, file)
+}
+
+/// `script` run by python3 on `file`: the JSON it prints.
+fn run_pyyaml(script: &str, file: &Path) -> Value {
     let out = std::process::Command::new("python3")
         .arg("-c")
-        .arg(SCRIPT)
+        .arg(script)
         .arg(file)
         .output()
         .expect("python3 is needed for this test (with PyYAML)");
@@ -89,18 +94,7 @@ with open(sys.argv[1], encoding="utf-8") as f:
     docs = [d for d in yaml.safe_load_all(f) if d is not None]
 print(json.dumps(docs))
 "#;
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(SCRIPT)
-        .arg(file)
-        .output()
-        .expect("python3 is needed for this test (with PyYAML)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    run_pyyaml(SCRIPT, file)
 }
 
 /// The types of scalars, where YAML 1.2 and PyYAML's 1.1 agree (`typed/scalars.yaml`).
