@@ -342,6 +342,19 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
+    /// The kubeconfig for the clusters' Kubernetes APIs (default: KUBECONFIG, ~/.kube/config).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use (default: the context whose server is the cluster's endpoint,
+    /// as `aws eks update-kubeconfig` writes it).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Read only the AWS APIs, not the clusters' Kubernetes APIs.
+    #[arg(long, conflicts_with_all = ["kubeconfig", "context"])]
+    pub no_kubernetes: bool,
+
     /// Configuration file (default: `.eksdoctor.toml` in the current directory or above).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

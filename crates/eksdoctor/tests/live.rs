@@ -1,8 +1,10 @@
-//! `eksdoctor cluster` against moto's server on loopback (real SDK client code, real protocol):
-//! the estate of `crates/eksdoctor_live/tests/moto/seed.py` gives exactly its findings, what the
-//! server does not serve (EKS add-ons) is a note and an unknown, and a cluster that does not
-//! exist is an error. Needs moto (`pip install 'moto[server]'`; `.ci/run` installs it), run as
-//! `python3 -m moto.server`: without it the test fails.
+//! `eksdoctor cluster` against moto's server on loopback (real SDK client code, real protocol)
+//! and kmock's Kubernetes emulator (real kube-rs client code through a kubeconfig): the estate of
+//! `crates/eksdoctor_live/tests/moto/seed.py` and `tests/kmock/estate.json` gives exactly its
+//! findings, what the servers do not serve (EKS add-ons) is a note and an unknown, no Secret or
+//! env value is read or printed, and a cluster that does not exist is an error. Needs moto
+//! (`pip install 'moto[server]'`) and kmock (`pip install kmock`), both installed by `.ci/run`:
+//! without them the tests fail.
 
 #![cfg(feature = "live")]
 
@@ -62,6 +64,137 @@ fn moto() -> Moto {
     }
 }
 
+/// kmock's emulator (tests/kmock/serve.py) seeded with `estate`, and a kubeconfig reaching it
+/// as context `live-demo`; every request it served is in `log`.
+struct Kmock {
+    child: Child,
+    kubeconfig: std::path::PathBuf,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Kmock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn kmock(estate: &str) -> Kmock {
+    use std::io::BufRead;
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kmock");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("requests.log");
+    let mut child = Command::new("python3")
+        .arg(here.join("serve.py"))
+        .arg(here.join(estate))
+        .arg(&log)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is needed for this test, with kmock: pip install kmock");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .strip_prefix("ready ")
+        .unwrap_or_else(|| {
+            panic!(
+                "kmock's emulator did not start (is kmock installed? pip install kmock): {line:?}"
+            )
+        })
+        .trim()
+        .to_string();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: emu\n  cluster:\n    server: http://127.0.0.1:{port}\nusers:\n- name: emu\n  user:\n    token: test-token\ncontexts:\n- name: live-demo\n  context:\n    cluster: emu\n    user: emu\ncurrent-context: live-demo\n"
+        ),
+    )
+    .unwrap();
+    Kmock {
+        child,
+        kubeconfig,
+        log,
+        _dir: dir,
+    }
+}
+
+fn rules_of(v: &serde_json::Value) -> Vec<String> {
+    let mut rules: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    rules
+}
+
+/// The shipped ClusterRole's grants: (API group, resource, verb, resource names).
+fn cluster_role() -> Vec<(String, String, String, Vec<String>)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../eksdoctor_live/policy/eksdoctor-read-only-clusterrole.yaml");
+    let (docs, err) = eksdoctor_inventory::yaml::parse(&std::fs::read_to_string(path).unwrap());
+    assert!(err.is_none(), "{err:?}");
+    let role = docs
+        .iter()
+        .find(|d| d.root.get("kind").and_then(|k| k.as_str()) == Some("ClusterRole"))
+        .unwrap();
+    let strs = |n: &eksdoctor_inventory::Node, k: &str| -> Vec<String> {
+        n.get(k)
+            .map(|v| {
+                v.items()
+                    .iter()
+                    .filter_map(|i| i.as_str())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for r in role.root.get("rules").unwrap().items() {
+        for g in strs(r, "apiGroups") {
+            for res in strs(r, "resources") {
+                for verb in strs(r, "verbs") {
+                    out.push((g.clone(), res.clone(), verb, strs(r, "resourceNames")));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A request of the log as (API group, resource, verb, name): `GET /apis/apps/v1/deployments?…`
+/// is a list of deployments.apps, `GET /api/v1/namespaces/kube-system/configmaps/aws-auth` a get.
+fn rbac_of(line: &str) -> (String, String, String, Option<String>) {
+    let path = line
+        .strip_prefix("GET ")
+        .unwrap_or_else(|| panic!("not a read: {line}"));
+    let path = path.split('?').next().unwrap();
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (group, rest) = match parts.as_slice() {
+        ["api", _v, rest @ ..] => ("", rest),
+        ["apis", g, _v, rest @ ..] => (*g, rest),
+        _ => panic!("not a resource path: {line}"),
+    };
+    let rest = match rest {
+        ["namespaces", _ns, tail @ ..] if !tail.is_empty() => tail,
+        other => other,
+    };
+    match rest {
+        [res] => (group.into(), res.to_string(), "list".into(), None),
+        [res, name] => (
+            group.into(),
+            res.to_string(),
+            "get".into(),
+            Some(name.to_string()),
+        ),
+        _ => panic!("not a resource path: {line}"),
+    }
+}
+
 fn seed(m: &Moto) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../eksdoctor_live/tests/moto/seed.py");
     let out = Command::new("python3")
@@ -112,15 +245,9 @@ fn cluster(m: &Moto, args: &[&str]) -> (i32, serde_json::Value, String) {
 fn a_live_estate_gives_its_findings_and_says_what_it_could_not_read() {
     let m = moto();
     seed(&m);
-    let (code, v, stderr) = cluster(&m, &[]);
+    let (code, v, stderr) = cluster(&m, &["--no-kubernetes"]);
     assert_eq!(code, 1, "{stderr}");
-    let mut rules: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
-    rules.sort();
+    let rules = rules_of(&v);
     assert_eq!(
         rules,
         [
@@ -165,4 +292,110 @@ fn a_cluster_that_is_not_there_is_an_error_naming_it() {
         stderr.contains("nothing could be read: cluster `nope` not read: eks:DescribeCluster: ResourceNotFoundException"),
         "{stderr}"
     );
+}
+
+#[test]
+fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
+    let m = moto();
+    seed(&m);
+    let k = kmock("estate.json");
+    let kc = k.kubeconfig.to_str().unwrap();
+    let (code, v, stderr) = cluster(&m, &["--kubeconfig", kc, "--context", "live-demo"]);
+    assert_eq!(code, 1, "{stderr}");
+    let text = v.to_string();
+    // The AWS estate's findings, and those of its Kubernetes objects, placed at the objects.
+    assert_eq!(
+        rules_of(&v),
+        [
+            "ami-type-deprecated",
+            "aws-auth-user-system-masters",
+            "control-plane-logging-off",
+            "cronjob-ip-churn",
+            "ebs-volume-az-bound",
+            "endpoint-public-unrestricted",
+            "imdsv2-not-required",
+            "in-tree-ebs-provisioner",
+            "private-cluster-missing-endpoints",
+            "secrets-no-customer-kms",
+            "storageclass-immediate-binding",
+            "subnet-too-small",
+            "version-out-of-standard-support",
+        ],
+        "{text}"
+    );
+    let at = |rule: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .map(|f| f["location"]["file"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(
+        at("storageclass-immediate-binding"),
+        "arn:aws:eks:eu-west-1:123456789012:cluster/live-demo/StorageClass/gp2"
+    );
+    assert_eq!(
+        at("cronjob-ip-churn"),
+        "arn:aws:eks:eu-west-1:123456789012:cluster/live-demo/CronJob/shop/sync"
+    );
+    // The add-ons moto cannot list leave the EBS CSI driver's absence undecided, not a finding.
+    let unknowns = v["unknowns"].to_string();
+    assert!(
+        unknowns.contains("ebs-csi-driver-missing") && unknowns.contains("eks:ListAddons"),
+        "{unknowns}"
+    );
+    // The VPC CNI's settings came from the aws-node DaemonSet.
+    assert!(!unknowns.contains("aws-node DaemonSet"), "{unknowns}");
+    // Never read: Secrets, ConfigMaps other than aws-auth; never printed: env values.
+    let log = std::fs::read_to_string(&k.log).unwrap();
+    let gets: Vec<&str> = log.lines().filter(|l| !l.starts_with("POST ")).collect();
+    assert!(gets.iter().all(|l| l.starts_with("GET ")), "{log}");
+    assert!(
+        !log.contains("secrets?") && !log.contains("/secrets "),
+        "{log}"
+    );
+    assert!(
+        gets.iter()
+            .filter(|l| l.contains("configmaps"))
+            .all(|l| *l == "GET /api/v1/namespaces/kube-system/configmaps/aws-auth"),
+        "{log}"
+    );
+    for secret in ["cm-secret-value", "env-secret-value", "c2VjcmV0LXZhbHVl"] {
+        assert!(
+            !text.contains(secret) && !stderr.contains(secret),
+            "{secret} printed"
+        );
+    }
+}
+
+#[test]
+fn the_shipped_cluster_role_allows_every_kubernetes_call_made_and_nothing_more() {
+    let m = moto();
+    seed(&m);
+    let k = kmock("estate.json");
+    let kc = k.kubeconfig.to_str().unwrap();
+    let (code, _, stderr) = cluster(&m, &["--kubeconfig", kc, "--context", "live-demo"]);
+    assert_eq!(code, 1, "{stderr}");
+    let role = cluster_role();
+    let log = std::fs::read_to_string(&k.log).unwrap();
+    let mut used = std::collections::BTreeSet::new();
+    // The seeding POSTs come first; every request of the scan is a read the role allows.
+    for line in log.lines().filter(|l| !l.starts_with("POST ")) {
+        let (group, res, verb, name) = rbac_of(line);
+        let grant = role.iter().position(|(g, r, v, names)| {
+            *g == group
+                && *r == res
+                && *v == verb
+                && (names.is_empty() || name.as_ref().is_some_and(|n| names.contains(n)))
+        });
+        let i = grant.unwrap_or_else(|| panic!("{line}: not allowed by the shipped ClusterRole"));
+        used.insert(i);
+    }
+    let unused: Vec<_> = (0..role.len())
+        .filter(|i| !used.contains(i))
+        .map(|i| &role[i])
+        .collect();
+    assert!(unused.is_empty(), "granted but never used: {unused:?}");
 }

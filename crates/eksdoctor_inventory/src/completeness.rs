@@ -46,7 +46,8 @@ pub enum GapKind {
     /// A Kubernetes object applied whose content is known only after apply.
     UnreadableObject,
     /// Part of a cluster is declared to be managed outside the scanned code
-    /// (`[[clusters]] external`); `creates` says which resource types.
+    /// (`[[clusters]] external`), or in live mode could not be read (a denied List call);
+    /// `creates` says which resource types.
     Elsewhere,
 }
 

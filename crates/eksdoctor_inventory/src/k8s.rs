@@ -19,8 +19,9 @@ pub struct K8sObjects {
     pub pdbs: Vec<ObjectRef>,
     pub service_accounts: Vec<ServiceAccount>,
     pub namespaces: Vec<ObjectRef>,
-    /// VPC CNI settings read from an `aws-node` DaemonSet.
-    pub cni: Option<CniSettings>,
+    /// VPC CNI settings read from each `aws-node` DaemonSet (one per cluster; rules take the one
+    /// of the cluster it runs on).
+    pub cni: Vec<CniSettings>,
     /// Objects that install metrics-server (Deployment, APIService, HelmRelease, Argo CD Application).
     pub metrics_server: Vec<ObjectRef>,
     /// Objects that install cluster-autoscaler.

@@ -75,7 +75,7 @@ impl K8sObjects {
             mut pdbs,
             mut service_accounts,
             mut namespaces,
-            cni,
+            mut cni,
             mut metrics_server,
             mut cluster_autoscaler,
             mut ebs_csi,
@@ -90,9 +90,7 @@ impl K8sObjects {
         self.pdbs.append(&mut pdbs);
         self.service_accounts.append(&mut service_accounts);
         self.namespaces.append(&mut namespaces);
-        if self.cni.is_none() {
-            self.cni = cni;
-        }
+        self.cni.append(&mut cni);
         self.metrics_server.append(&mut metrics_server);
         self.cluster_autoscaler.append(&mut cluster_autoscaler);
         self.ebs_csi.append(&mut ebs_csi);

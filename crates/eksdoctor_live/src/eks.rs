@@ -8,6 +8,8 @@ use eksdoctor_inventory::*;
 pub(crate) struct ClusterRef {
     pub id: Id,
     pub arn: String,
+    /// The Kubernetes API server's URL.
+    pub endpoint: Option<String>,
     pub vpc: Option<String>,
     /// Every subnet the cluster, its node groups and Fargate profiles name.
     pub subnets: Vec<String>,
@@ -77,10 +79,15 @@ pub(crate) async fn read_cluster(
         Some(list) => inv.addons.extend(list),
         // Which add-ons are managed is not known: the rules that need it stay undecided.
         None => {
-            cluster.default_addons = Val::unknown(
-                "the cluster's add-ons could not be listed (eks:ListAddons)",
+            let why = "the cluster's add-ons could not be listed (eks:ListAddons)";
+            cluster.default_addons = Val::unknown(why, cluster.at.clone());
+            inv.completeness.push_creating(
+                Scope::Cluster(cluster.id.clone()),
+                GapKind::Elsewhere,
+                why,
                 cluster.at.clone(),
-            )
+                Some(vec!["aws_eks_addon".into()]),
+            );
         }
     }
     subnets.sort();
@@ -88,6 +95,7 @@ pub(crate) async fn read_cluster(
     let r = ClusterRef {
         id: cluster.id.clone(),
         arn,
+        endpoint: c.endpoint().map(str::to_string),
         vpc: c
             .resources_vpc_config()
             .and_then(|v| v.vpc_id())

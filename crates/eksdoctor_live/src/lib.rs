@@ -5,8 +5,8 @@
 //! and the values that needed it are unknown with that reason: the scan goes on.
 //!
 //! Read today: EKS clusters, managed node groups, Fargate profiles and add-ons; EC2 subnets
-//! (with their free addresses), VPCs and route tables. The Kubernetes API, IAM and Auto Scaling
-//! are not read yet.
+//! (with their free addresses), VPCs and route tables; the Kubernetes objects rules read (see
+//! [`k8s`]). IAM and Auto Scaling are not read yet.
 
 /// Every item of a paginated List/Describe call (`$field` of each page); on a failing page, the
 /// failure recorded in `$calls` as `$what` and its reason as the error.
@@ -36,7 +36,11 @@ macro_rules! list_all {
 
 mod ec2;
 mod eks;
+mod k8s;
+mod k8s_map;
 mod map;
+
+pub use k8s::KubeOptions;
 
 use eksdoctor_inventory::{Inventory, Note, Prov, SourceKind};
 use std::time::Duration;
@@ -53,6 +57,8 @@ pub struct Options {
     pub endpoint_url: Option<String>,
     /// The deadline of each API call (the SDK retries throttling within it).
     pub call_timeout: Option<Duration>,
+    /// How to reach the clusters' Kubernetes APIs; `None`: not read (`--no-kubernetes`).
+    pub kube: Option<KubeOptions>,
 }
 
 /// What a live read gave.
@@ -96,6 +102,23 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
         match eks::read_cluster(&eks, name, &region, &mut calls, &mut inv).await {
             Ok(cluster) => {
                 ec2::read_network(&ec2, &cluster, &mut calls, &mut inv).await;
+                let target = k8s::Target {
+                    name,
+                    id: cluster.id.name(),
+                    region: &region,
+                    endpoint: cluster.endpoint.as_deref(),
+                };
+                match &opts.kube {
+                    Some(kube) => {
+                        let timeout = opts.call_timeout.unwrap_or(Duration::from_secs(30));
+                        k8s::read(kube, &target, timeout, &mut calls, &mut inv).await;
+                    }
+                    None => k8s::unread(
+                        &target,
+                        &mut inv,
+                        "the Kubernetes API was not read (--no-kubernetes)",
+                    ),
+                }
                 read.push(name.clone());
             }
             Err(why) => inv.notes.push(note(&region, name, why)),

@@ -46,7 +46,8 @@ pub(crate) fn cluster(c: &eks::Cluster, region: &str) -> Cluster {
     let auth = access
         .and_then(|a| a.authentication_mode())
         .and_then(|m| AuthMode::parse(m.as_str()));
-    let why = "not read: the VPC CNI's settings are in the aws-node DaemonSet (Kubernetes API, not read yet)";
+    let why =
+        "not read: the VPC CNI's settings are in the aws-node DaemonSet of the Kubernetes API";
     let mut cni = CniSettings::defaults(&p, "VPC CNI default");
     cni.undefault(why);
     Cluster {

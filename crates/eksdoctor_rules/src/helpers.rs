@@ -245,19 +245,19 @@ pub fn fargate_profile_azs(inv: &Inventory, p: &FargateProfile) -> Option<Vec<St
 }
 
 /// The VPC CNI settings in force for a cluster: from the cluster definition (add-on configuration),
-/// overridden by an `aws-node` DaemonSet among the manifests when this is the only cluster.
+/// overridden by the `aws-node` DaemonSet that runs on it (a manifest placed on it, or read from
+/// its Kubernetes API).
 pub fn cni_settings<'a>(ctx: &'a Ctx, c: &'a Cluster) -> &'a CniSettings {
-    match &ctx.inv.k8s.cni {
-        Some(k)
-            if ctx
-                .inv
+    ctx.inv
+        .k8s
+        .cni
+        .iter()
+        .find(|k| {
+            ctx.inv
                 .cluster_for(k.prefix_delegation.at())
-                .is_some_and(|o| o.id == c.id) =>
-        {
-            k
-        }
-        _ => &c.cni,
-    }
+                .is_some_and(|o| o.id == c.id)
+        })
+        .unwrap_or(&c.cni)
 }
 
 /// Whether the cluster gives pods their own AWS identity (IRSA or Pod Identity).

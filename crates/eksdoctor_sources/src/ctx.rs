@@ -1,6 +1,6 @@
 //! Shared helpers for sources: the file being read and where its problems go.
 
-use eksdoctor_inventory::{InputError, Node, NodeKind, Prov, SourceKind};
+use eksdoctor_inventory::{ApiObject, InputError, Node, NodeKind, Prov, SourceKind};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -9,6 +9,8 @@ pub struct FileCtx {
     pub file: Arc<str>,
     pub source: SourceKind,
     pub errors: Vec<InputError>,
+    /// Reading one object of an API (live mode): every value is placed at it, not at a line.
+    pub object: Option<Prov>,
 }
 
 impl FileCtx {
@@ -17,11 +19,26 @@ impl FileCtx {
             file: file.clone(),
             source,
             errors: Vec::new(),
+            object: None,
+        }
+    }
+
+    /// Reading one object of an API: its values are placed at `object`.
+    pub fn api(object: ApiObject) -> FileCtx {
+        let at = Prov::api(object);
+        FileCtx {
+            file: at.file.clone(),
+            source: SourceKind::Live,
+            errors: Vec::new(),
+            object: Some(at),
         }
     }
 
     pub fn prov(&self, line: u32) -> Prov {
-        Prov::new(&self.file, line, self.source)
+        match &self.object {
+            Some(at) => at.clone(),
+            None => Prov::new(&self.file, line, self.source),
+        }
     }
 
     pub fn error(&mut self, line: u32, message: impl Into<String>) {

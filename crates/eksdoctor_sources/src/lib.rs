@@ -12,6 +12,7 @@ mod manifests;
 mod terraform;
 pub use eksdoctor_inventory::yaml;
 pub use loader::{load_paths, Source};
+pub use manifests::read_api_object;
 
 use ctx::FileCtx;
 pub use eksdoctor_config::LoadSettings;

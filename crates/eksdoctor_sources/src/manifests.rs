@@ -23,6 +23,27 @@ pub fn is_k8s_object(root: &Node) -> bool {
         && root.get("kind").and_then(Node::as_str).is_some()
 }
 
+/// Read one object of a cluster's Kubernetes API (live mode) with the manifests' own mapping;
+/// every value is placed at the object (`Kind/namespace/name` in `cluster`, the cluster's name or
+/// ARN as the inventory knows it). Problems with its fields go to the inventory's errors.
+pub fn read_api_object(cluster: &str, root: &Node, inv: &mut Inventory) {
+    let kind = root.get("kind").and_then(Node::as_str).unwrap_or("Object");
+    let meta = root.get("metadata");
+    let field = |k: &str| meta.and_then(|m| m.get(k)).and_then(Node::as_str);
+    let path = match (field("namespace"), field("name")) {
+        (Some(ns), Some(n)) => format!("{kind}/{ns}/{n}"),
+        (None, Some(n)) => format!("{kind}/{n}"),
+        _ => kind.to_string(),
+    };
+    let mut ctx = FileCtx::api(ApiObject {
+        arn: None,
+        k8s: Some(path),
+        cluster: Some(cluster.to_string()),
+    });
+    read_object(&mut ctx, root, inv);
+    inv.errors.append(&mut ctx.errors);
+}
+
 /// Read one document (a List is read item by item).
 pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
     let Some(kind) = root.get("kind").and_then(Node::as_str) else {
@@ -121,7 +142,7 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
         k if WORKLOAD_KINDS.contains(&k) => {
             if let Some(w) = read_workload(ctx, obj, root, spec, &what) {
                 if w.obj.kind == "DaemonSet" && w.obj.name == "aws-node" {
-                    inv.k8s.cni = Some(cni_from_pod_spec(&w, ctx));
+                    inv.k8s.cni.push(cni_from_pod_spec(&w, ctx));
                 }
                 inv.k8s.workloads.push(w);
             }

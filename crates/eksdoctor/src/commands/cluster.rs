@@ -23,6 +23,10 @@ pub fn run(a: ClusterArgs) -> Result<u8> {
         profile: a.profile.clone(),
         endpoint_url: a.endpoint_url.clone(),
         call_timeout: None,
+        kube: (!a.no_kubernetes).then(|| eksdoctor_live::KubeOptions {
+            kubeconfig: a.kubeconfig.clone(),
+            context: a.context.clone(),
+        }),
     };
     let collected =
         eksdoctor_live::collect(&opts).map_err(|e| anyhow!("nothing could be read: {e}"))?;

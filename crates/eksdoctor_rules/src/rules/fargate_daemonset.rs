@@ -19,9 +19,18 @@ pub static META: RuleMeta = RuleMeta {
     why: "Fargate runs each pod on its own micro-VM with no DaemonSets; node-level log, metric and security agents silently miss every Fargate pod.",
     fix: "Use Fargate's built-in Fluent Bit log router (aws-logging ConfigMap) and sidecars for metrics, or run these namespaces on EC2 nodes.",
     sources: &["x", "live"],
-    silent_when: "No cluster (or several) is scanned with the manifests, or workload namespaces are not set.",
-    references: &["https://docs.aws.amazon.com/eks/latest/userguide/fargate.html", "https://docs.aws.amazon.com/eks/latest/userguide/fargate-logging.html"],
+    silent_when: "No cluster (or several) is scanned with the manifests, or workload namespaces are not set. EKS's own node DaemonSets in kube-system whose work Fargate does itself or that have nothing to do there (aws-node, kube-proxy, efs-csi-node, ebs-csi-node) are not reported.",
+    references: &["https://docs.aws.amazon.com/eks/latest/userguide/fargate.html", "https://docs.aws.amazon.com/eks/latest/userguide/fargate-logging.html", "https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html", "https://docs.aws.amazon.com/eks/latest/userguide/efs-csi.html"],
 };
+
+/// The `kube-system` DaemonSets of EKS whose work Fargate does itself or that have nothing to do
+/// there: the VPC CNI (`aws-node`: Fargate gives each pod its network interface), `kube-proxy`
+/// (Fargate runs its own), the EFS CSI node plugin (Fargate mounts EFS itself) and the EBS CSI
+/// node plugin (Fargate pods cannot mount EBS volumes at all). Sources: the EKS user guide's
+/// Fargate considerations (<https://docs.aws.amazon.com/eks/latest/userguide/fargate.html>), its
+/// EBS CSI page ("You can't mount Amazon EBS volumes to Fargate Pods", ebs-csi.html) and EFS CSI
+/// page (the driver is built into Fargate, efs-csi.html).
+const FARGATE_PROVIDES: &[&str] = &["aws-node", "kube-proxy", "efs-csi-node", "ebs-csi-node"];
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let k = &ctx.inv.k8s;
@@ -51,7 +60,11 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     if fargate_ns.is_empty() {
         return;
     }
-    for ds in k.workloads.iter().filter(|w| w.obj.kind == "DaemonSet") {
+    for ds in k.workloads.iter().filter(|w| {
+        w.obj.kind == "DaemonSet"
+            && !(w.obj.namespace.known().map(String::as_str) == Some("kube-system")
+                && FARGATE_PROVIDES.contains(&w.obj.name.as_str()))
+    }) {
         let Some(c) = ctx.inv.cluster_of(&ds.obj) else {
             sink.unknown(
                 &META,
