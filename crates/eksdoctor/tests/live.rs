@@ -40,6 +40,8 @@ fn moto() -> Moto {
             "-p",
             &port.to_string(),
         ])
+        // AWS managed policies exist, so that roles can attach them (as in an account).
+        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -252,9 +254,11 @@ fn a_live_estate_gives_its_findings_and_says_what_it_could_not_read() {
         rules,
         [
             "ami-type-deprecated",
+            "cni-policy-on-node-role",
             "control-plane-logging-off",
             "endpoint-public-unrestricted",
             "imdsv2-not-required",
+            "node-role-too-broad",
             "private-cluster-missing-endpoints",
             "secrets-no-customer-kms",
             "subnet-too-small",
@@ -280,6 +284,27 @@ fn a_live_estate_gives_its_findings_and_says_what_it_could_not_read() {
     );
     let unknowns = v["unknowns"].to_string();
     assert!(unknowns.contains("eks:ListAddons"), "{unknowns}");
+    // IAM is read: the node role's inline policy, as IAM returns it (URL-encoded).
+    let broad = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "node-role-too-broad")
+        .unwrap();
+    assert!(
+        broad["message"]
+            .as_str()
+            .unwrap()
+            .contains("`s3:*` on every resource")
+            && broad["location"]["file"] == "arn:aws:iam::123456789012:role/eks-nodes",
+        "{broad}"
+    );
+    // No OIDC provider, but what could add Pod Identity (add-ons, associations) is not read:
+    // not decided, with the reason.
+    assert!(
+        unknowns.contains("workload identity of cluster `arn:aws:eks:eu-west-1:123456789012:cluster/live-demo` not decided: no OIDC provider"),
+        "{unknowns}"
+    );
     assert!(stderr.contains("read live-demo ("), "{stderr}");
 }
 
@@ -309,12 +334,14 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
         [
             "ami-type-deprecated",
             "aws-auth-user-system-masters",
+            "cni-policy-on-node-role",
             "control-plane-logging-off",
             "cronjob-ip-churn",
             "ebs-volume-az-bound",
             "endpoint-public-unrestricted",
             "imdsv2-not-required",
             "in-tree-ebs-provisioner",
+            "node-role-too-broad",
             "private-cluster-missing-endpoints",
             "secrets-no-customer-kms",
             "storageclass-immediate-binding",

@@ -46,9 +46,11 @@ pub enum GapKind {
     /// A Kubernetes object applied whose content is known only after apply.
     UnreadableObject,
     /// Part of a cluster is declared to be managed outside the scanned code
-    /// (`[[clusters]] external`), or in live mode could not be read (a denied List call);
-    /// `creates` says which resource types.
+    /// (`[[clusters]] external`); `creates` says which resource types.
     Elsewhere,
+    /// Part of a running cluster that live mode did not read (a denied List call, an API not
+    /// read yet); `creates` says which resource types it would have shown.
+    Unread,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,6 +117,7 @@ impl Completeness {
     /// a resource of one of `types`.
     pub fn elsewhere(&self, id: &Id, types: &[&str]) -> Option<&Gap> {
         self.of_cluster(id, GapKind::Elsewhere)
+            .chain(self.of_cluster(id, GapKind::Unread))
             .find(|g| types.iter().any(|t| g.may_create(t)))
     }
 

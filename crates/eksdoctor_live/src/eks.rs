@@ -10,6 +10,8 @@ pub(crate) struct ClusterRef {
     pub arn: String,
     /// The Kubernetes API server's URL.
     pub endpoint: Option<String>,
+    /// The cluster's OIDC issuer URL (for IRSA).
+    pub oidc_issuer: Option<String>,
     pub vpc: Option<String>,
     /// Every subnet the cluster, its node groups and Fargate profiles name.
     pub subnets: Vec<String>,
@@ -83,12 +85,31 @@ pub(crate) async fn read_cluster(
             cluster.default_addons = Val::unknown(why, cluster.at.clone());
             inv.completeness.push_creating(
                 Scope::Cluster(cluster.id.clone()),
-                GapKind::Elsewhere,
+                GapKind::Unread,
                 why,
                 cluster.at.clone(),
                 Some(vec!["aws_eks_addon".into()]),
             );
         }
+    }
+    // Not read yet: what these could show is not known to be absent.
+    for (why, types) in [
+        (
+            "its Pod Identity associations are not read yet (eks:ListPodIdentityAssociations)",
+            &["aws_eks_pod_identity_association"][..],
+        ),
+        (
+            "its access entries are not read yet (eks:ListAccessEntries)",
+            &["aws_eks_access_entry", "aws_eks_access_policy_association"][..],
+        ),
+    ] {
+        inv.completeness.push_creating(
+            Scope::Cluster(cluster.id.clone()),
+            GapKind::Unread,
+            why,
+            cluster.at.clone(),
+            Some(types.iter().map(|t| t.to_string()).collect()),
+        );
     }
     subnets.sort();
     subnets.dedup();
@@ -96,6 +117,11 @@ pub(crate) async fn read_cluster(
         id: cluster.id.clone(),
         arn,
         endpoint: c.endpoint().map(str::to_string),
+        oidc_issuer: c
+            .identity()
+            .and_then(|i| i.oidc())
+            .and_then(|o| o.issuer())
+            .map(str::to_string),
         vpc: c
             .resources_vpc_config()
             .and_then(|v| v.vpc_id())

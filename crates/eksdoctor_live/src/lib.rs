@@ -36,13 +36,14 @@ macro_rules! list_all {
 
 mod ec2;
 mod eks;
+mod iam;
 mod k8s;
 mod k8s_map;
 mod map;
 
 pub use k8s::KubeOptions;
 
-use eksdoctor_inventory::{Inventory, Note, Prov, SourceKind};
+use eksdoctor_inventory::{Inventory, Note, Prov, SourceKind, Val};
 use std::time::Duration;
 
 /// What to read and how to reach it.
@@ -91,6 +92,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
         .ok_or("no AWS region: pass --region or set AWS_REGION (or a region in the profile)")?;
     let eks = aws_sdk_eks::Client::new(&conf);
     let ec2 = aws_sdk_ec2::Client::new(&conf);
+    let iam = aws_sdk_iam::Client::new(&conf);
     let mut calls = Calls::default();
     let names = match opts.clusters.as_slice() {
         [] => eks::only_cluster(&eks, &region, &mut calls).await?,
@@ -102,6 +104,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
         match eks::read_cluster(&eks, name, &region, &mut calls, &mut inv).await {
             Ok(cluster) => {
                 ec2::read_network(&ec2, &cluster, &mut calls, &mut inv).await;
+                read_iam(&iam, &cluster, &mut calls, &mut inv).await;
                 let target = k8s::Target {
                     name,
                     id: cluster.id.name(),
@@ -139,6 +142,49 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
         failed: calls.denied.len(),
         clusters: read,
     })
+}
+
+/// The IAM roles of the cluster's node groups and add-ons, and whether the account has the
+/// cluster's OIDC provider.
+async fn read_iam(
+    iam: &aws_sdk_iam::Client,
+    c: &eks::ClusterRef,
+    calls: &mut Calls,
+    inv: &mut Inventory,
+) {
+    let mut arns: Vec<String> = inv
+        .node_groups
+        .iter()
+        .filter(|n| n.cluster == c.id)
+        .filter_map(|n| n.node_role.known().cloned().flatten())
+        .chain(
+            inv.addons
+                .iter()
+                .filter(|a| a.cluster == c.id)
+                .filter_map(|a| a.role.known().cloned().flatten()),
+        )
+        .map(|id| id.name().to_string())
+        .collect();
+    arns.sort();
+    arns.dedup();
+    iam::read_roles(iam, &arns, calls, inv).await;
+    let provider = match (&c.oidc_issuer, iam::oidc_issuers(iam, calls).await) {
+        (Some(issuer), Ok(list)) => {
+            let host_path = issuer.trim_start_matches("https://").trim_end_matches('/');
+            Ok(list.iter().any(|i| i == host_path))
+        }
+        (None, Ok(_)) => Err("the EKS API response gives no OIDC issuer for it".to_string()),
+        (_, Err(why)) => Err(format!(
+            "the account's OIDC providers could not be listed (iam:ListOpenIDConnectProviders): {why}"
+        )),
+    };
+    if let Some(cluster) = inv.clusters.iter_mut().find(|x| x.id == c.id) {
+        let at = cluster.at.clone();
+        cluster.oidc_provider = match provider {
+            Ok(has) => Val::set(has, at),
+            Err(why) => Val::unknown(why, at),
+        };
+    }
 }
 
 async fn aws_config(opts: &Options) -> aws_config::SdkConfig {

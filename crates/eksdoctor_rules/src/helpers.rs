@@ -288,7 +288,7 @@ pub fn pod_identity_unseen<'a>(
             &c.id,
             &["aws_eks_pod_identity_association", "aws_eks_addon"],
         )
-        .filter(|g| g.kind == GapKind::Unscanned)
+        .filter(|g| matches!(g.kind, GapKind::Unscanned | GapKind::Unread))
 }
 
 /// Where the cluster is defined, as the unit whose absences are facts: "root module `envs/prod`",
@@ -620,7 +620,7 @@ pub fn addons_undecided(
         return false;
     };
     let why = match g.kind {
-        GapKind::Elsewhere => g.what.clone(),
+        GapKind::Elsewhere | GapKind::Unread => g.what.clone(),
         _ => format!("{}, which may install them", g.what),
     };
     sink.unknown(

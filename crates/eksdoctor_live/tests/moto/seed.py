@@ -1,7 +1,8 @@
 """Seed a moto server with a small EKS estate (the test's world, built with write calls that
 only this setup makes): a VPC with three private subnets (one a /24), an EKS cluster with a
 public endpoint open to 0.0.0.0/0 and no control-plane logs, a managed node group on Amazon
-Linux 2 with max pods left to EKS, and a Fargate profile.
+Linux 2 with max pods left to EKS whose node role carries the CNI policy and an inline s3:*
+policy, and a Fargate profile. No IAM OIDC provider for the cluster.
 
 Usage: seed.py ENDPOINT_URL  (prints the cluster name)."""
 import sys
@@ -20,7 +21,14 @@ for az, cidr in [("eu-west-1a", "10.0.0.0/24"), ("eu-west-1b", "10.0.8.0/21"), (
     s = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
     subnets.append(s)
 role = iam.create_role(RoleName="eks-cluster", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-node_role = iam.create_role(RoleName="eks-nodes", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+node_trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+node_role = iam.create_role(RoleName="eks-nodes", AssumeRolePolicyDocument=node_trust)["Role"]["Arn"]
+# The node role: the three policies EKS documents for nodes (the CNI policy on the node role), and
+# an inline policy that gives every pod on the nodes all of S3.
+for policy in ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]:
+    iam.attach_role_policy(RoleName="eks-nodes", PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
+iam.put_role_policy(RoleName="eks-nodes", PolicyName="app-data",
+                    PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}')
 eks.create_cluster(
     name="live-demo",
     version="1.31",
