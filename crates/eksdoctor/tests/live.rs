@@ -342,6 +342,8 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
             "imdsv2-not-required",
             "in-tree-ebs-provisioner",
             "node-role-too-broad",
+            "node-version-skew",
+            "node-version-skew",
             "private-cluster-missing-endpoints",
             "secrets-no-customer-kms",
             "storageclass-immediate-binding",
@@ -366,6 +368,22 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
     assert_eq!(
         at("cronjob-ip-churn"),
         "arn:aws:eks:eu-west-1:123456789012:cluster/live-demo/CronJob/shop/sync"
+    );
+    // The kubelets the nodes report: the node group declares 1.31, its node runs 1.29; a
+    // Fargate pod's node still runs 1.30.
+    let skew: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "node-version-skew")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        skew,
+        [
+            "1 Fargate node (one per pod) runs kubelet 1.30 (v1.30.9-eks-5d4a308 on fargate-ip-10-0-16-5.eu-west-1.compute.internal), 1 minor version behind the control plane (1.31); the allowed skew is 3; EKS does not start the next control-plane upgrade until they match: restart their pods (`kubectl rollout restart`) to get new nodes",
+            "1 node of `general` runs kubelet 1.29 (v1.29.15-eks-473151a on ip-10-0-8-10.eu-west-1.compute.internal), 2 minor versions behind the control plane (1.31); the allowed skew is 3",
+        ]
     );
     // The add-ons moto cannot list leave the EBS CSI driver's absence undecided, not a finding.
     let unknowns = v["unknowns"].to_string();

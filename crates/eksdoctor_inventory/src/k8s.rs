@@ -28,6 +28,25 @@ pub struct K8sObjects {
     pub cluster_autoscaler: Vec<ObjectRef>,
     /// Objects that install the EBS CSI driver outside EKS add-ons (Helm, manifests).
     pub ebs_csi: Vec<ObjectRef>,
+    /// The cluster's nodes (read from its API in live mode).
+    pub nodes: Vec<ClusterNode>,
+}
+
+/// A node of a running cluster, as its `Node` object reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterNode {
+    pub obj: ObjectRef,
+    /// `status.nodeInfo.kubeletVersion` (`v1.31.4-eks-aeac579`).
+    pub kubelet_version: Option<String>,
+    /// The managed node group (`eks.amazonaws.com/nodegroup`), Karpenter NodePool
+    /// (`karpenter.sh/nodepool`) or self-managed group it belongs to, when labelled.
+    pub group: Option<String>,
+    /// A Fargate node (`eks.amazonaws.com/compute-type: fargate`): one per Fargate pod.
+    pub fargate: bool,
+    pub instance_type: Option<String>,
+    pub zone: Option<String>,
+    /// `status.allocatable.pods`.
+    pub allocatable_pods: Option<u32>,
 }
 
 /// An object's identity and place.
@@ -147,6 +166,7 @@ impl K8sObjects {
             metrics_server,
             cluster_autoscaler,
             ebs_csi,
+            nodes,
             cni: _,
         } = self;
         let mut out: Vec<&mut ObjectRef> = Vec::new();
@@ -163,6 +183,7 @@ impl K8sObjects {
         out.extend(metrics_server.iter_mut());
         out.extend(cluster_autoscaler.iter_mut());
         out.extend(ebs_csi.iter_mut());
+        out.extend(nodes.iter_mut().map(|n| &mut n.obj));
         out
     }
 }

@@ -79,6 +79,7 @@ impl K8sObjects {
             mut metrics_server,
             mut cluster_autoscaler,
             mut ebs_csi,
+            mut nodes,
         } = from;
         self.objects.append(&mut objects);
         self.workloads.append(&mut workloads);
@@ -94,6 +95,7 @@ impl K8sObjects {
         self.metrics_server.append(&mut metrics_server);
         self.cluster_autoscaler.append(&mut cluster_autoscaler);
         self.ebs_csi.append(&mut ebs_csi);
+        self.nodes.append(&mut nodes);
     }
 }
 

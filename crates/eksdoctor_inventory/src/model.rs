@@ -282,6 +282,8 @@ impl Inventory {
             metrics_server,
             cluster_autoscaler,
             ebs_csi,
+            // Read from a cluster's API only: Terraform never applies them.
+            nodes: _,
             cni: _,
         } = &self.k8s;
         let objects = self.keep_flags(objects.iter());

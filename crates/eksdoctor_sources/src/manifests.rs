@@ -189,7 +189,29 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
             .service_accounts
             .push(ServiceAccount { obj, annotations }),
         "ConfigMap" if name == "aws-auth" => read_aws_auth(ctx, root, inv),
+        "Node" => inv.k8s.nodes.push(read_node(obj, &labels, root)),
         _ => {}
+    }
+}
+
+/// A Node as it reports itself (live mode): kubelet version, group, Fargate, type, zone.
+fn read_node(obj: ObjectRef, labels: &BTreeMap<String, String>, root: &Node) -> ClusterNode {
+    let label = |k: &str| labels.get(k).cloned();
+    let status = |path: &[&str]| {
+        root.path(&[&["status"][..], path].concat())
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
+    ClusterNode {
+        obj,
+        kubelet_version: status(&["nodeInfo", "kubeletVersion"]),
+        group: label("eks.amazonaws.com/nodegroup")
+            .or_else(|| label("karpenter.sh/nodepool"))
+            .or_else(|| label("alpha.eksctl.io/nodegroup-name")),
+        fargate: label("eks.amazonaws.com/compute-type").as_deref() == Some("fargate"),
+        instance_type: label("node.kubernetes.io/instance-type"),
+        zone: label("topology.kubernetes.io/zone"),
+        allocatable_pods: status(&["allocatable", "pods"]).and_then(|p| p.parse().ok()),
     }
 }
 
