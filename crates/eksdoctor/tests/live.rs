@@ -198,10 +198,16 @@ fn rbac_of(line: &str) -> (String, String, String, Option<String>) {
 }
 
 fn seed(m: &Moto) {
+    seed_with(m, &[]);
+}
+
+/// Run the seed script with `args`; its standard output.
+fn seed_with(m: &Moto, args: &[&str]) -> String {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../eksdoctor_live/tests/moto/seed.py");
     let out = Command::new("python3")
         .arg(script)
         .arg(&m.url)
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -209,16 +215,31 @@ fn seed(m: &Moto) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// `eksdoctor cluster ARGS` with test credentials and nothing from the user's AWS setup.
 fn cluster(m: &Moto, args: &[&str]) -> (i32, serde_json::Value, String) {
+    cluster_as(m, ("testing", "testing"), args)
+}
+
+/// [`cluster`] with the access key `(id, secret)`.
+fn cluster_as(m: &Moto, key: (&str, &str), args: &[&str]) -> (i32, serde_json::Value, String) {
+    run_cluster(&[("AWS_ENDPOINT_URL", &m.url)], key, args)
+}
+
+/// `eksdoctor cluster ARGS` with the environment `env` (endpoints) and the access key `key`.
+fn run_cluster(
+    env: &[(&str, &str)],
+    key: (&str, &str),
+    args: &[&str],
+) -> (i32, serde_json::Value, String) {
     let home = tempfile::tempdir().unwrap();
     let out = assert_cmd::Command::cargo_bin("eksdoctor")
         .unwrap()
         .arg("cluster")
         .args(args)
-        .args(["--region", "eu-west-1", "--endpoint-url", &m.url])
+        .args(["--region", "eu-west-1"])
         .args([
             "--format",
             "json",
@@ -229,9 +250,10 @@ fn cluster(m: &Moto, args: &[&str]) -> (i32, serde_json::Value, String) {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", home.path())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_ACCESS_KEY_ID", key.0)
+        .env("AWS_SECRET_ACCESS_KEY", key.1)
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(env.iter().copied())
         .current_dir(home.path())
         .output()
         .unwrap();
@@ -443,4 +465,84 @@ fn the_shipped_cluster_role_allows_every_kubernetes_call_made_and_nothing_more()
         .map(|i| &role[i])
         .collect();
     assert!(unused.is_empty(), "granted but never used: {unused:?}");
+}
+
+#[test]
+fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_not_read() {
+    // EC2 and IAM on a server that enforces the user's policy; EKS on one that does not (see
+    // seed.py: moto rejects EKS signatures while enforcing).
+    let (m, eks) = (moto(), moto());
+    let out = seed_with(&m, &["--half", "--eks-url", &eks.url]);
+    let mut key = out.lines().nth(1).unwrap().split_whitespace();
+    let key = (key.next().unwrap(), key.next().unwrap());
+    let env = [
+        ("AWS_ENDPOINT_URL", m.url.as_str()),
+        ("AWS_ENDPOINT_URL_EKS", &eks.url),
+    ];
+    let (code, v, stderr) = run_cluster(&env, key, &["--no-kubernetes"]);
+    // The findings that need only EKS and the subnets are there; the exit code follows them.
+    assert_eq!(code, 1, "{stderr}");
+    let rules = rules_of(&v);
+    for r in [
+        "endpoint-public-unrestricted",
+        "subnet-too-small",
+        "ami-type-deprecated",
+    ] {
+        assert!(rules.iter().any(|x| x == r), "{r} missing: {rules:?}");
+    }
+    // What needed the denied calls is not a finding but undecided.
+    for r in [
+        "private-cluster-missing-endpoints",
+        "node-role-too-broad",
+        "cni-policy-on-node-role",
+    ] {
+        assert!(
+            !rules.iter().any(|x| x == r),
+            "{r} reported without its data: {rules:?}"
+        );
+    }
+    // Exactly the calls the user may not make are listed, each as denied (and ListAddons,
+    // which moto does not serve).
+    let notes: Vec<String> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap().to_string())
+        .filter(|m| m.starts_with("not read: "))
+        .collect();
+    let mut actions: Vec<&str> = notes
+        .iter()
+        .filter_map(|m| m.split_once(" (")?.1.split_once(')').map(|(a, _)| a))
+        .collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        [
+            "ec2:DescribeRouteTables",
+            "ec2:DescribeVpcAttribute",
+            "ec2:DescribeVpcEndpoints",
+            "eks:ListAddons",
+            "iam:GetRole",
+            "iam:ListOpenIDConnectProviders",
+        ],
+        "{notes:?}"
+    );
+    for n in notes.iter().filter(|n| !n.contains("eks:ListAddons")) {
+        assert!(
+            n.contains("AccessDenied") || n.contains("access denied (HTTP 403)"),
+            "{n}"
+        );
+    }
+    let unknowns = v["unknowns"].to_string();
+    for r in ["private-cluster-missing-endpoints", "node-role-too-broad"] {
+        assert!(
+            unknowns.contains(&format!("\"rule\":\"{r}\"")),
+            "{r}: {unknowns}"
+        );
+    }
+    // The summary on standard error counts them.
+    assert!(
+        stderr.contains("; 6 could not be read (see the notes)"),
+        "{stderr}"
+    );
 }

@@ -174,6 +174,17 @@ async fn vpc(ec2: &Client, id: &str, calls: &mut Calls) -> Option<Vpc> {
         ),
         Err(e) => unknown(error_text(&e)),
     };
+    // One note for the pair (both fail alike when the permission is missing).
+    if let Some(why) = [&support, &hostnames]
+        .iter()
+        .find_map(|v| v.unknown_reason())
+    {
+        calls.failed(
+            format!("DNS attributes of VPC {id} (ec2:DescribeVpcAttribute)"),
+            why.trim_start_matches("not read (ec2:DescribeVpcAttribute): ")
+                .to_string(),
+        );
+    }
     Some(Vpc {
         id: Id::global(id),
         cidr: match v.cidr_block().and_then(|c| c.parse().ok()) {

@@ -239,8 +239,11 @@ where
         SdkError::TimeoutError(_) => "the call timed out".to_string(),
         SdkError::DispatchFailure(_) => "the endpoint could not be reached".to_string(),
         SdkError::ServiceError(_) | SdkError::ResponseError(_) => {
-            let code = e.raw_response().map_or(0, |r| r.status().as_u16());
-            format!("the endpoint's answer (HTTP {code}) is not this API's")
+            match e.raw_response().map_or(0, |r| r.status().as_u16()) {
+                403 => "access denied (HTTP 403)".to_string(),
+                401 => "not authenticated (HTTP 401)".to_string(),
+                code => format!("the endpoint's answer (HTTP {code}) is not this API's"),
+            }
         }
         _ => "the request could not be made".to_string(),
     }

@@ -12,7 +12,9 @@ url = sys.argv[1]
 kw = dict(endpoint_url=url, region_name="eu-west-1",
           aws_access_key_id="testing", aws_secret_access_key="testing")
 ec2 = boto3.client("ec2", **kw)
-eks = boto3.client("eks", **kw)
+# `--eks-url URL`: EKS on another server (see --half).
+eks_url = sys.argv[sys.argv.index("--eks-url") + 1] if "--eks-url" in sys.argv else url
+eks = boto3.client("eks", **{**kw, "endpoint_url": eks_url})
 iam = boto3.client("iam", **kw)
 
 vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -53,3 +55,23 @@ eks.create_fargate_profile(
     selectors=[{"namespace": "batch"}],
 )
 print("live-demo")
+
+# `--half`: a user with about half of the shipped policy (all of EKS, the subnets and VPCs, no
+# route tables, endpoints, VPC attributes or IAM), then moto enforces IAM from the next request
+# on. Prints the user's access key id and secret on the second line. moto 5.2.1 rejects the
+# signature of every EKS request while it enforces IAM (SignatureDoesNotMatch, boto3's too), so
+# with --half EKS lives on a second server (--eks-url) that does not enforce it.
+if "--half" in sys.argv:
+    half = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+        "eks:DescribeAddon", "eks:DescribeCluster", "eks:DescribeFargateProfile", "eks:DescribeNodegroup",
+        "eks:ListAddons", "eks:ListClusters", "eks:ListFargateProfiles", "eks:ListNodegroups",
+        "ec2:DescribeSubnets", "ec2:DescribeVpcs"]}]}
+    import json
+    import urllib.request
+    iam.create_user(UserName="auditor")
+    iam.put_user_policy(UserName="auditor", PolicyName="half", PolicyDocument=json.dumps(half))
+    key = iam.create_access_key(UserName="auditor")["AccessKey"]
+    print(key["AccessKeyId"], key["SecretAccessKey"])
+    # text/plain: a form body would be parsed away and the count read as empty.
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset-auth", data=b"0", method="POST",
+                                                  headers={"Content-Type": "text/plain"})).read()
