@@ -66,6 +66,53 @@ fn moto() -> Moto {
     }
 }
 
+/// tests/moto/eks_extra.py in front of moto: the EKS APIs moto does not serve (add-ons, access
+/// entries, Pod Identity, identity providers, insights) answered from `estate`, everything else
+/// forwarded; every AWS request of a scan through it is in `log`.
+struct Front {
+    child: Child,
+    url: String,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Front {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn front(m: &Moto, estate: &str) -> Front {
+    use std::io::BufRead;
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("../eksdoctor_live/tests/moto");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("aws.log");
+    let mut child = Command::new("python3")
+        .arg(here.join("eks_extra.py"))
+        .arg(&m.url)
+        .arg(here.join(estate))
+        .arg(&log)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .strip_prefix("ready ")
+        .expect("eks_extra.py did not start")
+        .trim()
+        .to_string();
+    Front {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        log,
+        _dir: dir,
+    }
+}
+
 /// kmock's emulator (tests/kmock/serve.py) seeded with `estate`, and a kubeconfig reaching it
 /// as context `live-demo`; every request it served is in `log`.
 struct Kmock {
@@ -219,13 +266,8 @@ fn seed_with(m: &Moto, args: &[&str]) -> String {
 }
 
 /// `eksdoctor cluster ARGS` with test credentials and nothing from the user's AWS setup.
-fn cluster(m: &Moto, args: &[&str]) -> (i32, serde_json::Value, String) {
-    cluster_as(m, ("testing", "testing"), args)
-}
-
-/// [`cluster`] with the access key `(id, secret)`.
-fn cluster_as(m: &Moto, key: (&str, &str), args: &[&str]) -> (i32, serde_json::Value, String) {
-    run_cluster(&[("AWS_ENDPOINT_URL", &m.url)], key, args)
+fn cluster(url: &str, args: &[&str]) -> (i32, serde_json::Value, String) {
+    run_cluster(&[("AWS_ENDPOINT_URL", url)], ("testing", "testing"), args)
 }
 
 /// `eksdoctor cluster ARGS` with the environment `env` (endpoints) and the access key `key`.
@@ -269,7 +311,7 @@ fn run_cluster(
 fn a_live_estate_gives_its_findings_and_says_what_it_could_not_read() {
     let m = moto();
     seed(&m);
-    let (code, v, stderr) = cluster(&m, &["--no-kubernetes"]);
+    let (code, v, stderr) = cluster(&m.url, &["--no-kubernetes"]);
     assert_eq!(code, 1, "{stderr}");
     let rules = rules_of(&v);
     assert_eq!(
@@ -333,7 +375,7 @@ fn a_live_estate_gives_its_findings_and_says_what_it_could_not_read() {
 #[test]
 fn a_cluster_that_is_not_there_is_an_error_naming_it() {
     let m = moto();
-    let (code, _, stderr) = cluster(&m, &["nope"]);
+    let (code, _, stderr) = cluster(&m.url, &["nope"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("nothing could be read: cluster `nope` not read: eks:DescribeCluster: ResourceNotFoundException"),
@@ -345,24 +387,31 @@ fn a_cluster_that_is_not_there_is_an_error_naming_it() {
 fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
     let m = moto();
     seed(&m);
+    let f = front(&m, "eks_estate.json");
     let k = kmock("estate.json");
     let kc = k.kubeconfig.to_str().unwrap();
-    let (code, v, stderr) = cluster(&m, &["--kubeconfig", kc, "--context", "live-demo"]);
+    let (code, v, stderr) = cluster(&f.url, &["--kubeconfig", kc, "--context", "live-demo"]);
     assert_eq!(code, 1, "{stderr}");
     let text = v.to_string();
     // The AWS estate's findings, and those of its Kubernetes objects, placed at the objects.
     assert_eq!(
         rules_of(&v),
         [
+            "addon-version-outdated",
+            "addon-version-outdated",
+            "addon-version-outdated",
             "ami-type-deprecated",
+            "aws-auth-user-system-masters",
             "aws-auth-user-system-masters",
             "cni-policy-on-node-role",
             "control-plane-logging-off",
             "cronjob-ip-churn",
+            "ebs-csi-driver-missing",
             "ebs-volume-az-bound",
             "endpoint-public-unrestricted",
             "imdsv2-not-required",
             "in-tree-ebs-provisioner",
+            "no-workload-identity",
             "node-role-too-broad",
             "node-version-skew",
             "node-version-skew",
@@ -407,12 +456,24 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
             "1 node of `general` runs kubelet 1.29 (v1.29.15-eks-473151a on ip-10-0-8-10.eu-west-1.compute.internal), 2 minor versions behind the control plane (1.31); the allowed skew is 3",
         ]
     );
-    // The add-ons moto cannot list leave the EBS CSI driver's absence undecided, not a finding.
+    // From the EKS APIs moto does not serve (eks_extra.py): the add-ons (their versions, no EBS
+    // CSI driver among them), bob's access entry with cluster admin, no Pod Identity.
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    for m in [
+        "access entry for IAM user arn:aws:iam::123456789012:user/bob grants AmazonEKSClusterAdminPolicy",
+        "add-on vpc-cni runs v1.18.1-eksbuild.1;",
+        "PersistentVolumeClaim shop/web-data needs an EBS volume, but cluster `arn:aws:eks:eu-west-1:123456789012:cluster/live-demo` installs no EBS CSI driver",
+        "has no IAM OIDC provider and no EKS Pod Identity agent or associations",
+    ] {
+        assert!(messages.iter().any(|x| x.contains(m)), "{m}: {messages:?}");
+    }
+    assert!(v["notes"].as_array().unwrap().is_empty(), "{}", v["notes"]);
     let unknowns = v["unknowns"].to_string();
-    assert!(
-        unknowns.contains("ebs-csi-driver-missing") && unknowns.contains("eks:ListAddons"),
-        "{unknowns}"
-    );
     // The VPC CNI's settings came from the aws-node DaemonSet.
     assert!(!unknowns.contains("aws-node DaemonSet"), "{unknowns}");
     // Never read: Secrets, ConfigMaps other than aws-auth; never printed: env values.
@@ -438,12 +499,13 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
 }
 
 #[test]
-fn the_shipped_cluster_role_allows_every_kubernetes_call_made_and_nothing_more() {
+fn the_shipped_policy_and_cluster_role_allow_every_call_made_and_each_only_reads() {
     let m = moto();
     seed(&m);
+    let f = front(&m, "eks_estate.json");
     let k = kmock("estate.json");
     let kc = k.kubeconfig.to_str().unwrap();
-    let (code, _, stderr) = cluster(&m, &["--kubeconfig", kc, "--context", "live-demo"]);
+    let (code, _, stderr) = cluster(&f.url, &["--kubeconfig", kc, "--context", "live-demo"]);
     assert_eq!(code, 1, "{stderr}");
     let role = cluster_role();
     let log = std::fs::read_to_string(&k.log).unwrap();
@@ -465,6 +527,81 @@ fn the_shipped_cluster_role_allows_every_kubernetes_call_made_and_nothing_more()
         .map(|i| &role[i])
         .collect();
     assert!(unused.is_empty(), "granted but never used: {unused:?}");
+    // Every AWS request passed the front server: each is a read the shipped IAM policy allows.
+    let policy: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../eksdoctor_live/policy/eksdoctor-read-only.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let allowed: Vec<String> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap().iter())
+        .map(|a| a.as_str().unwrap().to_ascii_lowercase())
+        .collect();
+    let aws = std::fs::read_to_string(&f.log).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for line in aws.lines() {
+        let action = aws_action(line);
+        assert!(
+            ["Describe", "List", "Get"].iter().any(|p| action
+                .split(':')
+                .nth(1)
+                .unwrap()
+                .starts_with(p)),
+            "{line}: {action} is not a read"
+        );
+        assert!(
+            allowed.contains(&action.to_ascii_lowercase()),
+            "{line}: {action} is not in the shipped policy"
+        );
+        seen.insert(action);
+    }
+    // EKS, EC2 and IAM were all read.
+    assert!(seen.len() >= 15, "{seen:?}");
+}
+
+/// The IAM action of a request in eks_extra.py's log (`SERVICE METHOD PATH [Action]`): the
+/// `Action` of EC2's and IAM's query protocol; EKS's REST paths by the API reference.
+fn aws_action(line: &str) -> String {
+    let f: Vec<&str> = line.split(' ').collect();
+    let (service, method, path) = (f[0], f[1], f[2].split('?').next().unwrap());
+    if service != "eks" {
+        return format!(
+            "{service}:{}",
+            f.get(3).expect("a query request names its Action")
+        );
+    }
+    let p: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let action = match (method, p.as_slice()) {
+        ("GET", ["clusters"]) => "ListClusters",
+        ("GET", ["clusters", _]) => "DescribeCluster",
+        ("GET", ["clusters", _, "node-groups"]) => "ListNodegroups",
+        ("GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
+        ("GET", ["clusters", _, "fargate-profiles"]) => "ListFargateProfiles",
+        ("GET", ["clusters", _, "fargate-profiles", _]) => "DescribeFargateProfile",
+        ("GET", ["clusters", _, "addons"]) => "ListAddons",
+        ("GET", ["clusters", _, "addons", _]) => "DescribeAddon",
+        ("GET", ["clusters", _, "access-entries"]) => "ListAccessEntries",
+        ("GET", ["clusters", _, "access-entries", _]) => "DescribeAccessEntry",
+        ("GET", ["clusters", _, "access-entries", _, "access-policies"]) => {
+            "ListAssociatedAccessPolicies"
+        }
+        ("GET", ["clusters", _, "pod-identity-associations"]) => "ListPodIdentityAssociations",
+        ("GET", ["clusters", _, "pod-identity-associations", _]) => {
+            "DescribePodIdentityAssociation"
+        }
+        ("GET", ["clusters", _, "identity-provider-configs"]) => "ListIdentityProviderConfigs",
+        ("POST", ["clusters", _, "identity-provider-configs", "describe"]) => {
+            "DescribeIdentityProviderConfig"
+        }
+        _ => panic!("{line}: not an EKS read this test knows"),
+    };
+    format!("eks:{action}")
 }
 
 #[test]
@@ -473,11 +610,12 @@ fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_n
     // seed.py: moto rejects EKS signatures while enforcing).
     let (m, eks) = (moto(), moto());
     let out = seed_with(&m, &["--half", "--eks-url", &eks.url]);
+    let f = front(&eks, "eks_estate.json");
     let mut key = out.lines().nth(1).unwrap().split_whitespace();
     let key = (key.next().unwrap(), key.next().unwrap());
     let env = [
         ("AWS_ENDPOINT_URL", m.url.as_str()),
-        ("AWS_ENDPOINT_URL_EKS", &eks.url),
+        ("AWS_ENDPOINT_URL_EKS", &f.url),
     ];
     let (code, v, stderr) = run_cluster(&env, key, &["--no-kubernetes"]);
     // The findings that need only EKS and the subnets are there; the exit code follows them.
@@ -501,8 +639,7 @@ fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_n
             "{r} reported without its data: {rules:?}"
         );
     }
-    // Exactly the calls the user may not make are listed, each as denied (and ListAddons,
-    // which moto does not serve).
+    // Exactly the calls the user may not make are listed, each as denied.
     let notes: Vec<String> = v["notes"]
         .as_array()
         .unwrap()
@@ -521,13 +658,12 @@ fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_n
             "ec2:DescribeRouteTables",
             "ec2:DescribeVpcAttribute",
             "ec2:DescribeVpcEndpoints",
-            "eks:ListAddons",
             "iam:GetRole",
             "iam:ListOpenIDConnectProviders",
         ],
         "{notes:?}"
     );
-    for n in notes.iter().filter(|n| !n.contains("eks:ListAddons")) {
+    for n in &notes {
         assert!(
             n.contains("AccessDenied") || n.contains("access denied (HTTP 403)"),
             "{n}"
@@ -542,7 +678,7 @@ fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_n
     }
     // The summary on standard error counts them.
     assert!(
-        stderr.contains("; 6 could not be read (see the notes)"),
+        stderr.contains("; 5 could not be read (see the notes)"),
         "{stderr}"
     );
 }

@@ -1,6 +1,6 @@
 //! EKS: the cluster, its managed node groups, Fargate profiles and add-ons.
 
-use crate::{error_text, map, Calls};
+use crate::{describe_each, error_text, map, Calls};
 use aws_sdk_eks::Client;
 use eksdoctor_inventory::*;
 
@@ -92,25 +92,7 @@ pub(crate) async fn read_cluster(
             );
         }
     }
-    // Not read yet: what these could show is not known to be absent.
-    for (why, types) in [
-        (
-            "its Pod Identity associations are not read yet (eks:ListPodIdentityAssociations)",
-            &["aws_eks_pod_identity_association"][..],
-        ),
-        (
-            "its access entries are not read yet (eks:ListAccessEntries)",
-            &["aws_eks_access_entry", "aws_eks_access_policy_association"][..],
-        ),
-    ] {
-        inv.completeness.push_creating(
-            Scope::Cluster(cluster.id.clone()),
-            GapKind::Unread,
-            why,
-            cluster.at.clone(),
-            Some(types.iter().map(|t| t.to_string()).collect()),
-        );
-    }
+    crate::eks_access::read(eks, &cluster, name, calls, inv).await;
     subnets.sort();
     subnets.dedup();
     let r = ClusterRef {
@@ -130,37 +112,6 @@ pub(crate) async fn read_cluster(
     };
     inv.clusters.push(cluster);
     Ok(r)
-}
-
-/// One Describe call per name (`describe`), each failure recorded as `what(name)`; the objects
-/// read, and whether any call failed.
-async fn describe_each<T, E, Fut>(
-    names: Vec<String>,
-    calls: &mut Calls,
-    what: impl Fn(&str) -> String,
-    describe: impl Fn(String) -> Fut,
-) -> (Vec<T>, bool)
-where
-    Fut: std::future::Future<
-        Output = Result<
-            Option<T>,
-            aws_sdk_eks::error::SdkError<E, aws_sdk_eks::config::http::HttpResponse>,
-        >,
-    >,
-    E: aws_sdk_eks::error::ProvideErrorMetadata + std::error::Error + 'static,
-{
-    let (mut out, mut failed) = (Vec::new(), false);
-    for n in names {
-        calls.made += 1;
-        match describe(n.clone()).await {
-            Ok(o) => out.extend(o),
-            Err(e) => {
-                calls.failed(what(&n), error_text(&e));
-                failed = true;
-            }
-        }
-    }
-    (out, failed)
 }
 
 async fn node_groups(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) -> Vec<NodeGroup> {

@@ -36,6 +36,7 @@ macro_rules! list_all {
 
 mod ec2;
 mod eks;
+mod eks_access;
 mod iam;
 mod k8s;
 mod k8s_map;
@@ -247,6 +248,37 @@ where
         }
         _ => "the request could not be made".to_string(),
     }
+}
+
+/// One Describe call per name (`describe`), each failure recorded as `what(name)`; the objects
+/// read, and whether any call failed.
+pub(crate) async fn describe_each<T, E, Fut>(
+    names: Vec<String>,
+    calls: &mut Calls,
+    what: impl Fn(&str) -> String,
+    describe: impl Fn(String) -> Fut,
+) -> (Vec<T>, bool)
+where
+    Fut: std::future::Future<
+        Output = Result<
+            Option<T>,
+            aws_sdk_eks::error::SdkError<E, aws_sdk_eks::config::http::HttpResponse>,
+        >,
+    >,
+    E: aws_sdk_eks::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let (mut out, mut failed) = (Vec::new(), false);
+    for n in names {
+        calls.made += 1;
+        match describe(n.clone()).await {
+            Ok(o) => out.extend(o),
+            Err(e) => {
+                calls.failed(what(&n), error_text(&e));
+                failed = true;
+            }
+        }
+    }
+    (out, failed)
 }
 
 /// Where notes about a region (not one object) point.

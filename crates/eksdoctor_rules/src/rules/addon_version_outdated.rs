@@ -75,12 +75,18 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         if parts(pinned) < parts(&latest) {
+            // A running add-on has its version; a definition pins it.
+            let verb = if a.version.at().source == eksdoctor_inventory::SourceKind::Live {
+                "runs"
+            } else {
+                "is pinned to"
+            };
             sink.finding(
                 &META,
                 a.version.at(),
                 format!("addon {}", a.name),
                 format!(
-                    "add-on {} is pinned to {pinned}; the EKS user guide listed {latest} as the newest for Kubernetes {v} (data of 2026-11-22)",
+                    "add-on {} {verb} {pinned}; the EKS user guide listed {latest} as the newest for Kubernetes {v} (data of 2026-11-22)",
                     a.name
                 ),
             );

@@ -1,0 +1,110 @@
+"""What moto's server does not serve of EKS, on loopback, in front of moto.
+
+    python3 eks_extra.py MOTO_URL ESTATE.json LOG
+
+Serves on a free port of 127.0.0.1 and prints `ready PORT`. EKS requests for add-ons, access
+entries and their policies, Pod Identity associations, identity provider configs and insights are
+answered from ESTATE (keyed by cluster name) with the response shapes of the EKS API reference
+(https://docs.aws.amazon.com/eks/latest/APIReference/); every other request (EKS clusters, node
+groups, Fargate profiles; EC2; IAM) is forwarded to moto unchanged. Every request is appended to
+LOG as `SERVICE METHOD PATH [Action]`, for the read-only check: all AWS calls of a scan pass here
+when AWS_ENDPOINT_URL points at this server.
+"""
+import json
+import sys
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MOTO, ESTATE, LOG = sys.argv[1], json.load(open(sys.argv[2])), open(sys.argv[3], "a")
+LOCK = threading.Lock()
+
+
+def answer(method, path):
+    """The estate's answer for an EKS path moto does not serve, or None."""
+    parts = [urllib.parse.unquote(p) for p in path.split("?")[0].strip("/").split("/")]
+    if len(parts) < 3 or parts[0] != "clusters" or parts[1] not in ESTATE:
+        return None
+    c, rest = ESTATE[parts[1]], parts[2:]
+    match (method, rest):
+        case ("GET", ["addons"]):
+            return {"addons": sorted(c.get("addons", {}))}
+        case ("GET", ["addons", name]):
+            return {"addon": c["addons"][name]} if name in c.get("addons", {}) else 404
+        case ("GET", ["access-entries"]):
+            return {"accessEntries": sorted(c.get("accessEntries", {}))}
+        case ("GET", ["access-entries", arn]):
+            e = c.get("accessEntries", {}).get(arn)
+            return {"accessEntry": e["entry"]} if e else 404
+        case ("GET", ["access-entries", arn, "access-policies"]):
+            e = c.get("accessEntries", {}).get(arn)
+            return {"clusterName": parts[1], "principalArn": arn,
+                    "associatedAccessPolicies": e["policies"]} if e else 404
+        case ("GET", ["pod-identity-associations"]):
+            return {"associations": [{k: a[k] for k in ("clusterName", "namespace", "serviceAccount",
+                                                         "associationArn", "associationId")}
+                                     for a in c.get("podIdentityAssociations", [])]}
+        case ("GET", ["pod-identity-associations", aid]):
+            found = [a for a in c.get("podIdentityAssociations", []) if a["associationId"] == aid]
+            return {"association": found[0]} if found else 404
+        case ("GET", ["identity-provider-configs"]):
+            return {"identityProviderConfigs": c.get("identityProviderConfigs", [])}
+        case ("POST", ["insights"]):
+            return {"insights": [{k: v for k, v in i.items() if k != "recommendation"}
+                                 for i in c.get("insights", [])]}
+        case ("GET", ["insights", iid]):
+            found = [i for i in c.get("insights", []) if i["id"] == iid]
+            return {"insight": found[0]} if found else 404
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def handle_any(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        auth = self.headers.get("Authorization", "")
+        service = auth.split("Credential=")[1].split("/")[3] if "Credential=" in auth else "?"
+        action = urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+        with LOCK:
+            LOG.write(f"{service} {self.command} {self.path} {action}".rstrip() + "\n")
+            LOG.flush()
+        got = answer(self.command, self.path) if service == "eks" else None
+        if got == 404:
+            return self.reply(404, {"message": "not found"}, {"x-amzn-ErrorType": "ResourceNotFoundException"})
+        if got is not None:
+            return self.reply(200, got)
+        req = urllib.request.Request(MOTO + self.path, data=body or None, method=self.command,
+                                     headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+        try:
+            with urllib.request.urlopen(req) as r:
+                status, data, headers = r.status, r.read(), r.headers
+        except urllib.error.HTTPError as e:
+            status, data, headers = e.code, e.read(), e.headers
+        self.send_response(status)
+        for k, v in headers.items():
+            if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def reply(self, status, obj, extra=None):
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(f"ready {server.server_address[1]}", flush=True)
+server.serve_forever()
