@@ -351,6 +351,11 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "NAME")]
     pub context: Option<String>,
 
+    /// Also write what was collected to FILE as JSON (a snapshot: no secret, provenance kept);
+    /// `eksdoctor scan FILE` gives the same findings offline.
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+
     /// Read only the AWS APIs, not the clusters' Kubernetes APIs.
     #[arg(long, conflicts_with_all = ["kubeconfig", "context"])]
     pub no_kubernetes: bool,

@@ -682,3 +682,90 @@ fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_n
         "{stderr}"
     );
 }
+
+/// Findings, unknowns and notes of a report, without what differs between a live run and a
+/// scan of its snapshot (the summary's file count).
+fn outcome(v: &serde_json::Value) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
+    (
+        v["findings"].clone(),
+        v["unknowns"].clone(),
+        v["notes"].clone(),
+    )
+}
+
+#[test]
+fn a_snapshot_scanned_offline_gives_the_same_findings_and_holds_no_secret() {
+    let m = moto();
+    seed(&m);
+    let f = front(&m, "eks_estate.json");
+    let k = kmock("estate.json");
+    let kc = k.kubeconfig.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let live = ["--kubeconfig", kc, "--context", "live-demo"];
+    let (code, direct, stderr) = cluster(&f.url, &live);
+    assert_eq!(code, 1, "{stderr}");
+    let mut with_snapshot = live.to_vec();
+    with_snapshot.extend(["--save-snapshot", snap.to_str().unwrap()]);
+    let (code, saved, stderr) = cluster(&f.url, &with_snapshot);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(outcome(&saved), outcome(&direct));
+    let text = std::fs::read_to_string(&snap).unwrap();
+    assert!(
+        text.starts_with("{\"eksdoctor_snapshot\":1,"),
+        "{}",
+        &text[..80]
+    );
+    for secret in ["cm-secret-value", "env-secret-value", "c2VjcmV0LXZhbHVl"] {
+        assert!(!text.contains(secret), "{secret} in the snapshot");
+    }
+    // Offline, with nothing but the file: the same findings, unknowns and notes.
+    let out = assert_cmd::Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .args([
+            "scan",
+            snap.to_str().unwrap(),
+            "--format",
+            "json",
+            "--show-unknown",
+        ])
+        .args(["--as-of", "2026-11-22"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let offline: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(outcome(&offline), outcome(&direct));
+    // A snapshot of another schema is an input error naming the file.
+    let other = dir.path().join("old.json");
+    std::fs::write(
+        &other,
+        text.replacen(
+            "{\"eksdoctor_snapshot\":1,",
+            "{\"eksdoctor_snapshot\":99,",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .args(["scan", other.to_str().unwrap(), "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["errors"]
+            .to_string()
+            .contains("snapshot schema 99 is not the one this eksdoctor reads (1)"),
+        "{}",
+        v["errors"]
+    );
+}

@@ -3,10 +3,10 @@
 
 use crate::*;
 use ipnet::IpNet;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuthMode {
     ConfigMap,
     ApiAndConfigMap,
@@ -25,7 +25,7 @@ impl AuthMode {
 }
 
 /// VPC CNI settings that change IP usage and pod limits.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CniSettings {
     pub prefix_delegation: Val<bool>,
     pub custom_networking: Val<bool>,
@@ -78,7 +78,7 @@ impl CniSettings {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cluster {
     /// Identifier other objects use to point at this cluster.
     pub id: Id,
@@ -140,7 +140,7 @@ impl Cluster {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NodeGroupKind {
     Managed,
     SelfManaged,
@@ -148,7 +148,7 @@ pub enum NodeGroupKind {
 }
 
 /// The AMI family of a node group, normalized across eksctl `amiFamily` and EKS `amiType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AmiFamily {
     AmazonLinux2,
     AmazonLinux2023,
@@ -158,7 +158,7 @@ pub enum AmiFamily {
     Custom,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NodeGroup {
     pub cluster: Id,
     pub name: String,
@@ -236,7 +236,7 @@ impl NodeGroup {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LaunchTemplate {
     pub id: Id,
     pub http_tokens: Val<String>,
@@ -245,14 +245,14 @@ pub struct LaunchTemplate {
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FargateSelector {
     pub namespace: String,
     pub labels: BTreeMap<String, String>,
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FargateProfile {
     pub cluster: Id,
     pub name: String,
@@ -262,7 +262,7 @@ pub struct FargateProfile {
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Vpc {
     pub id: Id,
     pub cidr: Val<IpNet>,
@@ -271,7 +271,7 @@ pub struct Vpc {
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Subnet {
     /// The name the definition gives it (eksctl subnet key, Terraform address).
     pub name: Id,
@@ -288,7 +288,7 @@ pub struct Subnet {
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VpcEndpoint {
     pub vpc: Option<Id>,
     /// Service name, e.g. `com.amazonaws.eu-west-1.ecr.api` (`*` where the region is not known).
@@ -318,7 +318,7 @@ pub fn customer_policy_unresolved(arn: &str) -> Option<String> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IamRole {
     pub id: Id,
     /// The role's IAM name, when known: how a Karpenter `EC2NodeClass` (`spec.role`) names it.
@@ -330,13 +330,13 @@ pub struct IamRole {
     pub inline_policies: Vec<Node>,
     /// Attached policies whose ARN or document is not known, each as what was seen
     /// ("`aws_iam_policy.extra`: its document is not known"); the others are still judged.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unresolved_policies: Vec<String>,
     pub trust_policy: Val<Option<Node>>,
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Addon {
     pub cluster: Id,
     pub name: String,
@@ -348,7 +348,7 @@ pub struct Addon {
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessEntry {
     pub cluster: Id,
     /// The principal's ARN, or the reference that gives it (`aws_iam_role.admin`); for a
@@ -362,19 +362,19 @@ pub struct AccessEntry {
     pub kubernetes_groups: Vec<String>,
     pub access_policies: Vec<String>,
     /// Policy associations of this entry whose policy is not known, each as what was seen.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unresolved_policies: Vec<String>,
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuthMappingKind {
     User,
     Role,
     Account,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuthMapping {
     /// The cluster this mapping is for, when the source says (eksctl); aws-auth ConfigMaps do not.
     pub cluster: Option<Id>,
@@ -388,13 +388,13 @@ pub struct AuthMapping {
 /// An IAM OIDC provider for a cluster's issuer (IRSA) defined away from the cluster: in another
 /// root module, linked by the cluster name its `data "aws_eks_cluster"` reads. Providers beside
 /// their cluster are in [`Cluster::oidc_provider`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OidcProvider {
     pub cluster: Id,
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IdentityProvider {
     pub cluster: Id,
     pub name: Val<String>,
@@ -402,7 +402,7 @@ pub struct IdentityProvider {
     pub at: Prov,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PodIdentityAssociation {
     pub cluster: Id,
     pub namespace: String,

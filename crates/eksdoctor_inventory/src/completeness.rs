@@ -9,7 +9,7 @@
 //! "is the record of this root module or cluster complete for X, and if not, why".
 
 use crate::{Cluster, Id, Prov};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Resource types through which a unit of deployment can give someone access to a cluster:
 /// access entries, their policy associations, and the aws-auth ConfigMap ([`AWS_AUTH_TYPES`]).
@@ -25,7 +25,7 @@ pub const ACCESS_TYPES: &[&str] = &[
 pub const AWS_AUTH_TYPES: &[&str] = ACCESS_TYPES.split_at(2).1;
 
 /// Where a gap applies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scope {
     /// A Terraform root module (its directory) or plan file: everything it defines.
     Root(String),
@@ -37,7 +37,7 @@ pub enum Scope {
 }
 
 /// What a gap may hide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GapKind {
     /// A module (or resource) whose resources the scan cannot see: it may create anything.
     Unscanned,
@@ -53,7 +53,7 @@ pub enum GapKind {
     Unread,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Gap {
     pub scope: Scope,
     pub kind: GapKind,
@@ -76,7 +76,7 @@ impl Gap {
 }
 
 /// Every gap of a scan (see the module documentation).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Completeness {
     pub gaps: Vec<Gap>,
 }

@@ -6,12 +6,12 @@
 //! so an identity is the pair, never one string. References between objects (a node group's
 //! cluster, a subnet's VPC) are identities too, and joins compare both parts.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
 /// The identity of an inventory object, or a reference to one.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Id {
     /// The Terraform root module (its directory) or plan file whose address `name` is; `None`
     /// for names that mean the same everywhere in a scan (an ARN, an AWS id, an eksctl cluster

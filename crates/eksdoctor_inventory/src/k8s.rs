@@ -2,11 +2,11 @@
 //! their pod specs, Services, Ingresses, StorageClasses, claims, HPAs and service accounts.
 
 use crate::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Kubernetes objects from manifests (and later live).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct K8sObjects {
     /// Every object with an apiVersion and kind, for API-version checks.
     pub objects: Vec<ObjectRef>,
@@ -33,7 +33,7 @@ pub struct K8sObjects {
 }
 
 /// A node of a running cluster, as its `Node` object reports it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClusterNode {
     pub obj: ObjectRef,
     /// `status.nodeInfo.kubeletVersion` (`v1.31.4-eks-aeac579`).
@@ -50,7 +50,7 @@ pub struct ClusterNode {
 }
 
 /// An object's identity and place.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ObjectRef {
     pub api_version: String,
     pub kind: String,
@@ -74,7 +74,7 @@ impl ObjectRef {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VolumeClaim {
     pub name: String,
     /// `None` inside the `Val` when no class is named (the cluster's default class applies).
@@ -83,7 +83,7 @@ pub struct VolumeClaim {
 }
 
 /// A pod-creating object: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Workload {
     pub obj: ObjectRef,
     pub pod_labels: BTreeMap<String, String>,
@@ -98,7 +98,7 @@ pub struct Workload {
     pub pvc_refs: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Service {
     pub obj: ObjectRef,
     pub service_type: String,
@@ -106,14 +106,14 @@ pub struct Service {
     pub annotations: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ingress {
     pub obj: ObjectRef,
     pub class: Option<String>,
     pub annotations: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StorageClass {
     pub obj: ObjectRef,
     pub provisioner: String,
@@ -129,20 +129,20 @@ impl StorageClass {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pvc {
     pub obj: ObjectRef,
     pub storage_class: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hpa {
     pub obj: ObjectRef,
     /// Resource metrics the HPA scales on (`cpu`, `memory`); an HPA with no metrics uses CPU.
     pub resource_metrics: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ServiceAccount {
     pub obj: ObjectRef,
     pub annotations: BTreeMap<String, String>,

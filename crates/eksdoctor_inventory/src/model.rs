@@ -2,11 +2,11 @@
 //! objects: an eksctl cluster's `metadata.name`, a Terraform address later, an ARN live.
 
 use crate::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Everything sources found, plus the input problems they met on the way.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Inventory {
     pub clusters: Vec<Cluster>,
     pub node_groups: Vec<NodeGroup>,
@@ -24,12 +24,12 @@ pub struct Inventory {
     /// OIDC identity providers for authenticating users to a cluster.
     pub identity_providers: Vec<IdentityProvider>,
     /// IAM OIDC providers (IRSA) defined away from their cluster.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub oidc_providers: Vec<OidcProvider>,
     /// Clusters read from inputs that only add to a cluster (an eksctl ClusterConfig with no
     /// cluster-level field, as `eksctl create nodegroup -f` takes): they join the scanned cluster
     /// they name when there is one ([`Inventory::finish`]).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub additions: Vec<Id>,
     /// Inline suppressions (`# eksdoctor:ignore RULE -- reason`) in the scanned files.
     pub suppressions: Vec<Suppression>,
@@ -84,20 +84,20 @@ pub(crate) struct Index {
     object_clusters: std::sync::Mutex<std::collections::HashMap<Arc<str>, Option<usize>>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScannedFile {
     pub file: Arc<str>,
     pub source: Option<SourceKind>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputError {
     pub file: Arc<str>,
     pub line: Option<u32>,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Note {
     pub at: Prov,
     pub message: String,
@@ -590,7 +590,7 @@ impl Inventory {
 
 /// `# eksdoctor:ignore RULE[,RULE…] -- reason` (or `//`): silences those rules' findings on its own
 /// line or the line below it, when it gives a reason.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Suppression {
     pub rules: Vec<String>,
     pub reason: Option<String>,

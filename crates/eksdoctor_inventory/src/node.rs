@@ -1,9 +1,9 @@
 //! A YAML/JSON document tree that remembers the line of every node, so findings can point at the
 //! exact field. Scalars keep their text and whether they were quoted (a quoted `"true"` is a string).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum NodeKind {
     Null,
     /// Text of the scalar; `quoted` is true for quoted and block scalars.
@@ -21,7 +21,7 @@ pub enum NodeKind {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     pub line: u32,
     pub kind: NodeKind,

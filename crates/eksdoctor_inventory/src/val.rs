@@ -1,9 +1,10 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 /// Which kind of input a value or finding came from (the `source` field of the JSON contract).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     Tf,
@@ -27,7 +28,7 @@ impl SourceKind {
 
 /// Where a value came from: a place in a file (static inputs), or an object of an API (live
 /// inputs), as [`Prov::object`] says.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Prov {
     /// The file; for an API object, its display name (the ARN, or `cluster/Kind/namespace/name`).
     pub file: Arc<str>,
@@ -41,7 +42,7 @@ pub struct Prov {
 
 /// An object of an API a value was read from: an AWS resource by its ARN, or a Kubernetes object
 /// by its path in a cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ApiObject {
     /// The AWS resource's ARN.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,14 +113,14 @@ impl fmt::Display for Prov {
 /// `Known` carries `default`: `Some(why)` when the input did not set the value and it was filled from
 /// the documented default of the tool that consumes the input (e.g. "eksctl default"); its
 /// provenance is then the enclosing object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum Val<T> {
     Known {
         value: T,
         at: Prov,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        default: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        default: Option<Cow<'static, str>>,
     },
     Unknown {
         reason: String,
@@ -140,7 +141,7 @@ impl<T> Val<T> {
         Val::Known {
             value,
             at,
-            default: Some(why),
+            default: Some(Cow::Borrowed(why)),
         }
     }
 
@@ -178,9 +179,9 @@ impl<T> Val<T> {
     }
 
     /// `Some(why)` when the value is a default rather than written in the input.
-    pub fn default_note(&self) -> Option<&'static str> {
+    pub fn default_note(&self) -> Option<&str> {
         match self {
-            Val::Known { default, .. } => *default,
+            Val::Known { default, .. } => default.as_deref(),
             Val::Unknown { .. } => None,
         }
     }

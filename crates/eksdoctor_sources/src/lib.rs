@@ -333,6 +333,25 @@ fn decode_text(b: Vec<u8>) -> Result<String, String> {
     }
 }
 
+/// A live-mode snapshot (`eksdoctor cluster --save-snapshot`): the inventory it holds joins the
+/// scan's, with the provenance it was collected with.
+fn read_snapshot(name: &Arc<str>, text: &str, inv: &mut Inventory) {
+    match eksdoctor_inventory::Snapshot::parse(text) {
+        Ok(snap) => {
+            inv.merge(snap.inventory);
+            inv.files.push(ScannedFile {
+                file: name.clone(),
+                source: Some(SourceKind::Live),
+            });
+        }
+        Err(message) => inv.errors.push(InputError {
+            file: name.clone(),
+            line: Some(1),
+            message,
+        }),
+    }
+}
+
 /// Read one file's text: every YAML/JSON document goes to the source it belongs to.
 pub fn read_text(name: &Arc<str>, text: &str, named: bool, inv: &mut Inventory) {
     read_text_with(name, text, named, false, inv)
@@ -347,6 +366,9 @@ fn read_text_with(
     beside_code: bool,
     inv: &mut Inventory,
 ) {
+    if eksdoctor_inventory::Snapshot::looks_like(text) {
+        return read_snapshot(name, text, inv);
+    }
     let suppressions = eksdoctor_inventory::Suppression::scan(name, text, SourceKind::K8s);
     let mut kind: Option<SourceKind> = None;
     let mut ctx_k8s = FileCtx::new(name, SourceKind::K8s);

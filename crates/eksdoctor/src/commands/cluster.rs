@@ -31,6 +31,9 @@ pub fn run(a: ClusterArgs) -> Result<u8> {
     let collected =
         eksdoctor_live::collect(&opts).map_err(|e| anyhow!("nothing could be read: {e}"))?;
     let mut inv = collected.inventory;
+    if let Some(path) = &a.save_snapshot {
+        save_snapshot(path, &collected.clusters, collected.calls, &inv)?;
+    }
     inv.finish();
     let skipped = collected.failed;
     eprintln!(
@@ -44,4 +47,27 @@ pub fn run(a: ClusterArgs) -> Result<u8> {
         }
     );
     super::scan::report(&a.report, &inv, &settings, 0, &mut || {})
+}
+
+/// Write the collected inventory as a snapshot.
+#[cfg(feature = "live")]
+fn save_snapshot(
+    path: &std::path::Path,
+    clusters: &[String],
+    calls: usize,
+    inventory: &eksdoctor_inventory::Inventory,
+) -> Result<()> {
+    use anyhow::Context;
+    let snap = eksdoctor_inventory::SnapshotRef {
+        eksdoctor_snapshot: eksdoctor_inventory::SNAPSHOT_SCHEMA,
+        written_by: format!("eksdoctor {}", env!("CARGO_PKG_VERSION")),
+        clusters,
+        calls,
+        inventory,
+    };
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("cannot write the snapshot {}", path.display()))?;
+    serde_json::to_writer(std::io::BufWriter::new(file), &snap)
+        .with_context(|| format!("cannot write the snapshot {}", path.display()))?;
+    Ok(())
 }
