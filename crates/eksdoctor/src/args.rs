@@ -326,8 +326,14 @@ pub struct ReportArgs {
 /// `eksdoctor cluster`: running clusters through the AWS APIs.
 #[derive(clap::Args, Debug)]
 pub struct ClusterArgs {
-    /// Names of the clusters to check. Default: the only cluster of the region.
+    /// Names of the clusters to check. Default: the cluster of the kubeconfig's context (as
+    /// `aws eks update-kubeconfig` names it), else the only cluster of the region.
     pub names: Vec<String>,
+
+    /// A total deadline in seconds: what is not read by then is listed as not read, and the
+    /// rules that needed it say "not decided".
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
 
     /// The AWS region (default: the SDK's chain: AWS_REGION, the profile).
     #[arg(long, value_name = "REGION")]

@@ -769,3 +769,47 @@ fn a_snapshot_scanned_offline_gives_the_same_findings_and_holds_no_secret() {
         v["errors"]
     );
 }
+
+#[test]
+fn a_total_deadline_ends_the_scan_with_what_it_has() {
+    let m = moto();
+    seed(&m);
+    let f = front(&m, "eks_estate.json");
+    // A Kubernetes API server that takes connections and never answers.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kc,
+        format!("apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster:\n    server: http://127.0.0.1:{port}\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: live-demo\n  context:\n    cluster: s\n    user: u\ncurrent-context: live-demo\n"),
+    )
+    .unwrap();
+    let args = [
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+        "--context",
+        "live-demo",
+        "--timeout",
+        "3",
+    ];
+    let (code, v, stderr) = cluster(&f.url, &args);
+    // The AWS part is reported; the Kubernetes part is listed as cut short, and nothing it
+    // would have shown is taken as absent.
+    assert_eq!(code, 1, "{stderr}");
+    let rules = rules_of(&v);
+    assert!(
+        rules.iter().any(|r| r == "endpoint-public-unrestricted"),
+        "{rules:?}"
+    );
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("not read: its Kubernetes API of live-demo: the --timeout deadline passed"),
+        "{notes}"
+    );
+    assert!(
+        !rules.iter().any(|r| r == "ebs-csi-driver-missing"),
+        "{rules:?}"
+    );
+    drop(silent);
+}

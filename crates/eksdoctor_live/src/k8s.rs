@@ -286,3 +286,74 @@ fn context_for(kc: &Kubeconfig, target: &Target<'_>) -> Result<String, String> {
         _ => Ok(found.next().map(|c| c.name.clone()).unwrap_or_default()),
     }
 }
+
+/// The EKS cluster the kubeconfig's context (`--context`, else the current one) is for: the
+/// cluster ARN that `aws eks update-kubeconfig` names contexts and clusters by, or the
+/// `--cluster-name` of its `aws eks get-token` exec plugin. `(name, region)`; the region only
+/// from an ARN.
+pub(crate) fn context_cluster(opts: &KubeOptions) -> Option<(String, Option<String>)> {
+    let kc = match &opts.kubeconfig {
+        Some(p) => Kubeconfig::read_from(p).ok()?,
+        None => Kubeconfig::read().ok()?,
+    };
+    let name = opts.context.clone().or(kc.current_context.clone())?;
+    let ctx = kc.contexts.iter().find(|c| c.name == name)?;
+    let from_arn = |s: &str| {
+        let rest = s.strip_prefix("arn:")?;
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        match parts.as_slice() {
+            [_, "eks", region, _, res] => res
+                .strip_prefix("cluster/")
+                .map(|n| (n.to_string(), Some(region.to_string()))),
+            _ => None,
+        }
+    };
+    let inner = ctx.context.as_ref();
+    if let Some(found) = from_arn(&ctx.name).or_else(|| inner.and_then(|c| from_arn(&c.cluster))) {
+        return Some(found);
+    }
+    let user = inner.and_then(|c| c.user.as_deref())?;
+    let args = kc
+        .auth_infos
+        .iter()
+        .find(|a| a.name == user)?
+        .auth_info
+        .as_ref()?
+        .exec
+        .as_ref()?
+        .args
+        .clone()?;
+    let i = args.iter().position(|a| a == "--cluster-name")?;
+    Some((args.get(i + 1)?.clone(), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(text: &str) -> (KubeOptions, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(&path, text).unwrap();
+        (
+            KubeOptions {
+                kubeconfig: Some(path),
+                context: None,
+            },
+            dir,
+        )
+    }
+
+    #[test]
+    fn the_current_context_names_its_eks_cluster() {
+        let (o, _d) = opts("apiVersion: v1\nkind: Config\ncurrent-context: arn:aws:eks:eu-west-1:111122223333:cluster/prod\ncontexts:\n- name: arn:aws:eks:eu-west-1:111122223333:cluster/prod\n  context: {cluster: arn:aws:eks:eu-west-1:111122223333:cluster/prod, user: u}\nclusters: []\nusers: []\n");
+        assert_eq!(
+            context_cluster(&o),
+            Some(("prod".into(), Some("eu-west-1".into())))
+        );
+        let (o, _d) = opts("apiVersion: v1\nkind: Config\ncurrent-context: dev\ncontexts:\n- name: dev\n  context: {cluster: c, user: u}\nclusters: []\nusers:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: aws, args: [eks, get-token, --cluster-name, dev-1, --output, json]}\n");
+        assert_eq!(context_cluster(&o), Some(("dev-1".into(), None)));
+        let (o, _d) = opts("apiVersion: v1\nkind: Config\ncurrent-context: kind\ncontexts:\n- name: kind\n  context: {cluster: kind, user: kind}\nclusters: []\nusers: []\n");
+        assert_eq!(context_cluster(&o), None);
+    }
+}

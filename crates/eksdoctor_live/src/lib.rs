@@ -44,7 +44,7 @@ mod map;
 
 pub use k8s::KubeOptions;
 
-use eksdoctor_inventory::{Inventory, Note, Prov, SourceKind, Val};
+use eksdoctor_inventory::{GapKind, Inventory, Note, Prov, Scope, SourceKind, Val};
 use std::time::Duration;
 
 /// What to read and how to reach it.
@@ -59,6 +59,8 @@ pub struct Options {
     pub endpoint_url: Option<String>,
     /// The deadline of each API call (the SDK retries throttling within it).
     pub call_timeout: Option<Duration>,
+    /// The total deadline: what is not read by then is listed as not read.
+    pub timeout: Option<Duration>,
     /// How to reach the clusters' Kubernetes APIs; `None`: not read (`--no-kubernetes`).
     pub kube: Option<KubeOptions>,
 }
@@ -95,36 +97,28 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
     let ec2 = aws_sdk_ec2::Client::new(&conf);
     let iam = aws_sdk_iam::Client::new(&conf);
     let mut calls = Calls::default();
-    let names = match opts.clusters.as_slice() {
-        [] => eks::only_cluster(&eks, &region, &mut calls).await?,
-        names => names.to_vec(),
+    // No name: the cluster of the kubeconfig's context (in this region), else the region's only one.
+    let from_context = opts
+        .kube
+        .as_ref()
+        .and_then(k8s::context_cluster)
+        .filter(|(_, r)| r.as_ref().is_none_or(|r| *r == region));
+    let names = match (opts.clusters.as_slice(), from_context) {
+        ([], Some((name, _))) => vec![name],
+        ([], None) => eks::only_cluster(&eks, &region, &mut calls).await?,
+        (names, _) => names.to_vec(),
     };
     let mut inv = Inventory::default();
     let mut read = Vec::new();
+    let clients = Clients { eks, ec2, iam };
+    let deadline = opts.timeout.map(|t| tokio::time::Instant::now() + t);
     for name in &names {
-        match eks::read_cluster(&eks, name, &region, &mut calls, &mut inv).await {
-            Ok(cluster) => {
-                ec2::read_network(&ec2, &cluster, &mut calls, &mut inv).await;
-                read_iam(&iam, &cluster, &mut calls, &mut inv).await;
-                let target = k8s::Target {
-                    name,
-                    id: cluster.id.name(),
-                    region: &region,
-                    endpoint: cluster.endpoint.as_deref(),
-                };
-                match &opts.kube {
-                    Some(kube) => {
-                        let timeout = opts.call_timeout.unwrap_or(Duration::from_secs(30));
-                        k8s::read(kube, &target, timeout, &mut calls, &mut inv).await;
-                    }
-                    None => k8s::unread(
-                        &target,
-                        &mut inv,
-                        "the Kubernetes API was not read (--no-kubernetes)",
-                    ),
-                }
-                read.push(name.clone());
-            }
+        match read_one(
+            &clients, opts, name, &region, deadline, &mut calls, &mut inv,
+        )
+        .await
+        {
+            Ok(()) => read.push(name.clone()),
             Err(why) => inv.notes.push(note(&region, name, why)),
         }
     }
@@ -143,6 +137,86 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
         failed: calls.denied.len(),
         clusters: read,
     })
+}
+
+struct Clients {
+    eks: aws_sdk_eks::Client,
+    ec2: aws_sdk_ec2::Client,
+    iam: aws_sdk_iam::Client,
+}
+
+/// Read one cluster: EKS, its network, IAM, its Kubernetes API. A stage the total deadline cuts
+/// short leaves the cluster's record open (anything it did not read may exist).
+async fn read_one(
+    c: &Clients,
+    opts: &Options,
+    name: &str,
+    region: &str,
+    deadline: Option<tokio::time::Instant>,
+    calls: &mut Calls,
+    inv: &mut Inventory,
+) -> Result<(), String> {
+    let late = "the --timeout deadline passed";
+    let cluster = within(
+        deadline,
+        eks::read_cluster(&c.eks, name, region, calls, inv),
+    )
+    .await
+    .ok_or(format!("{late} before it was read"))??;
+    let target = k8s::Target {
+        name,
+        id: cluster.id.name(),
+        region,
+        endpoint: cluster.endpoint.as_deref(),
+    };
+    let network = within(deadline, ec2::read_network(&c.ec2, &cluster, calls, inv)).await;
+    let iam = match network {
+        Some(()) => within(deadline, read_iam(&c.iam, &cluster, calls, inv)).await,
+        None => None,
+    };
+    let kube = match (&opts.kube, iam) {
+        (_, None) => None,
+        (Some(kube), Some(())) => {
+            let timeout = opts.call_timeout.unwrap_or(Duration::from_secs(30));
+            within(deadline, k8s::read(kube, &target, timeout, calls, inv)).await
+        }
+        (None, Some(())) => {
+            k8s::unread(
+                &target,
+                inv,
+                "the Kubernetes API was not read (--no-kubernetes)",
+            );
+            Some(())
+        }
+    };
+    if kube.is_none() {
+        let stage = match (network, iam) {
+            (None, _) => "its network (EC2), IAM and Kubernetes API",
+            (_, None) => "IAM and its Kubernetes API",
+            _ => "its Kubernetes API",
+        };
+        calls.failed(format!("{stage} of {name}"), late);
+        let why = format!("{late} while reading {stage}: what was not read may exist");
+        k8s::unread(&target, inv, &why);
+        inv.completeness.push(
+            Scope::Cluster(cluster.id.clone()),
+            GapKind::Unread,
+            why,
+            Prov::new(&region_file(region), 0, SourceKind::Live),
+        );
+    }
+    Ok(())
+}
+
+/// `f`'s output, or `None` when the deadline passes first (what `f` did so far stays done).
+async fn within<F: std::future::Future>(
+    deadline: Option<tokio::time::Instant>,
+    f: F,
+) -> Option<F::Output> {
+    match deadline {
+        None => Some(f.await),
+        Some(d) => tokio::time::timeout_at(d, f).await.ok(),
+    }
 }
 
 /// The IAM roles of the cluster's node groups and add-ons, and whether the account has the

@@ -23,6 +23,7 @@ pub fn run(a: ClusterArgs) -> Result<u8> {
         profile: a.profile.clone(),
         endpoint_url: a.endpoint_url.clone(),
         call_timeout: None,
+        timeout: a.timeout.map(std::time::Duration::from_secs),
         kube: (!a.no_kubernetes).then(|| eksdoctor_live::KubeOptions {
             kubeconfig: a.kubeconfig.clone(),
             context: a.context.clone(),
