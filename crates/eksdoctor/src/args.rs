@@ -343,6 +343,11 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
+    /// An IAM role to assume and read as (the credentials of the SDK's chain assume it; the role
+    /// needs the shipped read-only policy).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+
     /// One endpoint for every AWS service (test servers such as moto); the SDK's
     /// `AWS_ENDPOINT_URL_<SERVICE>` variables set one per service.
     #[arg(long, value_name = "URL")]

@@ -565,16 +565,14 @@ fn the_shipped_policy_and_cluster_role_allow_every_call_made_and_each_only_reads
     assert!(seen.len() >= 15, "{seen:?}");
 }
 
-/// The IAM action of a request in eks_extra.py's log (`SERVICE METHOD PATH [Action]`): the
+/// The IAM action of a request in eks_extra.py's log (`SERVICE METHOD PATH ACTION KEY`): the
 /// `Action` of EC2's and IAM's query protocol; EKS's REST paths by the API reference.
 fn aws_action(line: &str) -> String {
     let f: Vec<&str> = line.split(' ').collect();
     let (service, method, path) = (f[0], f[1], f[2].split('?').next().unwrap());
     if service != "eks" {
-        return format!(
-            "{service}:{}",
-            f.get(3).expect("a query request names its Action")
-        );
+        assert_ne!(f[3], "-", "{line}: a query request names its Action");
+        return format!("{service}:{}", f[3]);
     }
     let p: Vec<&str> = path.trim_matches('/').split('/').collect();
     let action = match (method, p.as_slice()) {
@@ -812,4 +810,31 @@ fn a_total_deadline_ends_the_scan_with_what_it_has() {
         "{rules:?}"
     );
     drop(silent);
+}
+
+#[test]
+fn with_role_arn_every_read_is_signed_with_the_assumed_role() {
+    let m = moto();
+    seed(&m);
+    let f = front(&m, "eks_estate.json");
+    let role = "arn:aws:iam::123456789012:role/eksdoctor-audit";
+    let (code, v, stderr) = cluster(&f.url, &["--no-kubernetes", "--role-arn", role]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!v["findings"].as_array().unwrap().is_empty());
+    let log = std::fs::read_to_string(&f.log).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    // STS first, signed with the caller's key; every other call with the role's session key.
+    let (first, rest) = lines.split_first().unwrap();
+    assert!(
+        first.starts_with("sts POST / AssumeRole testing"),
+        "{first}"
+    );
+    assert!(rest.len() > 10, "{log}");
+    for l in rest {
+        let key = l.rsplit(' ').next().unwrap();
+        assert!(
+            key != "testing" && key != "?",
+            "{l}: not signed with the assumed role"
+        );
+    }
 }

@@ -54,6 +54,8 @@ pub struct Options {
     pub clusters: Vec<String>,
     pub region: Option<String>,
     pub profile: Option<String>,
+    /// A role to assume (with the default chain's credentials) and read as.
+    pub role_arn: Option<String>,
     /// An endpoint for every AWS service (test servers); the SDK's `AWS_ENDPOINT_URL_*`
     /// variables set one per service.
     pub endpoint_url: Option<String>,
@@ -279,7 +281,19 @@ async fn aws_config(opts: &Options) -> aws_config::SdkConfig {
             .operation_timeout(timeout)
             .build(),
     );
-    loader.load().await
+    let base = loader.load().await;
+    let Some(role) = &opts.role_arn else {
+        return base;
+    };
+    // The role to read with, assumed (and refreshed) with the default chain's credentials.
+    let assumed = aws_config::sts::AssumeRoleProvider::builder(role)
+        .session_name("eksdoctor")
+        .configure(&base)
+        .build()
+        .await;
+    base.into_builder()
+        .credentials_provider(aws_sdk_eks::config::SharedCredentialsProvider::new(assumed))
+        .build()
 }
 
 /// The calls made, and those that failed (what, why), for the summary and the notes.

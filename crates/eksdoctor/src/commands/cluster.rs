@@ -21,6 +21,7 @@ pub fn run(a: ClusterArgs) -> Result<u8> {
         clusters: a.names.clone(),
         region: a.region.clone(),
         profile: a.profile.clone(),
+        role_arn: a.role_arn.clone(),
         endpoint_url: a.endpoint_url.clone(),
         call_timeout: None,
         timeout: a.timeout.map(std::time::Duration::from_secs),

@@ -7,8 +7,9 @@ entries and their policies, Pod Identity associations, identity provider configs
 answered from ESTATE (keyed by cluster name) with the response shapes of the EKS API reference
 (https://docs.aws.amazon.com/eks/latest/APIReference/); every other request (EKS clusters, node
 groups, Fargate profiles; EC2; IAM) is forwarded to moto unchanged. Every request is appended to
-LOG as `SERVICE METHOD PATH [Action]`, for the read-only check: all AWS calls of a scan pass here
-when AWS_ENDPOINT_URL points at this server.
+LOG as `SERVICE METHOD PATH ACTION KEY` (ACTION `-` for REST calls; KEY the access key id that
+signed it), for the read-only check: all AWS calls of a scan pass here when AWS_ENDPOINT_URL
+points at this server.
 """
 import json
 import sys
@@ -67,10 +68,11 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         auth = self.headers.get("Authorization", "")
-        service = auth.split("Credential=")[1].split("/")[3] if "Credential=" in auth else "?"
-        action = urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+        cred = auth.split("Credential=")[1].split("/") if "Credential=" in auth else ["?"] * 4
+        service, key = cred[3], cred[0]
+        action = urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", ["-"])[0]
         with LOCK:
-            LOG.write(f"{service} {self.command} {self.path} {action}".rstrip() + "\n")
+            LOG.write(f"{service} {self.command} {self.path} {action} {key}\n")
             LOG.flush()
         got = answer(self.command, self.path) if service == "eks" else None
         if got == 404:

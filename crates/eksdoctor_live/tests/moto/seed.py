@@ -23,6 +23,8 @@ for az, cidr in [("eu-west-1a", "10.0.0.0/24"), ("eu-west-1b", "10.0.8.0/21"), (
     s = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
     subnets.append(s)
 role = iam.create_role(RoleName="eks-cluster", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+# The role a scan can assume (--role-arn).
+iam.create_role(RoleName="eksdoctor-audit", AssumeRolePolicyDocument="{}")
 node_trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 node_role = iam.create_role(RoleName="eks-nodes", AssumeRolePolicyDocument=node_trust)["Role"]["Arn"]
 # The node role: the three policies EKS documents for nodes (the CNI policy on the node role), and
