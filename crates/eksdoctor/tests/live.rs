@@ -348,6 +348,24 @@ fn a_live_estate_gives_its_findings_and_says_what_it_could_not_read() {
     );
     let unknowns = v["unknowns"].to_string();
     assert!(unknowns.contains("eks:ListAddons"), "{unknowns}");
+    // The `secure` node group's launch template (IMDSv2 required, hop limit 1, encrypted root
+    // volume) is read: only `general` is reported or undecided on those.
+    for f in v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["unknowns"].as_array().unwrap())
+    {
+        if [
+            "imdsv2-not-required",
+            "node-volume-unencrypted",
+            "imds-reachable-from-pods",
+        ]
+        .contains(&f["rule"].as_str().unwrap())
+        {
+            assert!(!f["message"].as_str().unwrap().contains("secure"), "{f}");
+        }
+    }
     // IAM is read: the node role's inline policy, as IAM returns it (URL-encoded).
     let broad = v["findings"]
         .as_array()
@@ -653,6 +671,7 @@ fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_n
     assert_eq!(
         actions,
         [
+            "ec2:DescribeLaunchTemplateVersions",
             "ec2:DescribeRouteTables",
             "ec2:DescribeVpcAttribute",
             "ec2:DescribeVpcEndpoints",
@@ -676,7 +695,7 @@ fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_n
     }
     // The summary on standard error counts them.
     assert!(
-        stderr.contains("; 5 could not be read (see the notes)"),
+        stderr.contains("; 6 could not be read (see the notes)"),
         "{stderr}"
     );
 }

@@ -236,6 +236,22 @@ impl NodeGroup {
     }
 }
 
+/// The kubelet max pods that node user data sets: AL2's `bootstrap.sh --kubelet-extra-args
+/// --max-pods=N` (or `--max-pods N`), AL2023's nodeadm `maxPods: N` (YAML or JSON); `None` when
+/// it sets none. `text` is the decoded user data (a MIME multipart document or a script).
+pub fn max_pods_in_user_data(text: &str) -> Option<u32> {
+    for pat in ["--max-pods=", "--max-pods ", "maxPods:", "\"maxPods\":"] {
+        if let Some(i) = text.find(pat) {
+            let rest = text[i + pat.len()..].trim_start();
+            let n: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if let Ok(n) = n.parse() {
+                return Some(n);
+            }
+        }
+    }
+    None
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LaunchTemplate {
     pub id: Id,

@@ -1,5 +1,6 @@
 //! EKS: the cluster, its managed node groups, Fargate profiles and add-ons.
 
+use crate::templates::TemplateUse;
 use crate::{describe_each, error_text, map, Calls};
 use aws_sdk_eks::Client;
 use eksdoctor_inventory::*;
@@ -10,6 +11,8 @@ pub(crate) struct ClusterRef {
     pub arn: String,
     /// The Kubernetes API server's URL.
     pub endpoint: Option<String>,
+    /// The launch templates its managed node groups use.
+    pub templates: Vec<crate::templates::TemplateUse>,
     /// The cluster's OIDC issuer URL (for IRSA).
     pub oidc_issuer: Option<String>,
     pub vpc: Option<String>,
@@ -61,7 +64,9 @@ pub(crate) async fn read_cluster(
         .resources_vpc_config()
         .map(|v| v.subnet_ids().to_vec())
         .unwrap_or_default();
-    for ng in node_groups(eks, name, &arn, calls).await {
+    let mut templates = Vec::new();
+    for (ng, template) in node_groups(eks, name, &arn, calls).await {
+        templates.extend(template);
         subnets.extend(
             ng.subnets
                 .known()
@@ -99,6 +104,7 @@ pub(crate) async fn read_cluster(
         id: cluster.id.clone(),
         arn,
         endpoint: c.endpoint().map(str::to_string),
+        templates,
         oidc_issuer: c
             .identity()
             .and_then(|i| i.oidc())
@@ -114,7 +120,12 @@ pub(crate) async fn read_cluster(
     Ok(r)
 }
 
-async fn node_groups(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) -> Vec<NodeGroup> {
+async fn node_groups(
+    eks: &Client,
+    cluster: &str,
+    arn: &str,
+    calls: &mut Calls,
+) -> Vec<(NodeGroup, Option<TemplateUse>)> {
     let pages = eks
         .list_nodegroups()
         .cluster_name(cluster)
@@ -132,7 +143,15 @@ async fn node_groups(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) 
             .nodegroup_name(n)
             .send()
             .await?;
-        Ok(o.nodegroup().map(|g| map::node_group(g, arn)))
+        Ok(o.nodegroup().map(|g| {
+            let template = g.launch_template().map(|l| TemplateUse {
+                node_group: g.nodegroup_name().unwrap_or_default().to_string(),
+                id: l.id().map(str::to_string),
+                name: l.name().map(str::to_string),
+                version: l.version().map(str::to_string),
+            });
+            (map::node_group(g, arn), template)
+        }))
     };
     describe_each(names, calls, what, describe).await.0
 }

@@ -41,6 +41,7 @@ mod iam;
 mod k8s;
 mod k8s_map;
 mod map;
+mod templates;
 
 pub use k8s::KubeOptions;
 
@@ -171,7 +172,11 @@ async fn read_one(
         region,
         endpoint: cluster.endpoint.as_deref(),
     };
-    let network = within(deadline, ec2::read_network(&c.ec2, &cluster, calls, inv)).await;
+    let network = within(deadline, async {
+        ec2::read_network(&c.ec2, &cluster, calls, inv).await;
+        templates::read(&c.ec2, &cluster.id, &cluster.templates, calls, inv).await;
+    })
+    .await;
     let iam = match network {
         Some(()) => within(deadline, read_iam(&c.iam, &cluster, calls, inv)).await,
         None => None,

@@ -149,7 +149,7 @@ pub(crate) fn node_group(g: &eks::Nodegroup, cluster_arn: &str) -> NodeGroup {
             p.clone(),
         ),
     };
-    let from_lt = "read from the node group's launch template (ec2:DescribeLaunchTemplateVersions, not read yet)";
+    let from_lt = "read from the node group's launch template (ec2:DescribeLaunchTemplateVersions)";
     let (tokens, hop, encrypted, max_pods) = if lt.is_some() {
         (
             Val::unknown(from_lt, p.clone()),

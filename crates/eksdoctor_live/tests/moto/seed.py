@@ -49,6 +49,39 @@ eks.create_nodegroup(
     amiType="AL2_x86_64",
     nodeRole=node_role,
 )
+# A node group on a launch template that requires IMDSv2 with hop limit 1, encrypts its root
+# volume and sets the kubelet's max pods in nodeadm user data.
+import base64
+user_data = base64.b64encode(b"""MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="BOUNDARY"
+
+--BOUNDARY
+Content-Type: application/node.eks.aws
+
+apiVersion: node.eks.aws/v1alpha1
+kind: NodeConfig
+spec:
+  kubelet:
+    config:
+      maxPods: 17
+--BOUNDARY--
+""").decode()
+lt = ec2.create_launch_template(LaunchTemplateName="secure-nodes", LaunchTemplateData={
+    "InstanceType": "t3.medium",
+    "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1},
+    "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 50, "Encrypted": True}}],
+    "UserData": user_data,
+})["LaunchTemplate"]
+eks.create_nodegroup(
+    clusterName="live-demo",
+    nodegroupName="secure",
+    scalingConfig={"minSize": 1, "maxSize": 2, "desiredSize": 1},
+    subnets=subnets[1:],
+    amiType="AL2023_x86_64_STANDARD",
+    version="1.31",
+    nodeRole=node_role,
+    launchTemplate={"id": lt["LaunchTemplateId"], "version": "1"},
+)
 eks.create_fargate_profile(
     clusterName="live-demo",
     fargateProfileName="batch",

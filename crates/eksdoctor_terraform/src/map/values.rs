@@ -305,14 +305,5 @@ pub(super) fn user_data_max_pods(lt: &RBody) -> Val<Option<u32>> {
         V::Str(s) => crate::funcs::base64_decode(s).unwrap_or_else(|| s.to_string()),
         _ => return Val::unknown(format!("user_data: {}", reason(v)), at),
     };
-    for pat in ["--max-pods=", "--max-pods ", "maxPods:", "\"maxPods\":"] {
-        if let Some(i) = text.find(pat) {
-            let rest = text[i + pat.len()..].trim_start();
-            let n: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-            if let Ok(n) = n.parse() {
-                return Val::set(Some(n), at);
-            }
-        }
-    }
-    Val::set(None, at)
+    Val::set(eksdoctor_inventory::max_pods_in_user_data(&text), at)
 }

@@ -1,0 +1,126 @@
+//! Launch template versions of managed node groups (EC2 DescribeLaunchTemplateVersions): IMDS
+//! settings, the root volume's encryption, the instance type and the kubelet max pods of the
+//! user data, written into the node group that uses the version.
+
+use crate::{error_text, Calls};
+use aws_sdk_ec2::types::ResponseLaunchTemplateData;
+use aws_sdk_ec2::Client;
+use base64::Engine;
+use eksdoctor_inventory::*;
+
+/// A node group's launch template, as EKS reports it: id or name, and version.
+pub(crate) struct TemplateUse {
+    pub node_group: String,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+}
+
+/// Read the version each node group uses and fill the node group's launch-template fields. A
+/// version that cannot be read leaves them unknown with the reason.
+pub(crate) async fn read(
+    ec2: &Client,
+    cluster: &Id,
+    uses: &[TemplateUse],
+    calls: &mut Calls,
+    inv: &mut Inventory,
+) {
+    for u in uses {
+        let mut req = ec2.describe_launch_template_versions();
+        req = match (&u.id, &u.name) {
+            (Some(id), _) => req.launch_template_id(id),
+            (None, Some(n)) => req.launch_template_name(n),
+            (None, None) => continue,
+        };
+        // EKS records the version it launched with; `$Default` when none is given.
+        let version = u.version.clone().unwrap_or_else(|| "$Default".into());
+        calls.made += 1;
+        let template = u.id.as_deref().or(u.name.as_deref()).unwrap_or_default();
+        let data = match req.versions(&version).send().await {
+            Ok(o) => o
+                .launch_template_versions()
+                .first()
+                .and_then(|v| v.launch_template_data())
+                .cloned(),
+            Err(e) => {
+                let why = error_text(&e);
+                calls.failed(
+                    format!("launch template {template} version {version} (ec2:DescribeLaunchTemplateVersions)"),
+                    why.clone(),
+                );
+                let reason = format!("launch template {template} could not be read: {why}");
+                if let Some(ng) = node_group(inv, cluster, &u.node_group) {
+                    unknown_all(ng, &reason);
+                }
+                continue;
+            }
+        };
+        if let (Some(ng), Some(d)) = (node_group(inv, cluster, &u.node_group), data) {
+            apply(ng, &d, &format!("{template} version {version}"));
+        }
+    }
+}
+
+fn node_group<'a>(inv: &'a mut Inventory, cluster: &Id, name: &str) -> Option<&'a mut NodeGroup> {
+    inv.node_groups
+        .iter_mut()
+        .find(|n| &n.cluster == cluster && n.name == name)
+}
+
+fn unknown_all(ng: &mut NodeGroup, why: &str) {
+    let at = ng.at.clone();
+    ng.imds_http_tokens = Val::unknown(why, at.clone());
+    ng.imds_hop_limit = Val::unknown(why, at.clone());
+    ng.volume_encrypted = Val::unknown(why, at.clone());
+    ng.max_pods = Val::unknown(why, at);
+}
+
+/// The version's settings into the node group (placed at the node group, naming the template).
+fn apply(ng: &mut NodeGroup, d: &ResponseLaunchTemplateData, template: &str) {
+    let at = ng.at.clone();
+    let meta = d.metadata_options();
+    ng.imds_http_tokens = match meta.and_then(|m| m.http_tokens()) {
+        Some(t) => Val::set(t.as_str().to_string(), at.clone()),
+        // EC2 launches with IMDSv1 allowed unless the AMI requires v2 (AL2023, Bottlerocket).
+        None => match ng.ami_family.known() {
+            Some(AmiFamily::AmazonLinux2) => Val::defaulted(
+                "optional".into(),
+                at.clone(),
+                "EC2 default: the launch template sets no HttpTokens",
+            ),
+            Some(AmiFamily::AmazonLinux2023 | AmiFamily::Bottlerocket) => {
+                Val::defaulted("required".into(), at.clone(), "AMI default")
+            }
+            _ => Val::unknown(
+                format!("launch template {template} sets no HttpTokens: the AMI decides"),
+                at.clone(),
+            ),
+        },
+    };
+    ng.imds_hop_limit = match meta.and_then(|m| m.http_put_response_hop_limit()) {
+        Some(n) => Val::set(u32::try_from(n).unwrap_or(0), at.clone()),
+        None => Val::unknown(
+            format!("launch template {template} sets no hop limit: the AMI decides"),
+            at.clone(),
+        ),
+    };
+    let root = d.block_device_mappings().iter().find_map(|m| m.ebs());
+    ng.volume_encrypted = match root.map(|e| e.encrypted()) {
+        Some(Some(b)) => Val::set(b, at.clone()),
+        Some(None) => Val::unknown(format!("launch template {template} does not set ebs.encrypted: the account's EBS encryption-by-default setting decides"), at.clone()),
+        None => Val::unknown(format!("launch template {template} has no block device mapping: the AMI's root volume and the account's EBS encryption-by-default setting decide"), at.clone()),
+    };
+    let user_data = d
+        .user_data()
+        .and_then(|u| base64::engine::general_purpose::STANDARD.decode(u).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    ng.max_pods = Val::set(
+        user_data.as_deref().and_then(max_pods_in_user_data),
+        at.clone(),
+    );
+    if ng.instance_types.known().is_none() {
+        if let Some(t) = d.instance_type() {
+            ng.instance_types = Val::set(vec![t.as_str().to_string()], at);
+        }
+    }
+}
