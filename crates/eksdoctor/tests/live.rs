@@ -134,10 +134,12 @@ fn kmock(estate: &str) -> Kmock {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kmock");
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("requests.log");
+    // One object a page: the client must follow continue tokens to read everything.
     let mut child = Command::new("python3")
         .arg(here.join("serve.py"))
         .arg(here.join(estate))
         .arg(&log)
+        .arg("1")
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("python3 is needed for this test, with kmock: pip install kmock");
@@ -496,6 +498,12 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
     assert!(!unknowns.contains("aws-node DaemonSet"), "{unknowns}");
     // Never read: Secrets, ConfigMaps other than aws-auth; never printed: env values.
     let log = std::fs::read_to_string(&k.log).unwrap();
+    // Pages were followed (the findings above need objects of later pages).
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("GET /api/v1/nodes?") && l.contains("continue=1")),
+        "{log}"
+    );
     let gets: Vec<&str> = log.lines().filter(|l| !l.starts_with("POST ")).collect();
     assert!(gets.iter().all(|l| l.starts_with("GET ")), "{log}");
     assert!(

@@ -1,13 +1,14 @@
 """A Kubernetes API for live mode's tests: kmock's KubernetesEmulator (PyPI `kmock`) on loopback.
 
-    python3 serve.py SEED.json LOG
+    python3 serve.py SEED.json LOG [PAGE]
 
 Serves on a free port of 127.0.0.1 and prints `ready PORT` once SEED's objects (a JSON list of
 Kubernetes objects, each with its API path as `_path`) are created through the API itself (real
 POSTs). Every request is appended to LOG as `METHOD PATH?QUERY`, for the read-only check. The
 resources the live reader lists are declared, so that a kind with no object lists as empty (not
 404) the way a real API server answers; the Karpenter and ENIConfig custom resources are declared
-only when SEED has such objects, as when their CRD is installed.
+only when SEED has such objects, as when their CRD is installed. Lists are paged by `limit`
+with continue tokens; PAGE caps every page (the tests use it to make the client follow tokens).
 """
 import asyncio
 import json
@@ -47,6 +48,8 @@ GROUPS = {
 @attrs.define(kw_only=True)
 class Logged(kmock.KubernetesEmulator):
     log: object = None
+    # At most this many objects a page (as an API server may return fewer than `limit`).
+    page: int = 0
 
     async def _handle(self, request):
         if self.log is not None:
@@ -54,11 +57,25 @@ class Logged(kmock.KubernetesEmulator):
             self.log.flush()
         return await super()._handle(request)
 
+    async def _serve_list(self, request):
+        # kmock lists everything at once: pages of `limit` (and of `page`) with continue tokens
+        # (the offset), as the API server pages a list.
+        got = await super()._serve_list(request)
+        items = got["items"]
+        start = int(request.params.get("continue") or 0)
+        size = int(request.params.get("limit") or 0) or len(items) or 1
+        if self.page:
+            size = min(size, self.page)
+        got["items"] = items[start:start + size]
+        if start + size < len(items):
+            got["metadata"]["continue"] = str(start + size)
+        return got
 
-async def main(seed_path, log_path):
+
+async def main(seed_path, log_path, page):
     seed = json.load(open(seed_path))
     with open(log_path, "a") as log:
-        emu = Logged(log=log)
+        emu = Logged(log=log, page=page)
         for r in CORE:
             emu.resources[f"v1/{r}"] = {}
         for gv, plurals in GROUPS.items():
@@ -75,4 +92,4 @@ async def main(seed_path, log_path):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0))
