@@ -301,6 +301,9 @@ pub struct Subnet {
     /// The subnet's default route goes to a NAT gateway.
     pub nat_route: Val<bool>,
     pub tags: BTreeMap<String, String>,
+    /// The addresses free in it now (EC2 `AvailableIpAddressCount`; live mode only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_now: Option<u32>,
     pub at: Prov,
 }
 

@@ -89,6 +89,9 @@ fn subnet(
         public,
         map_public_ip: Val::set(s.map_public_ip_on_launch().unwrap_or(false), p.clone()),
         nat_route: nat,
+        free_now: s
+            .available_ip_address_count()
+            .and_then(|n| u32::try_from(n).ok()),
         tags: s
             .tags()
             .iter()

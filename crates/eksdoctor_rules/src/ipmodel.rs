@@ -46,6 +46,9 @@ pub struct AzDemand<'a> {
     pub terms: Vec<String>,
     /// The node group subnets in this AZ, by name.
     pub subnets: BTreeMap<&'a Id, &'a Subnet>,
+    /// Each node group's part of `nodes`: (node group, nodes here at its maximum, addresses
+    /// of one full node).
+    pub shares: Vec<(String, u64, u64)>,
 }
 
 impl AzDemand<'_> {
@@ -281,6 +284,7 @@ pub fn cluster_demand<'a>(
             let e = out.azs.entry(az.clone()).or_default();
             let d = per_az as u64 * n.addresses;
             e.nodes += d;
+            e.shares.push((ng.name.clone(), per_az as u64, n.addresses));
             e.terms.push(format!(
                 "{}: max {max} nodes over {} AZ(s) → {per_az} here × {} addresses ({}, {pods} pods) = {d}",
                 ng.describe(),

@@ -22,6 +22,9 @@ subnets = []
 for az, cidr in [("eu-west-1a", "10.0.0.0/24"), ("eu-west-1b", "10.0.8.0/21"), ("eu-west-1c", "10.0.16.0/21")]:
     s = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
     subnets.append(s)
+# Other consumers fill the /24: 200 network interfaces leave 51 addresses free in eu-west-1a.
+for _ in range(200):
+    ec2.create_network_interface(SubnetId=subnets[0])
 role = iam.create_role(RoleName="eks-cluster", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
 # The role a scan can assume (--role-arn).
 iam.create_role(RoleName="eksdoctor-audit", AssumeRolePolicyDocument="{}")

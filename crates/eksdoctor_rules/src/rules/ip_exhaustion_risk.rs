@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "When a subnet runs out of addresses, new nodes fail to launch and new pods stay in ContainerCreating ('failed to assign an IP address'), usually during a scale-out or an upgrade, when you need them most.",
     fix: "Give each AZ larger node/pod subnets (new subnets: a subnet cannot be resized), add a secondary VPC CIDR (at most a /16, e.g. 100.64.0.0/16) with custom networking for pods, or lower the warm pool (WARM_IP_TARGET / MINIMUM_IP_TARGET instead of WARM_ENI_TARGET). Prefix delegation does not add addresses: it takes whole /28 blocks, which need free contiguous space in the subnet.",
     sources: &["tf", "plan", "eksctl", "x", "live"],
-    silent_when: "Silent for IPv6 clusters (pods take no IPv4 address). Not decided, and listed with the reason by --show-unknown, when a node group's max size, instance types, max pods or subnets (with their AZ and CIDR) are not known, a node group is Karpenter-managed (no fixed maximum), the VPC CNI settings or the cluster's IP family are not known, or a Fargate profile's AZs are not known.",
+    silent_when: "In live mode also reported when the addresses free in an AZ now (EC2 AvailableIpAddressCount, other consumers included) are fewer than scaling the node groups from the nodes running there to their maximum needs; not decided when the nodes are not read. Silent for IPv6 clusters (pods take no IPv4 address). Not decided, and listed with the reason by --show-unknown, when a node group's max size, instance types, max pods or subnets (with their AZ and CIDR) are not known, a node group is Karpenter-managed (no fixed maximum), the VPC CNI settings or the cluster's IP family are not known, or a Fargate profile's AZs are not known.",
     references: &["https://docs.aws.amazon.com/eks/latest/best-practices/ip-opt.html", "https://github.com/aws/amazon-vpc-cni-k8s/blob/master/docs/eni-and-ip-target.md"],
 };
 
@@ -41,18 +41,82 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         };
         for (az, a) in &demand.azs {
             let capacity = crate::ipmodel::capacity(a);
-            if a.subnets.is_empty() || a.demand() <= capacity {
+            if a.subnets.is_empty() {
                 continue;
             }
-            report(c, az, a, capacity, sink);
+            if a.demand() > capacity {
+                report(c, az, a, capacity, sink);
+            } else {
+                check_free_now(ctx, c, az, a, sink);
+            }
         }
     }
 }
 
-fn report(c: &Cluster, az: &str, a: &AzDemand, capacity: u64, sink: &mut Sink) {
-    let first = a.subnets.values().next().expect("not empty");
-    let names: Vec<String> = a
+/// Live mode: the addresses free in the AZ's subnets now (EC2 `AvailableIpAddressCount`, which
+/// counts every other consumer of the subnet too) against what scaling the node groups from the
+/// nodes running there now to their maximum still needs. A lower bound: nodes that run now take
+/// more addresses as pods fill them.
+fn check_free_now(ctx: &Ctx, c: &Cluster, az: &str, a: &AzDemand, sink: &mut Sink) {
+    let Some(free) = a
         .subnets
+        .values()
+        .map(|s| s.free_now.map(u64::from))
+        .sum::<Option<u64>>()
+    else {
+        return;
+    };
+    let first = a.subnets.values().next().expect("not empty");
+    if let Some(g) = ctx.inv.completeness.unreadable_objects(&c.id).next() {
+        sink.unknown(
+            &META,
+            first.cidr.at(),
+            format!(
+                "the {free} addresses free now in {az} of cluster `{}` not compared with its scale-out: the nodes running now are not known ({})",
+                c.id, g.what
+            ),
+        );
+        return;
+    }
+    let running = |group: &str| {
+        ctx.inv
+            .k8s
+            .nodes
+            .iter()
+            .filter(|n| !n.fargate && n.group.as_deref() == Some(group))
+            .filter(|n| n.zone.as_deref() == Some(az))
+            .filter(|n| ctx.inv.cluster_of(&n.obj).is_some_and(|o| o.id == c.id))
+            .count() as u64
+    };
+    let (mut needed, mut terms) = (0, Vec::new());
+    for (group, at_max, per_node) in &a.shares {
+        let now = running(group);
+        let more = at_max.saturating_sub(now);
+        if more > 0 {
+            needed += more * per_node;
+            terms.push(format!(
+                "node group `{group}`: {now} node(s) here now, {at_max} at its maximum → {more} more × {per_node} addresses"
+            ));
+        }
+    }
+    if needed <= free {
+        return;
+    }
+    sink.finding(
+        &META,
+        first.cidr.at(),
+        format!("cluster {} az {az} free now", c.id),
+        format!(
+            "the node/pod subnets of cluster `{}` in {az} ({}) have {free} addresses free now, but scaling its node groups to their maximum needs at least {needed} more ({}): new nodes and pods will fail to get an address before the scale-out completes",
+            c.id,
+            subnet_names(a).join(", "),
+            terms.join("; ")
+        ),
+    );
+}
+
+fn subnet_names(a: &AzDemand) -> Vec<String> {
+    a.subnets
         .values()
         .map(|s| {
             format!(
@@ -61,7 +125,12 @@ fn report(c: &Cluster, az: &str, a: &AzDemand, capacity: u64, sink: &mut Sink) {
                 s.cidr.known().map(|n| n.to_string()).unwrap_or_default()
             )
         })
-        .collect();
+        .collect()
+}
+
+fn report(c: &Cluster, az: &str, a: &AzDemand, capacity: u64, sink: &mut Sink) {
+    let first = a.subnets.values().next().expect("not empty");
+    let names = subnet_names(a);
     sink.finding(
         &META,
         first.cidr.at(),

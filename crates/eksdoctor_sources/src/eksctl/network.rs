@@ -100,6 +100,7 @@ pub(super) fn read(ctx: &mut FileCtx, d: &Doc, inv: &mut Inventory) -> Network {
                             sp.clone(),
                         ),
                         tags: BTreeMap::new(),
+                        free_now: None,
                         at: sp,
                     });
                 }

@@ -48,6 +48,7 @@ pub(super) fn network(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             nat_route,
             map_public_ip: val_bool(b, "map_public_ip_on_launch", Some((false, TF_DEFAULT))),
             tags: str_map(b.get("tags")),
+            free_now: None,
             at: b.at.clone(),
         });
     }

@@ -1,313 +1,21 @@
 //! `eksdoctor cluster` against moto's server on loopback (real SDK client code, real protocol)
 //! and kmock's Kubernetes emulator (real kube-rs client code through a kubeconfig): the estate of
-//! `crates/eksdoctor_live/tests/moto/seed.py` and `tests/kmock/estate.json` gives exactly its
-//! findings, what the servers do not serve (EKS add-ons) is a note and an unknown, no Secret or
-//! env value is read or printed, and a cluster that does not exist is an error. Needs moto
-//! (`pip install 'moto[server]'`) and kmock (`pip install kmock`), both installed by `.ci/run`:
-//! without them the tests fail.
+//! `crates/eksdoctor_live/tests/moto/seed.py`, `moto/eks_estate.json` (what moto does not serve,
+//! from `eks_extra.py` in front of it) and `tests/kmock/estate.json` gives exactly its findings;
+//! no Secret or env value is read or printed; every call is a read the shipped policy and
+//! ClusterRole allow; half the permissions, a deadline, an assumed role and a snapshot behave as
+//! documented. Needs moto (`pip install 'moto[server]'`) and kmock (`pip install kmock`), both
+//! installed by `.ci/run`: without them the tests fail.
 
 #![cfg(feature = "live")]
 
+mod grants;
+mod servers;
+
+use grants::{aws_action, cluster_role, rbac_of};
+use servers::*;
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
-
-struct Moto {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn moto() -> Moto {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        // AWS managed policies exist, so that roles can attach them (as in an account).
-        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("python3 is needed for this test, with moto: pip install 'moto[server]'");
-    let mut child = child;
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!(
-                "moto's server exited ({status}): is moto installed? pip install 'moto[server]'"
-            );
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "moto's server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Moto {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-/// tests/moto/eks_extra.py in front of moto: the EKS APIs moto does not serve (add-ons, access
-/// entries, Pod Identity, identity providers, insights) answered from `estate`, everything else
-/// forwarded; every AWS request of a scan through it is in `log`.
-struct Front {
-    child: Child,
-    url: String,
-    log: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Front {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn front(m: &Moto, estate: &str) -> Front {
-    use std::io::BufRead;
-    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("../eksdoctor_live/tests/moto");
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("aws.log");
-    let mut child = Command::new("python3")
-        .arg(here.join("eks_extra.py"))
-        .arg(&m.url)
-        .arg(here.join(estate))
-        .arg(&log)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .strip_prefix("ready ")
-        .expect("eks_extra.py did not start")
-        .trim()
-        .to_string();
-    Front {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        log,
-        _dir: dir,
-    }
-}
-
-/// kmock's emulator (tests/kmock/serve.py) seeded with `estate`, and a kubeconfig reaching it
-/// as context `live-demo`; every request it served is in `log`.
-struct Kmock {
-    child: Child,
-    kubeconfig: std::path::PathBuf,
-    log: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Kmock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn kmock(estate: &str) -> Kmock {
-    use std::io::BufRead;
-    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kmock");
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("requests.log");
-    // One object a page: the client must follow continue tokens to read everything.
-    let mut child = Command::new("python3")
-        .arg(here.join("serve.py"))
-        .arg(here.join(estate))
-        .arg(&log)
-        .arg("1")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 is needed for this test, with kmock: pip install kmock");
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .strip_prefix("ready ")
-        .unwrap_or_else(|| {
-            panic!(
-                "kmock's emulator did not start (is kmock installed? pip install kmock): {line:?}"
-            )
-        })
-        .trim()
-        .to_string();
-    let kubeconfig = dir.path().join("kubeconfig");
-    std::fs::write(
-        &kubeconfig,
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: emu\n  cluster:\n    server: http://127.0.0.1:{port}\nusers:\n- name: emu\n  user:\n    token: test-token\ncontexts:\n- name: live-demo\n  context:\n    cluster: emu\n    user: emu\ncurrent-context: live-demo\n"
-        ),
-    )
-    .unwrap();
-    Kmock {
-        child,
-        kubeconfig,
-        log,
-        _dir: dir,
-    }
-}
-
-fn rules_of(v: &serde_json::Value) -> Vec<String> {
-    let mut rules: Vec<String> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect();
-    rules.sort();
-    rules
-}
-
-/// The shipped ClusterRole's grants: (API group, resource, verb, resource names).
-fn cluster_role() -> Vec<(String, String, String, Vec<String>)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../eksdoctor_live/policy/eksdoctor-read-only-clusterrole.yaml");
-    let (docs, err) = eksdoctor_inventory::yaml::parse(&std::fs::read_to_string(path).unwrap());
-    assert!(err.is_none(), "{err:?}");
-    let role = docs
-        .iter()
-        .find(|d| d.root.get("kind").and_then(|k| k.as_str()) == Some("ClusterRole"))
-        .unwrap();
-    let strs = |n: &eksdoctor_inventory::Node, k: &str| -> Vec<String> {
-        n.get(k)
-            .map(|v| {
-                v.items()
-                    .iter()
-                    .filter_map(|i| i.as_str())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut out = Vec::new();
-    for r in role.root.get("rules").unwrap().items() {
-        for g in strs(r, "apiGroups") {
-            for res in strs(r, "resources") {
-                for verb in strs(r, "verbs") {
-                    out.push((g.clone(), res.clone(), verb, strs(r, "resourceNames")));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// A request of the log as (API group, resource, verb, name): `GET /apis/apps/v1/deployments?…`
-/// is a list of deployments.apps, `GET /api/v1/namespaces/kube-system/configmaps/aws-auth` a get.
-fn rbac_of(line: &str) -> (String, String, String, Option<String>) {
-    let path = line
-        .strip_prefix("GET ")
-        .unwrap_or_else(|| panic!("not a read: {line}"));
-    let path = path.split('?').next().unwrap();
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let (group, rest) = match parts.as_slice() {
-        ["api", _v, rest @ ..] => ("", rest),
-        ["apis", g, _v, rest @ ..] => (*g, rest),
-        _ => panic!("not a resource path: {line}"),
-    };
-    let rest = match rest {
-        ["namespaces", _ns, tail @ ..] if !tail.is_empty() => tail,
-        other => other,
-    };
-    match rest {
-        [res] => (group.into(), res.to_string(), "list".into(), None),
-        [res, name] => (
-            group.into(),
-            res.to_string(),
-            "get".into(),
-            Some(name.to_string()),
-        ),
-        _ => panic!("not a resource path: {line}"),
-    }
-}
-
-fn seed(m: &Moto) {
-    seed_with(m, &[]);
-}
-
-/// Run the seed script with `args`; its standard output.
-fn seed_with(m: &Moto, args: &[&str]) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../eksdoctor_live/tests/moto/seed.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(&m.url)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// `eksdoctor cluster ARGS` with test credentials and nothing from the user's AWS setup.
-fn cluster(url: &str, args: &[&str]) -> (i32, serde_json::Value, String) {
-    run_cluster(&[("AWS_ENDPOINT_URL", url)], ("testing", "testing"), args)
-}
-
-/// `eksdoctor cluster ARGS` with the environment `env` (endpoints) and the access key `key`.
-fn run_cluster(
-    env: &[(&str, &str)],
-    key: (&str, &str),
-    args: &[&str],
-) -> (i32, serde_json::Value, String) {
-    let home = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("eksdoctor")
-        .unwrap()
-        .arg("cluster")
-        .args(args)
-        .args(["--region", "eu-west-1"])
-        .args([
-            "--format",
-            "json",
-            "--show-unknown",
-            "--as-of",
-            "2026-11-22",
-        ])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_ACCESS_KEY_ID", key.0)
-        .env("AWS_SECRET_ACCESS_KEY", key.1)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .envs(env.iter().copied())
-        .current_dir(home.path())
-        .output()
-        .unwrap();
-    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (
-        out.status.code().unwrap_or(-1),
-        v,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn a_live_estate_gives_its_findings_and_says_what_it_could_not_read() {
@@ -431,6 +139,7 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
             "endpoint-public-unrestricted",
             "imdsv2-not-required",
             "in-tree-ebs-provisioner",
+            "ip-exhaustion-risk",
             "no-workload-identity",
             "node-role-too-broad",
             "node-version-skew",
@@ -489,6 +198,10 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
         "add-on vpc-cni runs v1.18.1-eksbuild.1;",
         "PersistentVolumeClaim shop/web-data needs an EBS volume, but cluster `arn:aws:eks:eu-west-1:123456789012:cluster/live-demo` installs no EBS CSI driver",
         "has no IAM OIDC provider and no EKS Pod Identity agent or associations",
+        // The live-only fact: 200 other network interfaces leave 51 addresses free in the /24,
+        // and no node of `general` runs in eu-west-1a yet (2 at its maximum, 30 addresses each).
+        "in eu-west-1a (`",
+        "10.0.0.0/24) have 51 addresses free now, but scaling its node groups to their maximum needs at least 60 more (node group `general`: 0 node(s) here now, 2 at its maximum → 2 more × 30 addresses)",
     ] {
         assert!(messages.iter().any(|x| x.contains(m)), "{m}: {messages:?}");
     }
@@ -589,43 +302,6 @@ fn the_shipped_policy_and_cluster_role_allow_every_call_made_and_each_only_reads
     }
     // EKS, EC2 and IAM were all read.
     assert!(seen.len() >= 15, "{seen:?}");
-}
-
-/// The IAM action of a request in eks_extra.py's log (`SERVICE METHOD PATH ACTION KEY`): the
-/// `Action` of EC2's and IAM's query protocol; EKS's REST paths by the API reference.
-fn aws_action(line: &str) -> String {
-    let f: Vec<&str> = line.split(' ').collect();
-    let (service, method, path) = (f[0], f[1], f[2].split('?').next().unwrap());
-    if service != "eks" {
-        assert_ne!(f[3], "-", "{line}: a query request names its Action");
-        return format!("{service}:{}", f[3]);
-    }
-    let p: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let action = match (method, p.as_slice()) {
-        ("GET", ["clusters"]) => "ListClusters",
-        ("GET", ["clusters", _]) => "DescribeCluster",
-        ("GET", ["clusters", _, "node-groups"]) => "ListNodegroups",
-        ("GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
-        ("GET", ["clusters", _, "fargate-profiles"]) => "ListFargateProfiles",
-        ("GET", ["clusters", _, "fargate-profiles", _]) => "DescribeFargateProfile",
-        ("GET", ["clusters", _, "addons"]) => "ListAddons",
-        ("GET", ["clusters", _, "addons", _]) => "DescribeAddon",
-        ("GET", ["clusters", _, "access-entries"]) => "ListAccessEntries",
-        ("GET", ["clusters", _, "access-entries", _]) => "DescribeAccessEntry",
-        ("GET", ["clusters", _, "access-entries", _, "access-policies"]) => {
-            "ListAssociatedAccessPolicies"
-        }
-        ("GET", ["clusters", _, "pod-identity-associations"]) => "ListPodIdentityAssociations",
-        ("GET", ["clusters", _, "pod-identity-associations", _]) => {
-            "DescribePodIdentityAssociation"
-        }
-        ("GET", ["clusters", _, "identity-provider-configs"]) => "ListIdentityProviderConfigs",
-        ("POST", ["clusters", _, "identity-provider-configs", "describe"]) => {
-            "DescribeIdentityProviderConfig"
-        }
-        _ => panic!("{line}: not an EKS read this test knows"),
-    };
-    format!("eks:{action}")
 }
 
 #[test]

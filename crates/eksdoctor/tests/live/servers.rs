@@ -1,0 +1,240 @@
+//! The test servers (moto, eks_extra.py in front of it, kmock's emulator) and how the tests run
+//! `eksdoctor cluster` against them.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+pub struct Moto {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn moto() -> Moto {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "moto.server",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
+        // AWS managed policies exist, so that roles can attach them (as in an account).
+        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 is needed for this test, with moto: pip install 'moto[server]'");
+    let mut child = child;
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "moto's server exited ({status}): is moto installed? pip install 'moto[server]'"
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "moto's server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Moto {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+/// tests/moto/eks_extra.py in front of moto: the EKS APIs moto does not serve (add-ons, access
+/// entries, Pod Identity, identity providers, insights) answered from `estate`, everything else
+/// forwarded; every AWS request of a scan through it is in `log`.
+pub struct Front {
+    child: Child,
+    pub url: String,
+    pub log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Front {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn front(m: &Moto, estate: &str) -> Front {
+    use std::io::BufRead;
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("../eksdoctor_live/tests/moto");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("aws.log");
+    let mut child = Command::new("python3")
+        .arg(here.join("eks_extra.py"))
+        .arg(&m.url)
+        .arg(here.join(estate))
+        .arg(&log)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .strip_prefix("ready ")
+        .expect("eks_extra.py did not start")
+        .trim()
+        .to_string();
+    Front {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        log,
+        _dir: dir,
+    }
+}
+
+/// kmock's emulator (tests/kmock/serve.py) seeded with `estate`, and a kubeconfig reaching it
+/// as context `live-demo`; every request it served is in `log`.
+pub struct Kmock {
+    child: Child,
+    pub kubeconfig: std::path::PathBuf,
+    pub log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Kmock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn kmock(estate: &str) -> Kmock {
+    use std::io::BufRead;
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kmock");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("requests.log");
+    // One object a page: the client must follow continue tokens to read everything.
+    let mut child = Command::new("python3")
+        .arg(here.join("serve.py"))
+        .arg(here.join(estate))
+        .arg(&log)
+        .arg("1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is needed for this test, with kmock: pip install kmock");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .strip_prefix("ready ")
+        .unwrap_or_else(|| {
+            panic!(
+                "kmock's emulator did not start (is kmock installed? pip install kmock): {line:?}"
+            )
+        })
+        .trim()
+        .to_string();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: emu\n  cluster:\n    server: http://127.0.0.1:{port}\nusers:\n- name: emu\n  user:\n    token: test-token\ncontexts:\n- name: live-demo\n  context:\n    cluster: emu\n    user: emu\ncurrent-context: live-demo\n"
+        ),
+    )
+    .unwrap();
+    Kmock {
+        child,
+        kubeconfig,
+        log,
+        _dir: dir,
+    }
+}
+
+pub fn rules_of(v: &serde_json::Value) -> Vec<String> {
+    let mut rules: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    rules
+}
+
+pub fn seed(m: &Moto) {
+    seed_with(m, &[]);
+}
+
+/// Run the seed script with `args`; its standard output.
+pub fn seed_with(m: &Moto, args: &[&str]) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../eksdoctor_live/tests/moto/seed.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(&m.url)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `eksdoctor cluster ARGS` with test credentials and nothing from the user's AWS setup.
+pub fn cluster(url: &str, args: &[&str]) -> (i32, serde_json::Value, String) {
+    run_cluster(&[("AWS_ENDPOINT_URL", url)], ("testing", "testing"), args)
+}
+
+/// `eksdoctor cluster ARGS` with the environment `env` (endpoints) and the access key `key`.
+pub fn run_cluster(
+    env: &[(&str, &str)],
+    key: (&str, &str),
+    args: &[&str],
+) -> (i32, serde_json::Value, String) {
+    let home = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .arg("cluster")
+        .args(args)
+        .args(["--region", "eu-west-1"])
+        .args([
+            "--format",
+            "json",
+            "--show-unknown",
+            "--as-of",
+            "2026-11-22",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", key.0)
+        .env("AWS_SECRET_ACCESS_KEY", key.1)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(env.iter().copied())
+        .current_dir(home.path())
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (
+        out.status.code().unwrap_or(-1),
+        v,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
