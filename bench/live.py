@@ -153,7 +153,7 @@ def main():
                               (f"{args.pods} pods", big)]:
             log = os.path.join(tmp, f"k8s-{len(label)}.log")
             t0 = time.time()
-            kmock = subprocess.Popen([sys.executable, os.path.join(KMOCK_DIR, "serve.py"), estate, log],
+            kmock = subprocess.Popen([sys.executable, os.path.join(KMOCK_DIR, "serve.py"), estate, log, "--direct"],
                                      stdout=subprocess.PIPE)
             procs.append(kmock)
             kport = ready_port(kmock, "kmock")

@@ -95,13 +95,9 @@ pub(crate) async fn read(
         }
     };
     for res in READ {
-        match list(&client, res, timeout, calls).await {
-            Ok(items) => {
-                for item in items {
-                    k8s_map::read_item(target.id, res, item, inv);
-                }
-            }
-            Err(Failure::Absent) => {}
+        let each = |item| k8s_map::read_item(target.id, res, item, inv);
+        match list(&client, res, timeout, calls, each).await {
+            Ok(()) | Err(Failure::Absent) => {}
             Err(Failure::Unreachable(why)) => {
                 unread(target, inv, "the Kubernetes API was not read");
                 calls.failed(api, why);
@@ -170,15 +166,17 @@ enum Failure {
     Call(String),
 }
 
-/// Every object of `res`, page by page (continue tokens).
+/// Every object of `res`, page by page (continue tokens), each page handed to `each` as it
+/// arrives: only one page is held at a time. On a failure, the pages before it were handed on
+/// (the caller records the kind as not read).
 async fn list(
     client: &kube::Client,
     res: &Res,
     timeout: Duration,
     calls: &mut Calls,
-) -> Result<Vec<DynamicObject>, Failure> {
+    mut each: impl FnMut(DynamicObject),
+) -> Result<(), Failure> {
     let api: Api<DynamicObject> = Api::all_with(client.clone(), &res.api_resource());
-    let mut items = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let mut lp = ListParams::default().limit(PAGE);
@@ -190,10 +188,10 @@ async fn list(
             Ok(r) => r.map_err(|e| failure(&e, res))?,
             Err(_) => return Err(Failure::Call("the call timed out".into())),
         };
-        items.extend(page.items);
+        page.items.into_iter().for_each(&mut each);
         match page.metadata.continue_ {
             Some(t) if !t.is_empty() => token = Some(t),
-            _ => return Ok(items),
+            _ => return Ok(()),
         }
     }
 }

@@ -1,6 +1,6 @@
 """A Kubernetes API for live mode's tests: kmock's KubernetesEmulator (PyPI `kmock`) on loopback.
 
-    python3 serve.py SEED.json LOG [PAGE]
+    python3 serve.py SEED.json LOG [PAGE] [--direct]
 
 Serves on a free port of 127.0.0.1 and prints `ready PORT` once SEED's objects (a JSON list of
 Kubernetes objects, each with its API path as `_path`) are created through the API itself (real
@@ -9,6 +9,8 @@ resources the live reader lists are declared, so that a kind with no object list
 404) the way a real API server answers; the Karpenter and ENIConfig custom resources are declared
 only when SEED has such objects, as when their CRD is installed. Lists are paged by `limit`
 with continue tokens; PAGE caps every page (the tests use it to make the client follow tokens).
+`--direct` stores SEED's objects without POSTs (kmock's create path slows down with thousands
+of objects; the benchmark uses it).
 """
 import asyncio
 import json
@@ -72,7 +74,15 @@ class Logged(kmock.KubernetesEmulator):
         return got
 
 
-async def main(seed_path, log_path, page):
+def key_of(path, obj):
+    """kmock's key of an object created by a POST to `path`: (resource, namespace, name)."""
+    parts = path.strip("/").split("/")
+    gv, rest = (parts[1], parts[2:]) if parts[0] == "api" else ("/".join(parts[1:3]), parts[3:])
+    ns = rest[1] if len(rest) == 3 and rest[0] == "namespaces" else None
+    return (f"{gv}/{rest[-1]}", ns, obj["metadata"]["name"])
+
+
+async def main(seed_path, log_path, page, direct):
     seed = json.load(open(seed_path))
     with open(log_path, "a") as log:
         emu = Logged(log=log, page=page)
@@ -84,6 +94,9 @@ async def main(seed_path, log_path, page):
         async with emu, kmock.Server(emu) as server:
             for obj in seed:
                 path = obj.pop("_path")
+                if direct:
+                    emu.objects[key_of(path, obj)] = obj
+                    continue
                 async with server.client.post(path, json=obj) as resp:
                     if resp.status >= 300:
                         sys.exit(f"seeding {path}: HTTP {resp.status}: {await resp.text()}")
@@ -92,4 +105,5 @@ async def main(seed_path, log_path, page):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0))
+    args = [a for a in sys.argv[1:] if a != "--direct"]
+    asyncio.run(main(args[0], args[1], int(args[2]) if len(args) > 2 else 0, "--direct" in sys.argv))

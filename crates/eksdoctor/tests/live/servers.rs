@@ -6,16 +6,19 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-pub struct Moto {
-    child: Child,
-    pub url: String,
+/// A server process, stopped when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+pub struct Moto {
+    _child: Running,
+    pub url: String,
 }
 
 pub fn moto() -> Moto {
@@ -54,7 +57,7 @@ pub fn moto() -> Moto {
         std::thread::sleep(Duration::from_millis(100));
     }
     Moto {
-        child,
+        _child: Running(child),
         url: format!("http://127.0.0.1:{port}"),
     }
 }
@@ -63,17 +66,10 @@ pub fn moto() -> Moto {
 /// entries, Pod Identity, identity providers, insights) answered from `estate`, everything else
 /// forwarded; every AWS request of a scan through it is in `log`.
 pub struct Front {
-    child: Child,
+    _child: Running,
     pub url: String,
     pub log: std::path::PathBuf,
     _dir: tempfile::TempDir,
-}
-
-impl Drop for Front {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 pub fn front(m: &Moto, estate: &str) -> Front {
@@ -99,7 +95,7 @@ pub fn front(m: &Moto, estate: &str) -> Front {
         .trim()
         .to_string();
     Front {
-        child,
+        _child: Running(child),
         url: format!("http://127.0.0.1:{port}"),
         log,
         _dir: dir,
@@ -109,17 +105,10 @@ pub fn front(m: &Moto, estate: &str) -> Front {
 /// kmock's emulator (tests/kmock/serve.py) seeded with `estate`, and a kubeconfig reaching it
 /// as context `live-demo`; every request it served is in `log`.
 pub struct Kmock {
-    child: Child,
+    _child: Running,
     pub kubeconfig: std::path::PathBuf,
     pub log: std::path::PathBuf,
     _dir: tempfile::TempDir,
-}
-
-impl Drop for Kmock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 pub fn kmock(estate: &str) -> Kmock {
@@ -158,7 +147,7 @@ pub fn kmock(estate: &str) -> Kmock {
     )
     .unwrap();
     Kmock {
-        child,
+        _child: Running(child),
         kubeconfig,
         log,
         _dir: dir,
