@@ -97,6 +97,8 @@ pub fn aws_action(line: &str) -> String {
         ("POST", ["clusters", _, "identity-provider-configs", "describe"]) => {
             "DescribeIdentityProviderConfig"
         }
+        // ListInsights is a POST (its filter is the body).
+        ("POST", ["clusters", _, "insights"]) => "ListInsights",
         _ => panic!("{line}: not an EKS read this test knows"),
     };
     format!("eks:{action}")
