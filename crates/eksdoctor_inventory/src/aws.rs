@@ -364,6 +364,10 @@ pub struct Addon {
     pub role: Val<Option<Id>>,
     /// `configurationValues` as written.
     pub configuration: Option<Node>,
+    /// The newest version EKS offers for the cluster's Kubernetes version (live mode:
+    /// DescribeAddonVersions); rules use it instead of the embedded table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_latest: Option<String>,
     pub at: Prov,
 }
 

@@ -83,7 +83,12 @@ pub(crate) async fn read_cluster(
         inv.fargate_profiles.push(fp);
     }
     match addons(eks, name, &arn, calls).await {
-        Some(list) => inv.addons.extend(list),
+        Some(mut list) => {
+            if let Some(v) = cluster.version.known() {
+                offered_versions(eks, v, &mut list, calls).await;
+            }
+            inv.addons.extend(list)
+        }
         // Which add-ons are managed is not known: the rules that need it stay undecided.
         None => {
             let why = "the cluster's add-ons could not be listed (eks:ListAddons)";
@@ -207,4 +212,50 @@ async fn addons(eks: &Client, cluster: &str, arn: &str, calls: &mut Calls) -> Op
         (list, false) => Some(list),
         (_, true) => None,
     }
+}
+
+/// The newest version EKS offers of each add-on for Kubernetes `version`
+/// (DescribeAddonVersions); an add-on whose versions cannot be read keeps the embedded table.
+pub(crate) async fn offered_versions(
+    eks: &Client,
+    version: &str,
+    addons: &mut [Addon],
+    calls: &mut Calls,
+) {
+    for a in addons.iter_mut() {
+        let pages = eks
+            .describe_addon_versions()
+            .addon_name(&a.name)
+            .kubernetes_version(version)
+            .into_paginator()
+            .send();
+        let what = format!(
+            "versions of add-on {} for {version} (eks:DescribeAddonVersions)",
+            a.name
+        );
+        let Ok(infos) = list_all!(calls, what, pages, addons) else {
+            continue;
+        };
+        a.offered_latest = infos
+            .iter()
+            .filter(|i| i.addon_name() == Some(a.name.as_str()))
+            .flat_map(|i| i.addon_versions())
+            .filter(|v| {
+                v.compatibilities()
+                    .iter()
+                    .any(|c| c.cluster_version() == Some(version))
+            })
+            .filter_map(|v| v.addon_version())
+            .max_by_key(|v| version_parts(v))
+            .map(str::to_string);
+    }
+}
+
+/// `v1.19.2-eksbuild.1` as numbers, for ordering versions.
+fn version_parts(v: &str) -> Vec<u64> {
+    v.trim_start_matches('v')
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect()
 }

@@ -258,6 +258,7 @@ pub(crate) fn addon(a: &eks::Addon, cluster_arn: &str) -> Addon {
         version: Val::set(a.addon_version().map(str::to_string), p.clone()),
         role: Val::set(role, p.clone()),
         configuration: None,
+        offered_latest: None,
         at: p,
     }
 }

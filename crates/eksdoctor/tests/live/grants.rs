@@ -77,6 +77,7 @@ pub fn aws_action(line: &str) -> String {
     let p: Vec<&str> = path.trim_matches('/').split('/').collect();
     let action = match (method, p.as_slice()) {
         ("GET", ["clusters"]) => "ListClusters",
+        ("GET", ["addons", "supported-versions"]) => "DescribeAddonVersions",
         ("GET", ["clusters", _]) => "DescribeCluster",
         ("GET", ["clusters", _, "node-groups"]) => "ListNodegroups",
         ("GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",

@@ -195,7 +195,10 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
         .collect();
     for m in [
         "access entry for IAM user arn:aws:iam::123456789012:user/bob grants AmazonEKSClusterAdminPolicy",
-        "add-on vpc-cni runs v1.18.1-eksbuild.1;",
+        // What EKS offers for 1.31 (DescribeAddonVersions), not the embedded table; the
+        // 1.32-only build is not counted.
+        "add-on vpc-cni runs v1.18.1-eksbuild.1; EKS offers v1.19.2-eksbuild.5 as the newest for Kubernetes 1.31 (DescribeAddonVersions)",
+        "add-on coredns runs v1.11.3-eksbuild.1; the EKS user guide listed",
         "PersistentVolumeClaim shop/web-data needs an EBS volume, but cluster `arn:aws:eks:eu-west-1:123456789012:cluster/live-demo` installs no EBS CSI driver",
         "has no IAM OIDC provider and no EKS Pod Identity agent or associations",
         // The live-only fact: 200 other network interfaces leave 51 addresses free in the /24,

@@ -26,6 +26,11 @@ LOCK = threading.Lock()
 def answer(method, path):
     """The estate's answer for an EKS path moto does not serve, or None."""
     parts = [urllib.parse.unquote(p) for p in path.split("?")[0].strip("/").split("/")]
+    if method == "GET" and parts == ["addons", "supported-versions"]:
+        query = urllib.parse.parse_qs(path.split("?", 1)[1] if "?" in path else "")
+        name = query.get("addonName", [""])[0]
+        versions = ESTATE.get("_addonVersions", {}).get(name)
+        return {"addons": [{"addonName": name, "type": "networking", "addonVersions": versions}]} if versions else {"addons": []}
     if len(parts) < 3 or parts[0] != "clusters" or parts[1] not in ESTATE:
         return None
     c, rest = ESTATE[parts[1]], parts[2:]

@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "EKS does not upgrade add-ons when it upgrades the cluster; old add-on builds miss fixes and may not support the cluster's Kubernetes version.",
     fix: "Update the add-on to the version `aws eks describe-addon-versions` lists for the cluster's version.",
     sources: &["tf", "plan", "eksctl", "live"],
-    silent_when: "No version is pinned (`latest`). Not decided (listed by --show-unknown) when the cluster version is unknown or the embedded data has no row for the add-on and version (vpc-cni: AWS's table stops at 1.33).",
+    silent_when: "No version is pinned (`latest`). In live mode the newest version EKS offers for the cluster's version (DescribeAddonVersions) is used instead of the embedded data. Not decided (listed by --show-unknown) when the cluster version is unknown or the embedded data has no row for the add-on and version (vpc-cni: AWS's table stops at 1.33).",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html"],
 };
 
@@ -53,6 +53,21 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             );
             continue;
         };
+        // What EKS itself offers (live mode) over the embedded table.
+        if let Some(offered) = &a.offered_latest {
+            if parts(pinned) < parts(offered) {
+                sink.finding(
+                    &META,
+                    a.version.at(),
+                    format!("addon {}", a.name),
+                    format!(
+                        "add-on {} runs {pinned}; EKS offers {offered} as the newest for Kubernetes {v} (DescribeAddonVersions)",
+                        a.name
+                    ),
+                );
+            }
+            continue;
+        }
         let Some((latest, _src)) = addon_latest(&a.name, v) else {
             let why = if addon_latest(&a.name, eksdoctor_knowledge::KubeVersion::new(1, 33))
                 .is_some()

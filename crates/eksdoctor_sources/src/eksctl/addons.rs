@@ -110,6 +110,7 @@ pub(super) fn read(
             version: Val::set(version, ctx.prov(a.line_of("version"))),
             role: Val::set(role.map(Id::global), ctx.prov(a.line)),
             configuration,
+            offered_latest: None,
             at: ctx.prov(a.line),
         });
     }

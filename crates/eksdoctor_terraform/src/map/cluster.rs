@@ -181,6 +181,7 @@ pub(super) fn addons(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             version,
             role,
             configuration,
+            offered_latest: None,
             at: b.at.clone(),
         });
     }
