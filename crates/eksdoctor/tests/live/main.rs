@@ -458,6 +458,31 @@ fn a_snapshot_scanned_offline_gives_the_same_findings_and_holds_no_secret() {
     );
     let offline: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(outcome(&offline), outcome(&direct));
+    // The calculators take the snapshot as their input too: the upgrade path starts from the
+    // running cluster's version and node groups.
+    let out = assert_cmd::Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .args([
+            "upgrade",
+            snap.to_str().unwrap(),
+            "--to",
+            "1.33",
+            "--format",
+            "json",
+        ])
+        .args(["--as-of", "2026-11-22"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let plan = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{plan}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let up: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    assert_eq!(up["from"], "1.31", "{plan}");
+    assert!(plan.contains("general"), "{plan}");
     // A snapshot of another schema is an input error naming the file.
     let other = dir.path().join("old.json");
     std::fs::write(
