@@ -331,7 +331,11 @@ where
     }
     match e {
         SdkError::TimeoutError(_) => "the call timed out".to_string(),
-        SdkError::DispatchFailure(_) => "the endpoint could not be reached".to_string(),
+        SdkError::DispatchFailure(_) => match root_cause(e) {
+            // The SDK resolves credentials when it dispatches the request.
+            c if c.contains("credentials") => format!("no usable AWS credentials: {c}"),
+            c => format!("the endpoint could not be reached ({c})"),
+        },
         SdkError::ServiceError(_) | SdkError::ResponseError(_) => {
             match e.raw_response().map_or(0, |r| r.status().as_u16()) {
                 403 => "access denied (HTTP 403)".to_string(),
@@ -339,7 +343,7 @@ where
                 code => format!("the endpoint's answer (HTTP {code}) is not this API's"),
             }
         }
-        _ => "the request could not be made".to_string(),
+        _ => format!("the request could not be made ({})", root_cause(e)),
     }
 }
 
@@ -372,6 +376,16 @@ where
         }
     }
     (out, failed)
+}
+
+/// The innermost error of a chain (a missing credential, a refused connection): what a user can
+/// act on, without the layers of the SDK around it.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
 }
 
 /// Where notes about a region (not one object) point.

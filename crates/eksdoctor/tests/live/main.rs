@@ -580,3 +580,24 @@ fn with_role_arn_every_read_is_signed_with_the_assumed_role() {
         );
     }
 }
+
+#[test]
+fn without_credentials_the_error_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .args(["cluster", "--region", "eu-west-1", "--no-kubernetes"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("nothing could be read: eks:ListClusters: no usable AWS credentials: no credentials found in chain"),
+        "{stderr}"
+    );
+}
