@@ -109,7 +109,7 @@ fn owned_by_controller(res: &Res, obj: &DynamicObject) -> bool {
 
 /// Keep only what rules read: the kind and API version it was listed with, its metadata without
 /// managedFields and the last-applied copy, `spec` (`status` of Nodes), ConfigMap `data` only of
-/// `aws-auth`; container `env` values only of the `aws-node` DaemonSet.
+/// `aws-auth`; container `env` values (and commands, arguments) only of the `aws-node` DaemonSet.
 pub(crate) fn sanitize(res: &Res, v: &mut Value) {
     let Some(o) = v.as_object_mut() else { return };
     o.insert("apiVersion".into(), Value::String(res.api_version()));
@@ -161,10 +161,15 @@ pub(crate) fn sanitize(res: &Res, v: &mut Value) {
     }
 }
 
-/// Remove every container `env[].value` under a spec (pod specs of any workload kind).
+/// Remove every container's `env[].value`, `command` and `args` under a spec (pod specs of any
+/// workload kind): they may hold credentials, and no rule reads them.
 fn drop_env_values(v: &mut Value) {
     match v {
         Value::Object(m) => {
+            if m.contains_key("image") {
+                m.remove("command");
+                m.remove("args");
+            }
             for (k, child) in m.iter_mut() {
                 if k == "env" {
                     for e in child.as_array_mut().into_iter().flatten() {
@@ -216,7 +221,8 @@ mod tests {
             json!({"metadata": {"name": name, "namespace": "kube-system",
               "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{\"secret\":1}", "a": "b"},
               "managedFields": [{"apiVersion": "apps/v1"}]},
-             "spec": {"template": {"spec": {"containers": [{"name": "c",
+             "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "i",
+               "args": ["--password=hunter3"],
                "env": [{"name": "TOKEN", "value": "hunter2"}, {"name": "REF", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}]}]}}},
              "status": {"numberReady": 1}})
         };
@@ -225,6 +231,10 @@ mod tests {
         let text = other.to_string();
         assert!(
             !text.contains("hunter2") && !text.contains("secret\\\":1"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("hunter3") && text.contains("\"image\":\"i\""),
             "{text}"
         );
         assert!(!text.contains("managedFields") && !text.contains("numberReady"));
