@@ -236,6 +236,15 @@ impl NodeGroup {
     }
 }
 
+/// The numbers of an add-on version, for ordering: `v1.19.0-eksbuild.3` → [1, 19, 0, 3].
+pub fn version_numbers(v: &str) -> Vec<u64> {
+    v.trim_start_matches('v')
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
 /// The kubelet max pods that node user data sets: AL2's `bootstrap.sh --kubelet-extra-args
 /// --max-pods=N` (or `--max-pods N`), AL2023's nodeadm `maxPods: N` (YAML or JSON); `None` when
 /// it sets none. `text` is the decoded user data (a MIME multipart document or a script).

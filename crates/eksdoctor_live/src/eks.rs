@@ -246,16 +246,7 @@ pub(crate) async fn offered_versions(
                     .any(|c| c.cluster_version() == Some(version))
             })
             .filter_map(|v| v.addon_version())
-            .max_by_key(|v| version_parts(v))
+            .max_by_key(|v| version_numbers(v))
             .map(str::to_string);
     }
-}
-
-/// `v1.19.2-eksbuild.1` as numbers, for ordering versions.
-fn version_parts(v: &str) -> Vec<u64> {
-    v.trim_start_matches('v')
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| p.parse().ok())
-        .collect()
 }

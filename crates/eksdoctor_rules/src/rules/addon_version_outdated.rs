@@ -6,6 +6,7 @@
 use crate::helpers::cluster_version;
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use eksdoctor_inventory::version_numbers;
 use eksdoctor_knowledge::addon_latest;
 
 pub static META: RuleMeta = RuleMeta {
@@ -19,15 +20,6 @@ pub static META: RuleMeta = RuleMeta {
     silent_when: "No version is pinned (`latest`). In live mode the newest version EKS offers for the cluster's version (DescribeAddonVersions) is used instead of the embedded data. Not decided (listed by --show-unknown) when the cluster version is unknown or the embedded data has no row for the add-on and version (vpc-cni: AWS's table stops at 1.33).",
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html"],
 };
-
-/// Numeric parts of `v1.19.0-eksbuild.3` → [1, 19, 0, 3].
-pub fn parts(v: &str) -> Vec<u64> {
-    v.trim_start_matches('v')
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| p.parse().ok())
-        .collect()
-}
 
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for a in &ctx.inv.addons {
@@ -55,17 +47,10 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         };
         // What EKS itself offers (live mode) over the embedded table.
         if let Some(offered) = &a.offered_latest {
-            if parts(pinned) < parts(offered) {
-                sink.finding(
-                    &META,
-                    a.version.at(),
-                    format!("addon {}", a.name),
-                    format!(
-                        "add-on {} runs {pinned}; EKS offers {offered} as the newest for Kubernetes {v} (DescribeAddonVersions)",
-                        a.name
-                    ),
-                );
-            }
+            let said = format!(
+                "EKS offers {offered} as the newest for Kubernetes {v} (DescribeAddonVersions)"
+            );
+            report(a, pinned, offered, &said, sink);
             continue;
         }
         let Some((latest, _src)) = addon_latest(&a.name, v) else {
@@ -89,22 +74,28 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             );
             continue;
         };
-        if parts(pinned) < parts(&latest) {
-            // A running add-on has its version; a definition pins it.
-            let verb = if a.version.at().source == eksdoctor_inventory::SourceKind::Live {
-                "runs"
-            } else {
-                "is pinned to"
-            };
-            sink.finding(
-                &META,
-                a.version.at(),
-                format!("addon {}", a.name),
-                format!(
-                    "add-on {} {verb} {pinned}; the EKS user guide listed {latest} as the newest for Kubernetes {v} (data of 2026-11-22)",
-                    a.name
-                ),
-            );
-        }
+        let said = format!(
+            "the EKS user guide listed {latest} as the newest for Kubernetes {v} (data of 2026-11-22)"
+        );
+        report(a, pinned, &latest, &said, sink);
     }
+}
+
+/// A finding when `pinned` is older than `latest` (`said`: where `latest` comes from).
+fn report(a: &eksdoctor_inventory::Addon, pinned: &str, latest: &str, said: &str, sink: &mut Sink) {
+    if version_numbers(pinned) >= version_numbers(latest) {
+        return;
+    }
+    // A running add-on has its version; a definition pins it.
+    let verb = if a.version.at().source == eksdoctor_inventory::SourceKind::Live {
+        "runs"
+    } else {
+        "is pinned to"
+    };
+    sink.finding(
+        &META,
+        a.version.at(),
+        format!("addon {}", a.name),
+        format!("add-on {} {verb} {pinned}; {said}", a.name),
+    );
 }
