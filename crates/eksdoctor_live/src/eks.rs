@@ -1,4 +1,5 @@
-//! EKS: the cluster, its managed node groups, Fargate profiles and add-ons.
+//! EKS: the cluster, its managed node groups, Fargate profiles, add-ons (with the versions EKS
+//! offers) and insights.
 
 use crate::templates::TemplateUse;
 use crate::{describe_each, error_text, map, Calls};
@@ -93,16 +94,18 @@ pub(crate) async fn read_cluster(
         None => {
             let why = "the cluster's add-ons could not be listed (eks:ListAddons)";
             cluster.default_addons = Val::unknown(why, cluster.at.clone());
-            inv.completeness.push_creating(
-                Scope::Cluster(cluster.id.clone()),
-                GapKind::Unread,
-                why,
+            crate::not_read(
+                inv,
+                &cluster.id,
                 cluster.at.clone(),
-                Some(vec!["aws_eks_addon".into()]),
+                why,
+                Some(&["aws_eks_addon"]),
             );
         }
     }
     crate::eks_access::read(eks, &cluster, name, calls, inv).await;
+    inv.notes
+        .extend(insights(eks, name, &cluster.at, calls).await);
     subnets.sort();
     subnets.dedup();
     let r = ClusterRef {
@@ -249,4 +252,42 @@ pub(crate) async fn offered_versions(
             .max_by_key(|v| version_numbers(v))
             .map(str::to_string);
     }
+}
+
+/// EKS's own upgrade-readiness and configuration checks (cluster insights), shown beside the
+/// findings as notes: each one that is not passing, with its status, reason and description.
+async fn insights(eks: &Client, cluster: &str, at: &Prov, calls: &mut Calls) -> Vec<Note> {
+    let what = format!("the insights of {cluster} (eks:ListInsights)");
+    let pages = eks
+        .list_insights()
+        .cluster_name(cluster)
+        .into_paginator()
+        .send();
+    let Ok(list) = list_all!(calls, what, pages, insights) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|i| {
+            let status = i.insight_status()?;
+            let value = status.status()?.as_str();
+            (value != "PASSING").then(|| Note {
+                at: at.clone(),
+                message: format!(
+                    "EKS insight `{}` ({}{}): {value}{}{}",
+                    i.name().unwrap_or_default(),
+                    i.category().map(|c| c.as_str()).unwrap_or("no category"),
+                    i.kubernetes_version()
+                        .map(|v| format!(", Kubernetes {v}"))
+                        .unwrap_or_default(),
+                    status
+                        .reason()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default(),
+                    i.description()
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default(),
+                ),
+            })
+        })
+        .collect()
 }

@@ -34,56 +34,10 @@ pub(crate) async fn read(
         Ok(list) => inv.identity_providers.extend(list),
         Err(why) => unread(inv, cluster, why, &["aws_eks_identity_provider_config"]),
     }
-    inv.notes
-        .extend(insights(eks, name, &cluster.at, calls).await);
-}
-
-/// EKS's own upgrade-readiness and configuration checks (cluster insights), shown beside the
-/// findings as notes: each one that is not passing, with its status, reason and description.
-async fn insights(eks: &Client, cluster: &str, at: &Prov, calls: &mut Calls) -> Vec<Note> {
-    let what = format!("the insights of {cluster} (eks:ListInsights)");
-    let pages = eks
-        .list_insights()
-        .cluster_name(cluster)
-        .into_paginator()
-        .send();
-    let Ok(list) = list_all!(calls, what, pages, insights) else {
-        return Vec::new();
-    };
-    list.iter()
-        .filter_map(|i| {
-            let status = i.insight_status()?;
-            let value = status.status()?.as_str();
-            (value != "PASSING").then(|| Note {
-                at: at.clone(),
-                message: format!(
-                    "EKS insight `{}` ({}{}): {value}{}{}",
-                    i.name().unwrap_or_default(),
-                    i.category().map(|c| c.as_str()).unwrap_or("no category"),
-                    i.kubernetes_version()
-                        .map(|v| format!(", Kubernetes {v}"))
-                        .unwrap_or_default(),
-                    status
-                        .reason()
-                        .map(|r| format!(": {r}"))
-                        .unwrap_or_default(),
-                    i.description()
-                        .map(|d| format!(" ({d})"))
-                        .unwrap_or_default(),
-                ),
-            })
-        })
-        .collect()
 }
 
 fn unread(inv: &mut Inventory, c: &Cluster, why: String, types: &[&str]) {
-    inv.completeness.push_creating(
-        Scope::Cluster(c.id.clone()),
-        GapKind::Unread,
-        why,
-        c.at.clone(),
-        Some(types.iter().map(|t| t.to_string()).collect()),
-    );
+    crate::not_read(inv, &c.id, c.at.clone(), why, Some(types));
 }
 
 async fn access_entries(

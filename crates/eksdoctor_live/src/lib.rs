@@ -205,14 +205,28 @@ async fn read_one(
         calls.failed(format!("{stage} of {name}"), late);
         let why = format!("{late} while reading {stage}: what was not read may exist");
         k8s::unread(&target, inv, &why);
-        inv.completeness.push(
-            Scope::Cluster(cluster.id.clone()),
-            GapKind::Unread,
-            why,
-            Prov::new(&region_file(region), 0, SourceKind::Live),
-        );
+        let at = Prov::new(&region_file(region), 0, SourceKind::Live);
+        not_read(inv, &cluster.id, at, why, None);
     }
     Ok(())
+}
+
+/// Record that a part of cluster `id` was not read (`why`): what it could show, resources of
+/// `types` (`None`: anything), is then not taken as absent.
+pub(crate) fn not_read(
+    inv: &mut Inventory,
+    id: &eksdoctor_inventory::Id,
+    at: Prov,
+    why: impl Into<String>,
+    types: Option<&[&str]>,
+) {
+    inv.completeness.push_creating(
+        Scope::Cluster(id.clone()),
+        GapKind::Unread,
+        why,
+        at,
+        types.map(|t| t.iter().map(|s| s.to_string()).collect()),
+    );
 }
 
 /// `f`'s output, or `None` when the deadline passes first (what `f` did so far stays done).
