@@ -23,7 +23,7 @@ pub use id::Id;
 pub use k8s::*;
 pub use model::*;
 pub use node::{Node, NodeKind};
-pub use snapshot::{Snapshot, SnapshotRef, SNAPSHOT_SCHEMA};
+pub use snapshot::{Snapshot, SNAPSHOT_SCHEMA};
 pub use val::{ApiObject, Prov, SourceKind, Val};
 
 /// In a text that mentions an [`Id`] (a message, a reason), separates the identity's root module

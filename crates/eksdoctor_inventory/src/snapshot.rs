@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 /// The schema this version writes and reads; a change that old readers cannot take raises it.
 pub const SNAPSHOT_SCHEMA: u32 = 1;
 
+/// `I` is the inventory: owned when read, borrowed (`&Inventory`) when written.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Snapshot {
+pub struct Snapshot<I = Inventory> {
     /// [`SNAPSHOT_SCHEMA`]; also how a file is recognised as a snapshot.
     pub eksdoctor_snapshot: u32,
     /// The eksdoctor version that wrote it.
@@ -19,17 +20,7 @@ pub struct Snapshot {
     pub clusters: Vec<String>,
     /// API calls made to collect it.
     pub calls: usize,
-    pub inventory: Inventory,
-}
-
-/// [`Snapshot`] to write, borrowing what it holds (the same JSON).
-#[derive(Debug, Serialize)]
-pub struct SnapshotRef<'a> {
-    pub eksdoctor_snapshot: u32,
-    pub written_by: String,
-    pub clusters: &'a [String],
-    pub calls: usize,
-    pub inventory: &'a Inventory,
+    pub inventory: I,
 }
 
 impl Snapshot {

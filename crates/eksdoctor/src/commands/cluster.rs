@@ -60,10 +60,10 @@ fn save_snapshot(
     inventory: &eksdoctor_inventory::Inventory,
 ) -> Result<()> {
     use anyhow::Context;
-    let snap = eksdoctor_inventory::SnapshotRef {
+    let snap = eksdoctor_inventory::Snapshot {
         eksdoctor_snapshot: eksdoctor_inventory::SNAPSHOT_SCHEMA,
         written_by: format!("eksdoctor {}", env!("CARGO_PKG_VERSION")),
-        clusters,
+        clusters: clusters.to_vec(),
         calls,
         inventory,
     };

@@ -6,6 +6,19 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+/// The port a test server announces on its first line (`ready PORT`); `failed` when it does not.
+fn ready_port(child: &mut Child, failed: &str) -> String {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    match line.strip_prefix("ready ") {
+        Some(port) => port.trim().to_string(),
+        None => panic!("{failed}: {line:?}"),
+    }
+}
+
 /// A server process, stopped when dropped.
 struct Running(Child);
 
@@ -73,7 +86,6 @@ pub struct Front {
 }
 
 pub fn front(m: &Moto, estate: &str) -> Front {
-    use std::io::BufRead;
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("../eksdoctor_live/tests/moto");
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("aws.log");
@@ -85,15 +97,7 @@ pub fn front(m: &Moto, estate: &str) -> Front {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .strip_prefix("ready ")
-        .expect("eks_extra.py did not start")
-        .trim()
-        .to_string();
+    let port = ready_port(&mut child, "eks_extra.py did not start");
     Front {
         _child: Running(child),
         url: format!("http://127.0.0.1:{port}"),
@@ -112,7 +116,6 @@ pub struct Kmock {
 }
 
 pub fn kmock(estate: &str) -> Kmock {
-    use std::io::BufRead;
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kmock");
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("requests.log");
@@ -125,19 +128,10 @@ pub fn kmock(estate: &str) -> Kmock {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("python3 is needed for this test, with kmock: pip install kmock");
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .strip_prefix("ready ")
-        .unwrap_or_else(|| {
-            panic!(
-                "kmock's emulator did not start (is kmock installed? pip install kmock): {line:?}"
-            )
-        })
-        .trim()
-        .to_string();
+    let port = ready_port(
+        &mut child,
+        "kmock's emulator did not start (is kmock installed? pip install kmock)",
+    );
     let kubeconfig = dir.path().join("kubeconfig");
     std::fs::write(
         &kubeconfig,
