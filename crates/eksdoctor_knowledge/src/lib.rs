@@ -4,6 +4,7 @@
 
 mod apis;
 mod calendar;
+pub mod fargate;
 mod instances;
 pub mod node_actions;
 pub mod storage;

@@ -23,15 +23,6 @@ pub static META: RuleMeta = RuleMeta {
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/fargate.html", "https://docs.aws.amazon.com/eks/latest/userguide/fargate-logging.html", "https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html", "https://docs.aws.amazon.com/eks/latest/userguide/efs-csi.html"],
 };
 
-/// The `kube-system` DaemonSets of EKS whose work Fargate does itself or that have nothing to do
-/// there: the VPC CNI (`aws-node`: Fargate gives each pod its network interface), `kube-proxy`
-/// (Fargate runs its own), the EFS CSI node plugin (Fargate mounts EFS itself) and the EBS CSI
-/// node plugin (Fargate pods cannot mount EBS volumes at all). Sources: the EKS user guide's
-/// Fargate considerations (<https://docs.aws.amazon.com/eks/latest/userguide/fargate.html>), its
-/// EBS CSI page ("You can't mount Amazon EBS volumes to Fargate Pods", ebs-csi.html) and EFS CSI
-/// page (the driver is built into Fargate, efs-csi.html).
-const FARGATE_PROVIDES: &[&str] = &["aws-node", "kube-proxy", "efs-csi-node", "ebs-csi-node"];
-
 pub fn check(ctx: &Ctx, sink: &mut Sink) {
     let k = &ctx.inv.k8s;
     // Per cluster: namespaces whose workloads all run on Fargate.
@@ -63,7 +54,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     for ds in k.workloads.iter().filter(|w| {
         w.obj.kind == "DaemonSet"
             && !(w.obj.namespace.known().map(String::as_str) == Some("kube-system")
-                && FARGATE_PROVIDES.contains(&w.obj.name.as_str()))
+                && eksdoctor_knowledge::fargate::EKS_NODE_DAEMONSETS_NOT_NEEDED
+                    .contains(&w.obj.name.as_str()))
     }) {
         let Some(c) = ctx.inv.cluster_of(&ds.obj) else {
             sink.unknown(
