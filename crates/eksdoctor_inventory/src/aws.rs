@@ -95,6 +95,9 @@ pub struct Cluster {
     pub secrets_kms_key: Val<Option<String>>,
     pub auth_mode: Val<AuthMode>,
     pub bootstrap_creator_admin: Val<bool>,
+    /// The IAM identity that created the cluster: known only from the running cluster's record
+    /// (live mode); a static input cannot know who applies it ([`CREATOR_NOT_IN_FILES`]).
+    pub creator: Val<Creator>,
     /// An IAM OIDC provider for IRSA is created for the cluster.
     pub oidc_provider: Val<bool>,
     /// EKS Auto Mode compute (brings the Pod Identity agent and other components).
@@ -111,6 +114,28 @@ pub struct Cluster {
     /// rules do not apply.
     pub ip_family: Val<String>,
     pub at: Prov,
+}
+
+/// Why a static input cannot say who created a cluster.
+pub const CREATOR_NOT_IN_FILES: &str = "who creates a cluster is the identity that applies its configuration: only the running cluster's record shows it (`eksdoctor cluster`)";
+
+/// Who created a cluster, and where that was seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Creator {
+    /// The IAM identity: a user's ARN, the role of an assumed-role session, or the account's root.
+    pub arn: String,
+    /// Where it was seen, for messages (`CloudTrail CreateCluster event of 2026-10-01T09:12:00Z`).
+    pub seen_in: String,
+}
+
+impl Creator {
+    /// Whether the identity is an IAM user (`arn:aws:iam::123456789012:user/alice`).
+    pub fn is_iam_user(&self) -> bool {
+        self.arn
+            .split(':')
+            .nth(5)
+            .is_some_and(|r| r.starts_with("user/"))
+    }
 }
 
 impl Cluster {

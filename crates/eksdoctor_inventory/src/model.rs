@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 /// Everything sources found, plus the input problems they met on the way.
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Inventory {
     pub clusters: Vec<Cluster>,
     pub node_groups: Vec<NodeGroup>,

@@ -19,6 +19,8 @@ pub(crate) struct ClusterRef {
     pub vpc: Option<String>,
     /// Every subnet the cluster, its node groups and Fargate profiles name.
     pub subnets: Vec<String>,
+    /// When EKS created the cluster.
+    pub created: Option<aws_sdk_eks::primitives::DateTime>,
 }
 
 /// The one cluster of the region, when no name is given.
@@ -123,6 +125,7 @@ pub(crate) async fn read_cluster(
             .and_then(|v| v.vpc_id())
             .map(str::to_string),
         subnets,
+        created: c.created_at().copied(),
     };
     inv.clusters.push(cluster);
     Ok(r)

@@ -42,6 +42,7 @@ mod k8s;
 mod k8s_map;
 mod map;
 mod templates;
+mod trail;
 
 pub use k8s::KubeOptions;
 
@@ -99,6 +100,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
     let eks = aws_sdk_eks::Client::new(&conf);
     let ec2 = aws_sdk_ec2::Client::new(&conf);
     let iam = aws_sdk_iam::Client::new(&conf);
+    let trail = aws_sdk_cloudtrail::Client::new(&conf);
     let mut calls = Calls::default();
     // No name: the cluster of the kubeconfig's context (in this region), else the region's only one.
     let from_context = opts
@@ -113,7 +115,12 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
     };
     let mut inv = Inventory::default();
     let mut read = Vec::new();
-    let clients = Clients { eks, ec2, iam };
+    let clients = Clients {
+        eks,
+        ec2,
+        iam,
+        trail,
+    };
     let deadline = opts.timeout.map(|t| tokio::time::Instant::now() + t);
     for name in &names {
         match read_one(
@@ -146,6 +153,7 @@ struct Clients {
     eks: aws_sdk_eks::Client,
     ec2: aws_sdk_ec2::Client,
     iam: aws_sdk_iam::Client,
+    trail: aws_sdk_cloudtrail::Client,
 }
 
 /// Read one cluster: EKS, its network, IAM, its Kubernetes API. A stage the total deadline cuts
@@ -160,10 +168,17 @@ async fn read_one(
     inv: &mut Inventory,
 ) -> Result<(), String> {
     let late = "the --timeout deadline passed";
-    let cluster = within(
-        deadline,
-        eks::read_cluster(&c.eks, name, region, calls, inv),
-    )
+    let cluster = within(deadline, async {
+        let cluster = eks::read_cluster(&c.eks, name, region, calls, inv).await?;
+        let creator = trail::creator(&c.trail, name, cluster.created, calls).await;
+        if let Some(x) = inv.clusters.iter_mut().find(|x| x.id == cluster.id) {
+            x.creator = match creator {
+                Ok(who) => Val::set(who, x.at.clone()),
+                Err(why) => Val::unknown(why, x.at.clone()),
+            };
+        }
+        Ok::<_, String>(cluster)
+    })
     .await
     .ok_or(format!("{late} before it was read"))??;
     let target = k8s::Target {

@@ -80,6 +80,7 @@ pub(crate) fn cluster(c: &eks::Cluster, region: &str) -> Cluster {
             &p,
             "bootstrapClusterCreatorAdminPermissions",
         ),
+        creator: Val::unknown("not read yet: CloudTrail's CreateCluster event", p.clone()),
         oidc_provider: Val::unknown(
             "IAM OIDC providers are not read yet (iam:ListOpenIDConnectProviders)",
             p.clone(),

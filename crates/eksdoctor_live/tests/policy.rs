@@ -1,8 +1,18 @@
 //! The shipped IAM policy (`policy/eksdoctor-read-only.json`) allows exactly the API calls the
-//! live source's code makes, and every one of them only reads (Describe, List, Get).
+//! live source's code makes, and every one of them only reads (Describe, List, Get, and
+//! CloudTrail's LookupEvents).
 
 use std::collections::BTreeSet;
 use std::path::Path;
+
+/// The clients of the live source's code, by the variable it names them with, and their services.
+const CLIENTS: [(&str, &str); 5] = [
+    ("eks", "eks"),
+    ("ec2", "ec2"),
+    ("iam", "iam"),
+    ("ct", "cloudtrail"),
+    ("asg", "autoscaling"),
+];
 
 /// `eks:DescribeNodegroup` for every `eks.describe_nodegroup()` (also split over lines) in the
 /// source files.
@@ -12,12 +22,24 @@ fn calls_in_code() -> BTreeSet<String> {
     for e in std::fs::read_dir(dir).unwrap() {
         let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
         // Join lines so `eks\n        .describe_addon()` reads as one call.
-        let flat: String = text.split_whitespace().collect::<Vec<_>>().join("");
-        for svc in ["eks", "ec2", "iam"] {
-            let needle = format!("{svc}.");
+        let flat: String = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(" .", ".");
+        for (var, svc) in CLIENTS {
+            let needle = format!("{var}.");
             let mut rest = flat.as_str();
             while let Some(i) = rest.find(&needle) {
+                // The variable itself, not the end of a longer name (`object.`).
+                let whole = !rest[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
                 rest = &rest[i + needle.len()..];
+                if !whole {
+                    continue;
+                }
                 let name: String = rest
                     .chars()
                     .take_while(|c| c.is_ascii_lowercase() || *c == '_')
@@ -64,7 +86,7 @@ fn the_policy_allows_exactly_the_calls_made_and_they_only_read() {
     for a in &allowed {
         let action = a.split(':').nth(1).unwrap();
         assert!(
-            ["Describe", "List", "Get"]
+            ["Describe", "List", "Get", "Lookup"]
                 .iter()
                 .any(|p| action.starts_with(p)),
             "{a} is not a read call"

@@ -46,6 +46,13 @@ impl Source for FakeApi {
             ),
             auth_mode: Val::set(AuthMode::Api, at.clone()),
             bootstrap_creator_admin: b(false),
+            creator: Val::set(
+                eksdoctor_inventory::Creator {
+                    arn: "arn:aws:iam::111122223333:role/platform".into(),
+                    seen_in: "CloudTrail CreateCluster event".into(),
+                },
+                at.clone(),
+            ),
             oidc_provider: b(true),
             auto_mode: b(false),
             default_addons: Val::set(

@@ -32,6 +32,7 @@ rules![
     autoscaler_multi_az_node_group,
     node_volume_unencrypted,
     aws_auth_user_system_masters,
+    cluster_creator_iam_user,
     creator_only_admin,
     auth_mode_config_map,
     no_workload_identity,

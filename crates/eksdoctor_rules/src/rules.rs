@@ -5,6 +5,7 @@ pub mod ami_type_deprecated;
 pub mod auth_mode_config_map;
 pub mod autoscaler_multi_az_node_group;
 pub mod aws_auth_user_system_masters;
+pub mod cluster_creator_iam_user;
 pub mod cni_no_iam_permissions;
 pub mod cni_policy_on_node_role;
 pub mod control_plane_logging_off;

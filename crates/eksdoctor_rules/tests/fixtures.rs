@@ -6,7 +6,10 @@
 //! `fixtures/<rule-id>/`: files or directories named `pos*` and `neg*`; a directory is scanned as
 //! one invocation (infrastructure and manifests together). `# says: RULE: text` asks for a finding
 //! or "not decided" entry of the rule whose message contains the text, `# severity: RULE: level`
-//! for every finding of the rule at that severity. Judged as of 2026-11-22.
+//! for every finding of the rule at that severity. A snapshot fixture (`eksdoctor cluster
+//! --save-snapshot`, JSON: no comments) says the same in a `_fixture` object:
+//! `{"expect": [[RULE, FILE]], "unknown": [...], "says": [[RULE, TEXT]], "severity": [...]}`, FILE
+//! being the provenance (an ARN) of the place, at line 0. Judged as of 2026-11-22.
 
 use eksdoctor_rules::{run, Settings, RULES};
 use std::collections::BTreeSet;
@@ -33,11 +36,31 @@ fn markers(p: &Path, rule: &str) -> BTreeSet<(String, u32)> {
     tagged(p, rule, "# expect")
 }
 
+/// The `[RULE, VALUE]` pairs of a snapshot fixture's `_fixture` object under the key of `tag`
+/// (`# expect` → `expect`) naming `rule`; `None` for a file that is not a snapshot fixture.
+fn json_markers(text: &str, rule: &str, tag: &str) -> Option<Vec<String>> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let key = tag.trim_start_matches("# ");
+    let pairs = v.get("_fixture")?.get(key).and_then(|l| l.as_array());
+    Some(
+        pairs
+            .into_iter()
+            .flatten()
+            .filter(|p| p[0].as_str() == Some(rule))
+            .filter_map(|p| p[1].as_str().map(str::to_string))
+            .collect(),
+    )
+}
+
 /// (file, line) of every `TAG: a, b` marker naming `rule`.
 fn tagged(p: &Path, rule: &str, tag: &str) -> BTreeSet<(String, u32)> {
     let mut out = BTreeSet::new();
     for f in files_under(p) {
         let text = std::fs::read_to_string(&f).unwrap();
+        if let Some(places) = json_markers(&text, rule, tag) {
+            out.extend(places.into_iter().map(|file| (file, 0)));
+            continue;
+        }
         for (i, line) in text.lines().enumerate() {
             let Some(pos) = line.find(tag) else {
                 continue;
@@ -67,6 +90,10 @@ fn texts(p: &Path, rule: &str, tag: &str) -> Vec<String> {
     let mut out = Vec::new();
     for f in files_under(p) {
         let text = std::fs::read_to_string(&f).unwrap();
+        if let Some(said) = json_markers(&text, rule, tag) {
+            out.extend(said);
+            continue;
+        }
         for line in text.lines() {
             let Some(pos) = line.find(tag) else { continue };
             let Some(rest) = line[pos + tag.len()..].strip_prefix(':') else {

@@ -5,15 +5,20 @@
 Serves on a free port of 127.0.0.1 and prints `ready PORT`. EKS requests for add-ons, access
 entries and their policies, Pod Identity associations, identity provider configs and insights are
 answered from ESTATE (keyed by cluster name) with the response shapes of the EKS API reference
-(https://docs.aws.amazon.com/eks/latest/APIReference/); every other request (EKS clusters, node
-groups, Fargate profiles; EC2; IAM) is forwarded to moto unchanged. Every request is appended to
-LOG as `SERVICE METHOD PATH ACTION KEY` (ACTION `-` for REST calls; KEY the access key id that
-signed it), for the read-only check: all AWS calls of a scan pass here when AWS_ENDPOINT_URL
-points at this server.
+(https://docs.aws.amazon.com/eks/latest/APIReference/); moto's DescribeCluster answer gets the
+estate's `accessConfig` (moto has none). CloudTrail's LookupEvents (moto does not serve it) answers
+with the estate's `createClusterEvent` (a CloudTrail record, https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html)
+timed a minute before this server started (after the seeding), when the request's StartTime..EndTime holds that time. Every
+other request (EKS clusters, node groups, Fargate profiles; EC2; IAM; Auto Scaling) is forwarded to
+moto unchanged. Every request is appended to LOG as `SERVICE METHOD PATH ACTION KEY` (ACTION: the
+query protocol's `Action`, the JSON protocol's `X-Amz-Target` operation, `-` for REST calls; KEY
+the access key id that signed it), for the read-only check: all AWS calls of a scan pass here when
+AWS_ENDPOINT_URL points at this server.
 """
 import json
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MOTO, ESTATE, LOG = sys.argv[1], json.load(open(sys.argv[2])), open(sys.argv[3], "a")
 LOCK = threading.Lock()
+CREATED = time.time() - 60
 
 
 def answer(method, path):
@@ -66,6 +72,38 @@ def answer(method, path):
     return None
 
 
+def lookup_events(body):
+    """CloudTrail LookupEvents: the estate's CreateCluster events within the asked time range."""
+    req = json.loads(body or b"{}")
+    when = CREATED
+    attrs = req.get("LookupAttributes", [])
+    if not (req.get("StartTime", 0) <= when <= req.get("EndTime", 2**40)):
+        return {"Events": []}
+    events = []
+    for name, c in ESTATE.items():
+        e = c.get("createClusterEvent") if isinstance(c, dict) else None
+        if not e or any(a["AttributeKey"] == "EventName" and a["AttributeValue"] != "CreateCluster" for a in attrs):
+            continue
+        record = {**e, "eventName": "CreateCluster", "eventSource": "eks.amazonaws.com",
+                  "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when)),
+                  "requestParameters": {"name": name}}
+        events.append({"EventId": f"event-{name}", "EventName": "CreateCluster", "ReadOnly": "false",
+                       "EventTime": when, "EventSource": "eks.amazonaws.com",
+                       "Resources": [{"ResourceType": "AWS::EKS::Cluster", "ResourceName": name}],
+                       "CloudTrailEvent": json.dumps(record)})
+    return {"Events": events}
+
+
+def with_access_config(path, data):
+    """moto's DescribeCluster answer with the estate's accessConfig."""
+    parts = path.split("?")[0].strip("/").split("/")
+    if len(parts) != 2 or parts[0] != "clusters" or "accessConfig" not in ESTATE.get(parts[1], {}):
+        return data
+    got = json.loads(data)
+    got["cluster"]["accessConfig"] = ESTATE[parts[1]]["accessConfig"]
+    return json.dumps(got).encode()
+
+
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -75,11 +113,15 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         cred = auth.split("Credential=")[1].split("/") if "Credential=" in auth else ["?"] * 4
         service, key = cred[3], cred[0]
-        action = urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", ["-"])[0]
+        target = self.headers.get("X-Amz-Target")
+        action = target.rsplit(".", 1)[-1] if target else \
+            urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", ["-"])[0]
         with LOCK:
             LOG.write(f"{service} {self.command} {self.path} {action} {key}\n")
             LOG.flush()
         got = answer(self.command, self.path) if service == "eks" else None
+        if service == "cloudtrail" and action == "LookupEvents":
+            got = lookup_events(body)
         if got == 404:
             return self.reply(404, {"message": "not found"}, {"x-amzn-ErrorType": "ResourceNotFoundException"})
         if got is not None:
@@ -91,6 +133,8 @@ class Handler(BaseHTTPRequestHandler):
                 status, data, headers = r.status, r.read(), r.headers
         except urllib.error.HTTPError as e:
             status, data, headers = e.code, e.read(), e.headers
+        if service == "eks" and self.command == "GET" and status == 200:
+            data = with_access_config(self.path, data)
         self.send_response(status)
         for k, v in headers.items():
             if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):

@@ -95,7 +95,7 @@ eks.create_fargate_profile(
 print("live-demo")
 
 # `--half`: a user with about half of the shipped policy (all of EKS, the subnets and VPCs, no
-# route tables, endpoints, VPC attributes or IAM), then moto enforces IAM from the next request
+# route tables, endpoints, VPC attributes, CloudTrail or IAM), then moto enforces IAM from the next request
 # on. Prints the user's access key id and secret on the second line. moto 5.2.1 rejects the
 # signature of every EKS request while it enforces IAM (SignatureDoesNotMatch, boto3's too), so
 # with --half EKS lives on a second server (--eks-url) that does not enforce it.

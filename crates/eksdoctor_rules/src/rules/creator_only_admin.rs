@@ -7,7 +7,7 @@
 
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
-use eksdoctor_inventory::{AuthMappingKind, Cluster, Prov, ACCESS_TYPES};
+use eksdoctor_inventory::{AuthMappingKind, Cluster, Prov, SourceKind, ACCESS_TYPES};
 
 pub static META: RuleMeta = RuleMeta {
     id: "creator-only-admin",
@@ -30,14 +30,20 @@ fn admin_policy(arn: &str) -> bool {
 fn other_admin(ctx: &Ctx, c: &Cluster) -> Result<bool, (Prov, String)> {
     let inv = ctx.inv;
     let mut undecided: Option<(Prov, String)> = None;
+    // Read from a running cluster, the creator's own entry is one of the list: by its ARN when
+    // the creator is known; when not, one admin role may be the creator's and two cannot both be.
+    let creator = c.creator.known().map(|w| w.arn.as_str());
+    let creator_unseen = creator.is_none() && c.at.source == SourceKind::Live;
+    let mut admin_roles = Vec::new();
     for e in inv
         .access_entries
         .iter()
-        .filter(|e| e.cluster == c.id && !e.creator)
+        .filter(|e| e.cluster == c.id && !e.creator && Some(e.principal_arn.name()) != creator)
     {
         let admin = e.access_policies.iter().any(|p| admin_policy(p))
             || e.kubernetes_groups.iter().any(|g| g == "system:masters");
         match e.principal_role.known() {
+            Some(true) if admin && creator_unseen => admin_roles.push(e),
             Some(true) if admin => return Ok(true),
             Some(false) => continue,
             _ if admin => {
@@ -55,8 +61,18 @@ fn other_admin(ctx: &Ctx, c: &Cluster) -> Result<bool, (Prov, String)> {
             && m.kind == AuthMappingKind::Role
             && m.groups.iter().any(|g| g == "system:masters")
     });
-    if mapping_admin {
+    if mapping_admin || admin_roles.len() > 1 {
         return Ok(true);
+    }
+    if let Some(e) = admin_roles.first() {
+        let why = format!(
+            "role `{}` is cluster admin, but it may be the creator's own entry ({})",
+            e.principal_arn.name(),
+            c.creator
+                .unknown_reason()
+                .unwrap_or("the creator is not known")
+        );
+        undecided.get_or_insert((e.at.clone(), why));
     }
     if let Some(u) = undecided {
         return Err(u);

@@ -175,6 +175,7 @@ pub fn read_cluster_config(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) 
         secrets_kms_key: kms,
         auth_mode,
         bootstrap_creator_admin: creator_admin,
+        creator: Val::unknown(eksdoctor_inventory::CREATOR_NOT_IN_FILES, at.clone()),
         oidc_provider: oidc,
         auto_mode,
         default_addons,

@@ -101,6 +101,7 @@ pub(super) fn clusters(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             secrets_kms_key,
             auth_mode,
             bootstrap_creator_admin,
+            creator: Val::unknown(eksdoctor_inventory::CREATOR_NOT_IN_FILES, at.clone()),
             oidc_provider,
             auto_mode,
             default_addons: Val::set(
