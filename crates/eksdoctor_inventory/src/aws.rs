@@ -211,10 +211,28 @@ pub struct NodeGroup {
     pub node_role: Val<Option<Id>>,
     pub launch_template: Option<Id>,
     pub labels: BTreeMap<String, String>,
+    /// For an Auto Scaling group of self-managed nodes: whether it carries cluster-autoscaler's
+    /// auto-discovery tags (`k8s.io/cluster-autoscaler/enabled` and
+    /// `k8s.io/cluster-autoscaler/<cluster>`); `None` for other node groups or tags not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaler_discovery: Option<bool>,
     pub at: Prov,
 }
 
 impl NodeGroup {
+    /// Whether Auto Scaling group tag keys `keys` are cluster-autoscaler's auto-discovery tags
+    /// for cluster `cluster` (what its AWS provider's `--node-group-auto-discovery` default and
+    /// Helm chart look for).
+    pub fn autoscaler_tagged<'a>(
+        mut keys: impl Iterator<Item = &'a str> + Clone,
+        cluster: &str,
+    ) -> bool {
+        let own = format!("k8s.io/cluster-autoscaler/{cluster}");
+        keys.clone()
+            .any(|k| k == "k8s.io/cluster-autoscaler/enabled")
+            && keys.any(|k| k == own)
+    }
+
     /// Name prefix of the node groups read from a Karpenter `EC2NodeClass`.
     pub const EC2_NODE_CLASS: &'static str = "EC2NodeClass/";
 
@@ -256,6 +274,7 @@ impl NodeGroup {
             node_role: Val::unknown(why, at.clone()),
             launch_template: None,
             labels: BTreeMap::new(),
+            autoscaler_discovery: None,
             at: at.clone(),
         }
     }

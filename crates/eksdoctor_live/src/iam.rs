@@ -23,6 +23,52 @@ pub(crate) fn document(encoded: &str) -> Option<Node> {
 
 /// Read each role of `arns` into `inv` (once per ARN); a role that cannot be read stays absent,
 /// so the rules that need its policies say that it is not known, with the failed call noted.
+/// The node role of each self-managed node group from its instance profile
+/// (iam:GetInstanceProfile): the profile's role, or why it is not known.
+pub(crate) async fn profile_roles(
+    iam: &Client,
+    cluster: &Id,
+    profiles: &[crate::templates::ProfileUse],
+    calls: &mut Calls,
+    inv: &mut Inventory,
+) {
+    for u in profiles {
+        // `arn:aws:iam::123456789012:instance-profile/path/name` or the name itself.
+        let name = u.profile.rsplit('/').next().unwrap_or(&u.profile);
+        calls.made += 1;
+        let role = match iam
+            .get_instance_profile()
+            .instance_profile_name(name)
+            .send()
+            .await
+        {
+            Ok(o) => Ok(o
+                .instance_profile()
+                .and_then(|p| p.roles().first())
+                .map(|r| Id::global(r.arn()))),
+            Err(e) => {
+                let why = error_text(&e);
+                calls.failed(
+                    format!("instance profile {name} (iam:GetInstanceProfile)"),
+                    why.clone(),
+                );
+                Err(format!("instance profile {name} could not be read: {why}"))
+            }
+        };
+        let ng = inv
+            .node_groups
+            .iter_mut()
+            .find(|n| &n.cluster == cluster && n.name == u.node_group);
+        if let Some(ng) = ng {
+            let at = ng.at.clone();
+            ng.node_role = match role {
+                Ok(r) => Val::set(r, at),
+                Err(why) => Val::unknown(why, at),
+            };
+        }
+    }
+}
+
 pub(crate) async fn read_roles(
     iam: &Client,
     arns: &[String],

@@ -4,9 +4,11 @@
 //! those). What cannot be read (a denied permission, a failing call) is a note naming the call,
 //! and the values that needed it are unknown with that reason: the scan goes on.
 //!
-//! Read today: EKS clusters, managed node groups, Fargate profiles and add-ons; EC2 subnets
-//! (with their free addresses), VPCs and route tables; the Kubernetes objects rules read (see
-//! [`k8s`]). IAM and Auto Scaling are not read yet.
+//! Read: EKS clusters, managed node groups, Fargate profiles, add-ons, access entries, Pod
+//! Identity, identity providers and insights; Auto Scaling groups of self-managed nodes; EC2
+//! subnets (with their free addresses), VPCs, route tables, endpoints and launch templates; IAM
+//! roles and OIDC providers; the cluster's CreateCluster event in CloudTrail; the Kubernetes
+//! objects rules read (see [`k8s`]).
 
 /// Every item of a paginated List/Describe call (`$field` of each page); on a failing page, the
 /// failure recorded in `$calls` as `$what` and its reason as the error.
@@ -34,6 +36,7 @@ macro_rules! list_all {
     }};
 }
 
+mod asg;
 mod ec2;
 mod eks;
 mod eks_access;
@@ -101,6 +104,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
     let ec2 = aws_sdk_ec2::Client::new(&conf);
     let iam = aws_sdk_iam::Client::new(&conf);
     let trail = aws_sdk_cloudtrail::Client::new(&conf);
+    let asg = aws_sdk_autoscaling::Client::new(&conf);
     let mut calls = Calls::default();
     // No name: the cluster of the kubeconfig's context (in this region), else the region's only one.
     let from_context = opts
@@ -120,6 +124,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
         ec2,
         iam,
         trail,
+        asg,
     };
     let deadline = opts.timeout.map(|t| tokio::time::Instant::now() + t);
     for name in &names {
@@ -154,6 +159,7 @@ struct Clients {
     ec2: aws_sdk_ec2::Client,
     iam: aws_sdk_iam::Client,
     trail: aws_sdk_cloudtrail::Client,
+    asg: aws_sdk_autoscaling::Client,
 }
 
 /// Read one cluster: EKS, its network, IAM, its Kubernetes API. A stage the total deadline cuts
@@ -169,7 +175,8 @@ async fn read_one(
 ) -> Result<(), String> {
     let late = "the --timeout deadline passed";
     let cluster = within(deadline, async {
-        let cluster = eks::read_cluster(&c.eks, name, region, calls, inv).await?;
+        let mut cluster = eks::read_cluster(&c.eks, name, region, calls, inv).await?;
+        asg::read(&c.asg, name, &mut cluster, calls, inv).await;
         let creator = trail::creator(&c.trail, name, cluster.created, calls).await;
         if let Some(x) = inv.clusters.iter_mut().find(|x| x.id == cluster.id) {
             x.creator = match creator {
@@ -189,11 +196,17 @@ async fn read_one(
     };
     let network = within(deadline, async {
         ec2::read_network(&c.ec2, &cluster, calls, inv).await;
-        templates::read(&c.ec2, &cluster.id, &cluster.templates, calls, inv).await;
+        templates::read(&c.ec2, &cluster.id, &cluster.templates, calls, inv).await
     })
     .await;
-    let iam = match network {
-        Some(()) => within(deadline, read_iam(&c.iam, &cluster, calls, inv)).await,
+    let iam = match &network {
+        Some(profiles) => {
+            let read = async {
+                iam::profile_roles(&c.iam, &cluster.id, profiles, calls, inv).await;
+                read_iam(&c.iam, &cluster, calls, inv).await;
+            };
+            within(deadline, read).await
+        }
         None => None,
     };
     let kube = match (&opts.kube, iam) {
@@ -212,8 +225,8 @@ async fn read_one(
         }
     };
     if kube.is_none() {
-        let stage = match (network, iam) {
-            (None, _) => "its network (EC2), IAM and Kubernetes API",
+        let stage = match (network.is_some(), iam) {
+            (false, _) => "its network (EC2), IAM and Kubernetes API",
             (_, None) => "IAM and its Kubernetes API",
             _ => "its Kubernetes API",
         };

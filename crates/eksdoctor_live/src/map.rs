@@ -206,6 +206,7 @@ pub(crate) fn node_group(g: &eks::Nodegroup, cluster_arn: &str) -> NodeGroup {
             .labels()
             .map(|l| l.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default(),
+        autoscaler_discovery: None,
         at: p,
     }
 }

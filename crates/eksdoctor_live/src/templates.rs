@@ -1,6 +1,8 @@
-//! Launch template versions of managed node groups (EC2 DescribeLaunchTemplateVersions): IMDS
-//! settings, the root volume's encryption, the instance type and the kubelet max pods of the
-//! user data, written into the node group that uses the version.
+//! Launch template versions of managed and self-managed node groups (EC2
+//! DescribeLaunchTemplateVersions): IMDS settings, the root volume's encryption, the instance type
+//! and the kubelet max pods of the user data, written into the node group that uses the version;
+//! for self-managed nodes also the AMI (a custom image) and the instance profile, whose role IAM
+//! gives next.
 
 use crate::{error_text, Calls};
 use aws_sdk_ec2::types::ResponseLaunchTemplateData;
@@ -16,15 +18,23 @@ pub(crate) struct TemplateUse {
     pub version: Option<String>,
 }
 
+/// A self-managed node group's instance profile (name or ARN), whose role is its node role.
+pub(crate) struct ProfileUse {
+    pub node_group: String,
+    pub profile: String,
+}
+
 /// Read the version each node group uses and fill the node group's launch-template fields. A
-/// version that cannot be read leaves them unknown with the reason.
+/// version that cannot be read leaves them unknown with the reason. Gives the instance profiles
+/// of self-managed node groups.
 pub(crate) async fn read(
     ec2: &Client,
     cluster: &Id,
     uses: &[TemplateUse],
     calls: &mut Calls,
     inv: &mut Inventory,
-) {
+) -> Vec<ProfileUse> {
+    let mut profiles = Vec::new();
     for u in uses {
         let mut req = ec2.describe_launch_template_versions();
         req = match (&u.id, &u.name) {
@@ -56,9 +66,42 @@ pub(crate) async fn read(
             }
         };
         if let (Some(ng), Some(d)) = (node_group(inv, cluster, &u.node_group), data) {
-            apply(ng, &d, &format!("{template} version {version}"));
+            let template = format!("{template} version {version}");
+            if ng.kind == NodeGroupKind::SelfManaged {
+                profiles.extend(self_managed(ng, &d, &template));
+            }
+            apply(ng, &d, &template);
         }
     }
+    profiles
+}
+
+/// What a self-managed group's template alone says: its AMI (an image id: a custom AMI to the
+/// rules) and its instance profile.
+fn self_managed(
+    ng: &mut NodeGroup,
+    d: &ResponseLaunchTemplateData,
+    template: &str,
+) -> Option<ProfileUse> {
+    let at = ng.at.clone();
+    ng.ami_family = match d.image_id() {
+        Some(_) => Val::set(AmiFamily::Custom, at.clone()),
+        None => Val::unknown(
+            format!("launch template {template} names no AMI"),
+            at.clone(),
+        ),
+    };
+    let profile = d
+        .iam_instance_profile()
+        .and_then(|p| p.arn().or(p.name()))
+        .map(str::to_string);
+    if profile.is_none() {
+        ng.node_role = Val::set(None, at);
+    }
+    profile.map(|profile| ProfileUse {
+        node_group: ng.name.clone(),
+        profile,
+    })
 }
 
 fn node_group<'a>(inv: &'a mut Inventory, cluster: &Id, name: &str) -> Option<&'a mut NodeGroup> {
@@ -72,6 +115,11 @@ fn unknown_all(ng: &mut NodeGroup, why: &str) {
     ng.imds_http_tokens = Val::unknown(why, at.clone());
     ng.imds_hop_limit = Val::unknown(why, at.clone());
     ng.volume_encrypted = Val::unknown(why, at.clone());
+    if ng.kind == NodeGroupKind::SelfManaged {
+        ng.ami_family = Val::unknown(why, at.clone());
+        ng.node_role = Val::unknown(why, at.clone());
+        ng.instance_types = Val::unknown(why, at.clone());
+    }
     ng.max_pods = Val::unknown(why, at);
 }
 

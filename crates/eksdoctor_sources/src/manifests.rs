@@ -628,6 +628,7 @@ fn read_ec2_node_class(
         node_role: node_class_role(ctx, spec, what),
         launch_template: None,
         labels: BTreeMap::new(),
+        autoscaler_discovery: None,
         at,
     }
 }

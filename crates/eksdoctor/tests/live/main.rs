@@ -32,12 +32,31 @@ fn a_live_estate_gives_its_findings_and_says_what_it_could_not_read() {
             "control-plane-logging-off",
             "endpoint-public-unrestricted",
             "imdsv2-not-required",
+            "imdsv2-not-required",
             "node-role-too-broad",
             "private-cluster-missing-endpoints",
             "secrets-no-customer-kms",
             "subnet-too-small",
             "version-out-of-standard-support",
         ]
+    );
+    // The self-managed nodes are read from Auto Scaling and their launch template: IMDSv1 is
+    // on, reported at the Auto Scaling group.
+    let legacy = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["rule"] == "imdsv2-not-required"
+                && f["message"].as_str().unwrap().contains("`legacy-workers`")
+        })
+        .unwrap_or_else(|| panic!("no IMDSv1 finding for legacy-workers: {v}"));
+    assert!(
+        legacy["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with(":autoScalingGroupName/legacy-workers"),
+        "{legacy}"
     );
     // The /24 is the small subnet; its location is the subnet, not a file.
     let small = v["findings"]
@@ -139,6 +158,7 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
             "ebs-csi-driver-missing",
             "ebs-volume-az-bound",
             "endpoint-public-unrestricted",
+            "imdsv2-not-required",
             "imdsv2-not-required",
             "in-tree-ebs-provisioner",
             "ip-exhaustion-risk",
@@ -371,6 +391,7 @@ fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_n
     assert_eq!(
         actions,
         [
+            "autoscaling:DescribeAutoScalingGroups",
             "cloudtrail:LookupEvents",
             "ec2:DescribeLaunchTemplateVersions",
             "ec2:DescribeRouteTables",
@@ -400,7 +421,7 @@ fn with_half_the_permissions_the_scan_finishes_and_lists_exactly_what_it_could_n
     }
     // The summary on standard error counts them.
     assert!(
-        stderr.contains("; 7 could not be read (see the notes)"),
+        stderr.contains("; 8 could not be read (see the notes)"),
         "{stderr}"
     );
 }

@@ -2,7 +2,8 @@
 only this setup makes): a VPC with three private subnets (one a /24), an EKS cluster with a
 public endpoint open to 0.0.0.0/0 and no control-plane logs, a managed node group on Amazon
 Linux 2 with max pods left to EKS whose node role carries the CNI policy and an inline s3:*
-policy, and a Fargate profile. No IAM OIDC provider for the cluster.
+policy, a Fargate profile, and self-managed nodes (an Auto Scaling group). No IAM OIDC provider for the
+cluster.
 
 Usage: seed.py ENDPOINT_URL  (prints the cluster name)."""
 import sys
@@ -91,6 +92,28 @@ eks.create_fargate_profile(
     podExecutionRoleArn=node_role,
     subnets=subnets[1:],
     selectors=[{"namespace": "batch"}],
+)
+# Self-managed nodes: an Auto Scaling group tagged for the cluster and for cluster-autoscaler's
+# auto-discovery, on a launch template with a custom AMI that leaves IMDSv1 on, in the two /21s,
+# scaled to zero (no instance takes an address).
+iam.create_instance_profile(InstanceProfileName="legacy-nodes")
+iam.add_role_to_instance_profile(InstanceProfileName="legacy-nodes", RoleName="eks-nodes")
+legacy = ec2.create_launch_template(LaunchTemplateName="legacy-nodes", LaunchTemplateData={
+    "ImageId": "ami-0abcdef1234567890",
+    "InstanceType": "m5.large",
+    "IamInstanceProfile": {"Name": "legacy-nodes"},
+    "MetadataOptions": {"HttpTokens": "optional", "HttpPutResponseHopLimit": 2},
+})["LaunchTemplate"]
+boto3.client("autoscaling", **kw).create_auto_scaling_group(
+    AutoScalingGroupName="legacy-workers",
+    LaunchTemplate={"LaunchTemplateId": legacy["LaunchTemplateId"], "Version": "$Latest"},
+    MinSize=0, MaxSize=3, DesiredCapacity=0,
+    VPCZoneIdentifier=",".join(subnets[1:]),
+    Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in [
+        ("kubernetes.io/cluster/live-demo", "owned"),
+        ("k8s.io/cluster-autoscaler/enabled", "true"),
+        ("k8s.io/cluster-autoscaler/live-demo", "owned"),
+    ]],
 )
 print("live-demo")
 

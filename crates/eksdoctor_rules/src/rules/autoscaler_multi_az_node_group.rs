@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "cluster-autoscaler scales an Auto Scaling group, which picks the AZ itself; a pod whose EBS volume lives in another AZ stays Pending.",
     fix: "One node group per AZ for stateful workloads, with `--balance-similar-node-groups`; or Karpenter, which launches in the volume's AZ.",
     sources: &["x", "live"],
-    silent_when: "cluster-autoscaler, the EBS claims and the node groups are not scanned together.",
+    silent_when: "cluster-autoscaler, the EBS claims and the node groups are not scanned together; a self-managed Auto Scaling group without cluster-autoscaler's auto-discovery tags (`k8s.io/cluster-autoscaler/enabled` and `k8s.io/cluster-autoscaler/<cluster>`), which it scales only when named with `--nodes`.",
     references: &["https://docs.aws.amazon.com/eks/latest/best-practices/cas.html", "https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md"],
 };
 
@@ -36,6 +36,8 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         for ng in inv
             .node_groups_of(&c.id)
             .filter(|n| n.kind != NodeGroupKind::Karpenter)
+            // A self-managed group without the auto-discovery tags is not one it scales.
+            .filter(|n| n.autoscaler_discovery != Some(false))
         {
             let Some(azs) = sink.need(&META, &ng.azs, || format!("zones of {}", ng.describe()))
             else {

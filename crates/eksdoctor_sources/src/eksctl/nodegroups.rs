@@ -137,6 +137,7 @@ fn read_node_group(
         node_role: role,
         launch_template: lt,
         labels,
+        autoscaler_discovery: None,
         at,
     });
 }

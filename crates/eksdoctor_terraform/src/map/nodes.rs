@@ -144,6 +144,7 @@ pub(super) fn node_groups(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             },
             launch_template: lt.map(|l| Id::global(&l.addr)),
             labels: str_map(b.get("labels")),
+            autoscaler_discovery: None,
             at: b.at.clone(),
         });
     }
@@ -159,7 +160,9 @@ pub(super) fn self_managed(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
     for r in idx.of_type(res, "aws_autoscaling_group") {
         let b = &r.body;
         let mut tags: Vec<(String, String)> = str_map(b.get("tags")).into_iter().collect();
+        let mut tags_known = true;
         for t in b.blocks("tag") {
+            tags_known &= t.get("key").and_then(V::to_template_string).is_some();
             if let (Some(k), Some(v)) = (
                 t.get("key").and_then(V::to_template_string),
                 t.get("value").and_then(V::to_template_string),
@@ -273,6 +276,9 @@ pub(super) fn self_managed(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
                 .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
             launch_template: lt.map(|l| Id::global(&l.addr)),
             labels: BTreeMap::new(),
+            autoscaler_discovery: tags_known.then(|| {
+                NodeGroup::autoscaler_tagged(tags.iter().map(|(k, _)| k.as_str()), cluster_name)
+            }),
             at: b.at.clone(),
         });
     }
