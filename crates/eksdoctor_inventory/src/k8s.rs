@@ -5,8 +5,9 @@ use crate::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Kubernetes objects from manifests (and later live).
+/// Kubernetes objects from manifests and from running clusters.
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct K8sObjects {
     /// Every object with an apiVersion and kind, for API-version checks.
     pub objects: Vec<ObjectRef>,
@@ -63,6 +64,19 @@ pub struct ObjectRef {
     /// scope, the directory layout, or for an object read from an API the cluster it was read
     /// from. `None` when that does not decide it.
     pub cluster: Option<Id>,
+    /// For an object read from a cluster: the other API versions its clients wrote it with, as
+    /// the object records them (the last-applied annotation, managedFields).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applied_with: Vec<AppliedApi>,
+}
+
+/// An API version a client wrote an object with, and the record that says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedApi {
+    pub api_version: String,
+    /// `the kubectl.kubernetes.io/last-applied-configuration annotation`, or `managedFields
+    /// (manager `helm`)`.
+    pub record: String,
 }
 
 impl ObjectRef {

@@ -1,7 +1,7 @@
 //! Kubernetes API objects into the inventory: what is not needed is dropped first (no secret
 //! leaves this module), then the manifest source's own mapping reads the object.
 
-use eksdoctor_inventory::{Inventory, Node, NodeKind};
+use eksdoctor_inventory::{AppliedApi, Inventory, Node, NodeKind};
 use kube::api::{ApiResource, DynamicObject};
 use serde_json::Value;
 
@@ -91,9 +91,53 @@ pub(crate) fn read_item(cluster: &str, res: &Res, obj: DynamicObject, inv: &mut 
     let Ok(mut v) = serde_json::to_value(obj) else {
         return;
     };
+    let applied = applied_with(&v, &res.api_version());
     sanitize(res, &mut v);
     let node = to_node(&v);
+    let first = inv.k8s.objects.len();
     eksdoctor_sources::read_api_object(cluster, &node, inv);
+    if let Some(o) = inv.k8s.objects.get_mut(first) {
+        o.applied_with = applied;
+    }
+}
+
+/// The API versions other than `listed` that clients wrote the object `v` with: the version of
+/// the copy `kubectl apply` keeps (only its `apiVersion` is read) and of each managedFields entry.
+fn applied_with(v: &Value, listed: &str) -> Vec<AppliedApi> {
+    let meta = v.get("metadata");
+    let last = meta
+        .and_then(|m| m.pointer("/annotations/kubectl.kubernetes.io~1last-applied-configuration"))
+        .and_then(Value::as_str)
+        .and_then(|s| serde_json::from_str::<Value>(s).ok())
+        .and_then(|c| {
+            c.get("apiVersion")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .map(|api_version| AppliedApi {
+            api_version,
+            record: "the kubectl.kubernetes.io/last-applied-configuration annotation".into(),
+        });
+    let fields = meta
+        .and_then(|m| m.get("managedFields"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            let api_version = f.get("apiVersion")?.as_str()?.to_string();
+            let manager = f.get("manager").and_then(Value::as_str).unwrap_or("?");
+            Some(AppliedApi {
+                api_version,
+                record: format!("managedFields (manager `{manager}`)"),
+            })
+        });
+    let mut out: Vec<AppliedApi> = Vec::new();
+    for a in last.into_iter().chain(fields) {
+        if a.api_version != listed && !out.iter().any(|o| o.api_version == a.api_version) {
+            out.push(a);
+        }
+    }
+    out
 }
 
 /// A Pod, ReplicaSet or Job created by a controller (whose own object is read): reading it too

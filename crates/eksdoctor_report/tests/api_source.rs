@@ -79,6 +79,7 @@ impl Source for FakeApi {
                 namespace: Val::unknown("cluster-scoped", sc.clone()),
                 at: sc,
                 cluster: None,
+                applied_with: Vec::new(),
             },
             provisioner: "kubernetes.io/aws-ebs".into(),
             binding_mode: Some("WaitForFirstConsumer".into()),

@@ -133,6 +133,7 @@ fn builtin(c: &'static eksdoctor_knowledge::storage::BuiltinClass) -> StorageCla
             namespace: Val::unknown("cluster-scoped", at.clone()),
             at,
             cluster: None,
+            applied_with: Vec::new(),
         },
         provisioner: c.provisioner.into(),
         binding_mode: Some("WaitForFirstConsumer".into()),

@@ -86,6 +86,7 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
         namespace,
         at: ctx.prov(root.line),
         cluster: None,
+        applied_with: Vec::new(),
     };
     inv.k8s.objects.push(obj.clone());
     let labels = meta

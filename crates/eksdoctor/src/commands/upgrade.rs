@@ -50,20 +50,27 @@ pub fn run(a: UpgradeArgs) -> Result<u8> {
     let mut node_groups = Vec::new();
     if let Some(inv) = &inv {
         for o in &inv.k8s.objects {
-            if let Some(r) = removed_apis()
-                .iter()
-                .find(|r| !r.planned && r.group_version == o.api_version && r.kind == o.kind)
-            {
-                apis.push((
-                    ApiUse {
-                        api_version: o.api_version.clone(),
+            // What the object is written in, and (read from a cluster) what its clients last
+            // wrote it with.
+            let here = format!("{}:{}", o.at.file, o.at.line);
+            let used = std::iter::once((o.api_version.as_str(), here.clone())).chain(
+                o.applied_with
+                    .iter()
+                    .map(|a| (a.api_version.as_str(), format!("{here} ({})", a.record))),
+            );
+            for (api_version, location) in used {
+                if let Some(r) = removed_apis()
+                    .iter()
+                    .find(|r| !r.planned && r.group_version == api_version && r.kind == o.kind)
+                {
+                    let api = ApiUse {
+                        api_version: api_version.to_string(),
                         kind: o.kind.clone(),
                         name: o.name.clone(),
-                        location: format!("{}:{}", o.at.file, o.at.line),
-                    },
-                    r.removed_in,
-                    r.replacement.clone(),
-                ));
+                        location,
+                    };
+                    apis.push((api, r.removed_in, r.replacement.clone()));
+                }
             }
         }
         for ng in &inv.node_groups {

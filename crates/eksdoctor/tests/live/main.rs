@@ -155,6 +155,7 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
             "control-plane-logging-off",
             "creator-only-admin",
             "cronjob-ip-churn",
+            "deprecated-api",
             "ebs-csi-driver-missing",
             "ebs-volume-az-bound",
             "endpoint-public-unrestricted",
@@ -172,6 +173,12 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
             "subnet-too-small",
             "version-out-of-standard-support",
         ],
+        "{text}"
+    );
+    // Served as policy/v1, the PDB was last applied with policy/v1beta1 (its last-applied copy,
+    // whose other content is not kept).
+    assert!(
+        text.contains("PodDisruptionBudget shop/web was last written with policy/v1beta1 (the kubectl.kubernetes.io/last-applied-configuration annotation), removed in Kubernetes 1.25 (cluster `arn:aws:eks:eu-west-1:123456789012:cluster/live-demo` runs 1.31): if that source still writes it so, its next write fails; use policy/v1"),
         "{text}"
     );
     let at = |rule: &str| {
@@ -265,7 +272,12 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
             .all(|l| *l == "GET /api/v1/namespaces/kube-system/configmaps/aws-auth"),
         "{log}"
     );
-    for secret in ["cm-secret-value", "env-secret-value", "c2VjcmV0LXZhbHVl"] {
+    for secret in [
+        "cm-secret-value",
+        "env-secret-value",
+        "c2VjcmV0LXZhbHVl",
+        "pdb-secret-value",
+    ] {
         assert!(
             !text.contains(secret) && !stderr.contains(secret),
             "{secret} printed"
@@ -459,7 +471,12 @@ fn a_snapshot_scanned_offline_gives_the_same_findings_and_holds_no_secret() {
         "{}",
         &text[..80]
     );
-    for secret in ["cm-secret-value", "env-secret-value", "c2VjcmV0LXZhbHVl"] {
+    for secret in [
+        "cm-secret-value",
+        "env-secret-value",
+        "c2VjcmV0LXZhbHVl",
+        "pdb-secret-value",
+    ] {
         assert!(!text.contains(secret), "{secret} in the snapshot");
     }
     // Offline, with nothing but the file: the same findings, unknowns and notes.
@@ -511,6 +528,13 @@ fn a_snapshot_scanned_offline_gives_the_same_findings_and_holds_no_secret() {
     let up: serde_json::Value = serde_json::from_str(&plan).unwrap();
     assert_eq!(up["from"], "1.31", "{plan}");
     assert!(plan.contains("general"), "{plan}");
+    // The API a client last applied the PDB with is in the plan, with the record that says so.
+    assert!(
+        plan.contains("PodDisruptionBudget web")
+            && plan.contains("policy/v1beta1")
+            && plan.contains("(the kubectl.kubernetes.io/last-applied-configuration annotation)"),
+        "{plan}"
+    );
     // A snapshot of another schema is an input error naming the file.
     let other = dir.path().join("old.json");
     std::fs::write(

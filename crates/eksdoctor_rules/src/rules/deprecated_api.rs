@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     why: "The API server rejects objects of removed API versions: applies fail, and Helm releases holding them cannot be upgraded or rolled back.",
     fix: "Move the manifest to the replacement API version (and adapt changed fields) before upgrading.",
     sources: &["k8s", "live"],
-    silent_when: "The object's API version is still served by the version it is judged against.",
+    silent_when: "The object's API version is still served by the version it is judged against. For an object read from a running cluster (served in a current version), the versions its clients last wrote it with are judged too: the last-applied annotation of `kubectl apply` and the managedFields entries.",
     references: &["https://kubernetes.io/docs/reference/using-api/deprecation-guide/"],
 };
 
@@ -48,29 +48,54 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
         let Some((target, why)) = target(ctx, o) else {
             continue;
         };
-        let Some(api) = removed_apis().iter().find(|a| {
-            !a.planned
-                && a.group_version == o.api_version
-                && a.kind == o.kind
-                && a.removed_in <= target
-        }) else {
-            continue;
-        };
-        let replacement = api
-            .replacement
-            .as_deref()
-            .map(|r| format!("; use {r}"))
-            .unwrap_or_else(|| "; it has no direct replacement".to_string());
-        sink.finding(
-            &META,
-            &o.at,
-            o.display(),
-            format!(
-                "{} uses {}, removed in Kubernetes {} ({why}){replacement}",
+        if let Some(api) = removed(&o.api_version, &o.kind, target) {
+            let msg = format!(
+                "{} uses {}, removed in Kubernetes {} ({why}){}",
                 o.display(),
                 o.api_version,
-                api.removed_in
-            ),
-        );
+                api.removed_in,
+                replacement(api)
+            );
+            sink.finding(&META, &o.at, o.display(), msg);
+        }
+        // A running object: the cluster serves it in a current version, but a client that
+        // writes it with a removed one (its manifests, its chart) fails on its next write.
+        for a in &o.applied_with {
+            let Some(api) = removed(&a.api_version, &o.kind, target) else {
+                continue;
+            };
+            let msg = format!(
+                "{} was last written with {} ({}), removed in Kubernetes {} ({why}): if that source still writes it so, its next write fails{}",
+                o.display(),
+                a.api_version,
+                a.record,
+                api.removed_in,
+                replacement(api)
+            );
+            sink.finding(
+                &META,
+                &o.at,
+                format!("{} {}", o.display(), a.api_version),
+                msg,
+            );
+        }
     }
+}
+
+/// The removal of `group_version` `kind` in or before `target`, if any.
+fn removed(
+    group_version: &str,
+    kind: &str,
+    target: KubeVersion,
+) -> Option<&'static eksdoctor_knowledge::RemovedApi> {
+    removed_apis().iter().find(|a| {
+        !a.planned && a.group_version == group_version && a.kind == kind && a.removed_in <= target
+    })
+}
+
+fn replacement(api: &eksdoctor_knowledge::RemovedApi) -> String {
+    api.replacement
+        .as_deref()
+        .map(|r| format!("; use {r}"))
+        .unwrap_or_else(|| "; it has no direct replacement".to_string())
 }
