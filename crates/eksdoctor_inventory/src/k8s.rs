@@ -16,6 +16,8 @@ pub struct K8sObjects {
     pub ingresses: Vec<Ingress>,
     pub storage_classes: Vec<StorageClass>,
     pub pvcs: Vec<Pvc>,
+    /// PersistentVolumes (static ones in manifests; every bound volume of a running cluster).
+    pub pvs: Vec<PersistentVolume>,
     pub hpas: Vec<Hpa>,
     pub pdbs: Vec<ObjectRef>,
     pub service_accounts: Vec<ServiceAccount>,
@@ -149,6 +151,25 @@ pub struct Pvc {
     pub storage_class: Option<String>,
 }
 
+/// A PersistentVolume: the claim bound to it, and the zones its node affinity confines it to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PersistentVolume {
+    pub obj: ObjectRef,
+    /// `spec.claimRef`: the namespace and name of the claim bound to it.
+    pub claim: Option<(String, String)>,
+    /// The zones `spec.nodeAffinity` allows (`topology.ebs.csi.aws.com/zone`,
+    /// `topology.kubernetes.io/zone` or `failure-domain.beta.kubernetes.io/zone`); empty when it
+    /// names none.
+    pub zones: Vec<String>,
+}
+
+/// The zone labels a PersistentVolume's node affinity pins it with.
+pub const ZONE_KEYS: [&str; 3] = [
+    "topology.ebs.csi.aws.com/zone",
+    "topology.kubernetes.io/zone",
+    "failure-domain.beta.kubernetes.io/zone",
+];
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hpa {
     pub obj: ObjectRef,
@@ -173,6 +194,7 @@ impl K8sObjects {
             ingresses,
             storage_classes,
             pvcs,
+            pvs,
             hpas,
             pdbs,
             service_accounts,
@@ -190,6 +212,7 @@ impl K8sObjects {
         out.extend(ingresses.iter_mut().map(|x| &mut x.obj));
         out.extend(storage_classes.iter_mut().map(|x| &mut x.obj));
         out.extend(pvcs.iter_mut().map(|x| &mut x.obj));
+        out.extend(pvs.iter_mut().map(|x| &mut x.obj));
         out.extend(hpas.iter_mut().map(|x| &mut x.obj));
         out.extend(pdbs.iter_mut());
         out.extend(service_accounts.iter_mut().map(|x| &mut x.obj));

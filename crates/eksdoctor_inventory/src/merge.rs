@@ -71,6 +71,7 @@ impl K8sObjects {
             mut ingresses,
             mut storage_classes,
             mut pvcs,
+            mut pvs,
             mut hpas,
             mut pdbs,
             mut service_accounts,
@@ -87,6 +88,7 @@ impl K8sObjects {
         self.ingresses.append(&mut ingresses);
         self.storage_classes.append(&mut storage_classes);
         self.pvcs.append(&mut pvcs);
+        self.pvs.append(&mut pvs);
         self.hpas.append(&mut hpas);
         self.pdbs.append(&mut pdbs);
         self.service_accounts.append(&mut service_accounts);

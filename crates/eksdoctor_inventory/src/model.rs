@@ -276,6 +276,7 @@ impl Inventory {
             ingresses,
             storage_classes,
             pvcs,
+            pvs,
             hpas,
             pdbs,
             service_accounts,
@@ -293,6 +294,7 @@ impl Inventory {
         let ingresses = self.keep_flags(ingresses.iter().map(|x| &x.obj));
         let classes = self.keep_flags(storage_classes.iter().map(|x| &x.obj));
         let pvcs = self.keep_flags(pvcs.iter().map(|x| &x.obj));
+        let pvs = self.keep_flags(pvs.iter().map(|x| &x.obj));
         let hpas = self.keep_flags(hpas.iter().map(|x| &x.obj));
         let pdbs = self.keep_flags(pdbs.iter());
         let accounts = self.keep_flags(service_accounts.iter().map(|x| &x.obj));
@@ -307,6 +309,7 @@ impl Inventory {
         retain(&mut k.ingresses, ingresses);
         retain(&mut k.storage_classes, classes);
         retain(&mut k.pvcs, pvcs);
+        retain(&mut k.pvs, pvs);
         retain(&mut k.hpas, hpas);
         retain(&mut k.pdbs, pdbs);
         retain(&mut k.service_accounts, accounts);

@@ -10,6 +10,7 @@ mod eksctl;
 pub mod loader;
 mod manifests;
 mod terraform;
+mod volumes;
 pub use eksdoctor_inventory::yaml;
 pub use loader::{load_paths, Source};
 pub use manifests::read_api_object;

@@ -167,14 +167,12 @@ pub fn read_object(ctx: &mut FileCtx, root: &Node, inv: &mut Inventory) {
             inv.k8s.storage_classes.push(sc);
         }
         "PersistentVolumeClaim" => {
-            let storage_class = spec
-                .and_then(|s| ctx.str(s, "storageClassName", &what))
-                .or_else(|| {
-                    annotations
-                        .get("volume.beta.kubernetes.io/storage-class")
-                        .cloned()
-                });
-            inv.k8s.pvcs.push(Pvc { obj, storage_class });
+            let pvc = crate::volumes::read_pvc(ctx, obj, spec, &annotations, &what);
+            inv.k8s.pvcs.push(pvc);
+        }
+        "PersistentVolume" => {
+            let pv = crate::volumes::read_pv(ctx, obj, spec, &what);
+            inv.k8s.pvs.push(pv);
         }
         "HorizontalPodAutoscaler" => {
             let resource_metrics = spec.map(|s| hpa_metrics(ctx, s, &what)).unwrap_or_default();

@@ -159,6 +159,7 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
             "ebs-csi-driver-missing",
             "ebs-volume-az-bound",
             "endpoint-public-unrestricted",
+            "fargate-daemonset",
             "imdsv2-not-required",
             "imdsv2-not-required",
             "in-tree-ebs-provisioner",
@@ -173,6 +174,17 @@ fn the_kubernetes_api_is_read_like_manifests_and_no_secret_is_read() {
             "subnet-too-small",
             "version-out-of-standard-support",
         ],
+        "{text}"
+    );
+    // The claim's volume is in one zone (its PersistentVolume's node affinity), with the
+    // Deployment that mounts it.
+    assert!(
+        text.contains("PersistentVolumeClaim shop/web-data uses StorageClass `gp2` (kubernetes.io/aws-ebs); its EBS volume, and every pod that mounts it, stays in one availability zone: its volume `pvc-4b7e2a` is in eu-west-1a, with Deployment shop/web that mounts it"),
+        "{text}"
+    );
+    // The Fargate pod running now (its Fargate node) gets no DaemonSet.
+    assert!(
+        text.contains("DaemonSet shop/log-agent does not run on Fargate: pods in namespaces served only by Fargate get none of it: `batch` (profile `batch`); 1 pod runs on Fargate now (1 Fargate node) without it"),
         "{text}"
     );
     // Served as policy/v1, the PDB was last applied with policy/v1beta1 (its last-applied copy,

@@ -5,6 +5,7 @@
 use crate::helpers::{class_label, storage_class, storage_class_unknown};
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
+use eksdoctor_inventory::{Cluster, NodeGroupKind, Pvc, Workload};
 
 pub static META: RuleMeta = RuleMeta {
     id: "ebs-volume-az-bound",
@@ -60,11 +61,92 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 &p.obj.at,
                 p.obj.display(),
                 format!(
-                    "{} uses {}; its EBS volume, and every pod that mounts it, stays in one availability zone",
+                    "{} uses {}; its EBS volume, and every pod that mounts it, stays in one availability zone{}",
                     p.obj.display(),
-                    class_label(sc, p.storage_class.is_some())
+                    class_label(sc, p.storage_class.is_some()),
+                    bound_zone(ctx, p)
                 ),
             );
         }
     }
+}
+
+/// What a running cluster adds about a claim: the zone its bound volume is in, the workloads
+/// that mount it, and whether any node group can launch a node there.
+fn bound_zone(ctx: &Ctx, p: &Pvc) -> String {
+    let k = &ctx.inv.k8s;
+    let Some(ns) = p.obj.namespace.known() else {
+        return String::new();
+    };
+    let claim = (ns.clone(), p.obj.name.clone());
+    let Some(pv) = k
+        .pvs
+        .iter()
+        .find(|v| v.obj.cluster == p.obj.cluster && v.claim.as_ref() == Some(&claim))
+    else {
+        return String::new();
+    };
+    let [zone] = pv.zones.as_slice() else {
+        return String::new();
+    };
+    let users: Vec<String> = k
+        .workloads
+        .iter()
+        .filter(|w| w.obj.cluster == p.obj.cluster && w.obj.namespace.known() == Some(ns))
+        .filter(|w| mounts(w, &p.obj.name))
+        .map(|w| w.obj.display())
+        .collect();
+    let used = match users.as_slice() {
+        [] => String::new(),
+        u => format!(", with {} that mounts it", u.join(", ")),
+    };
+    let mut out = format!(": its volume `{}` is in {zone}{used}", pv.obj.name);
+    if let Some(c) = p
+        .obj
+        .cluster
+        .as_ref()
+        .and_then(|id| ctx.inv.clusters.iter().find(|c| &c.id == id))
+    {
+        if no_node_group_in(ctx, c, zone) {
+            out += &format!(
+                ", and no node group of cluster `{}` launches nodes in {zone}: those pods cannot be scheduled",
+                c.id
+            );
+        }
+    }
+    out
+}
+
+/// Whether workload `w`'s pods mount claim `claim`.
+fn mounts(w: &Workload, claim: &str) -> bool {
+    let Some(spec) = &w.pod_spec else {
+        return false;
+    };
+    spec.get("volumes").is_some_and(|v| {
+        v.items().iter().any(|vol| {
+            vol.get("persistentVolumeClaim")
+                .and_then(|c| c.get("claimName"))
+                .and_then(|n| n.as_str())
+                == Some(claim)
+        })
+    })
+}
+
+/// True when every node group of `c` is known to launch nodes only outside `zone` (and it has
+/// at least one): Karpenter or a group of unknown zones may launch there.
+fn no_node_group_in(ctx: &Ctx, c: &Cluster, zone: &str) -> bool {
+    let mut any = false;
+    for ng in ctx.inv.node_groups_of(&c.id) {
+        if ng.kind == NodeGroupKind::Karpenter {
+            return false;
+        }
+        match ng.azs.known() {
+            Some(azs) if azs.iter().any(|z| z == zone) => return false,
+            Some(_) => any = true,
+            None => return false,
+        }
+    }
+    any && crate::helpers::CAPACITY_TYPES
+        .iter()
+        .all(|t| ctx.inv.completeness.unseen_creator(&c.id, t).is_none())
 }

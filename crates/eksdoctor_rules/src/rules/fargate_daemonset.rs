@@ -1,7 +1,7 @@
 //! # fargate-daemonset
 //! DaemonSets do not run on Fargate: when some namespaces are served only by Fargate (a profile
-//! selector without labels) and have workloads, every DaemonSet — log shippers, metric and security
-//! agents — is missing for those pods.
+//! selector without labels) and have workloads, or a running cluster has Fargate nodes (one per
+//! pod), every DaemonSet — log shippers, metric and security agents — is missing for those pods.
 //!
 //! Scope: the only cluster scanned together with manifests (one cluster in scope → all manifests
 //! belong to it).
@@ -48,7 +48,14 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 .or_insert(&p.name);
         }
     }
-    if fargate_ns.is_empty() {
+    // A running cluster shows its Fargate pods: one Fargate node each.
+    let mut fargate_nodes: BTreeMap<&eksdoctor_inventory::Id, usize> = BTreeMap::new();
+    for n in k.nodes.iter().filter(|n| n.fargate) {
+        if let Some(c) = &n.obj.cluster {
+            *fargate_nodes.entry(c).or_default() += 1;
+        }
+    }
+    if fargate_ns.is_empty() && fargate_nodes.is_empty() {
         return;
     }
     for ds in k.workloads.iter().filter(|w| {
@@ -68,21 +75,41 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             );
             continue;
         };
-        let Some(namespaces) = fargate_ns.get(&c.id) else {
+        let namespaces = fargate_ns.get(&c.id);
+        let running = fargate_nodes.get(&c.id).copied().unwrap_or(0);
+        let mut why = Vec::new();
+        if let Some(namespaces) = namespaces {
+            let list = namespaces
+                .iter()
+                .map(|(ns, p)| format!("`{ns}` (profile `{p}`)"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            why.push(format!(
+                "pods in namespaces served only by Fargate get none of it: {list}"
+            ));
+        }
+        if running > 0 {
+            let pods = if running == 1 {
+                "1 pod runs"
+            } else {
+                "pods run"
+            };
+            why.push(format!(
+                "{pods} on Fargate now ({running} Fargate node{}) without it",
+                if running == 1 { "" } else { "s" }
+            ));
+        }
+        if why.is_empty() {
             continue;
-        };
-        let list = namespaces
-            .iter()
-            .map(|(ns, p)| format!("`{ns}` (profile `{p}`)"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        }
         sink.finding(
             &META,
             &ds.obj.at,
             ds.obj.display(),
             format!(
-                "{} does not run on Fargate: pods in namespaces served only by Fargate get none of it: {list}",
-                ds.obj.display()
+                "{} does not run on Fargate: {}",
+                ds.obj.display(),
+                why.join("; ")
             ),
         );
     }
