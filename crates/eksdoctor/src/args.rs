@@ -135,6 +135,12 @@ pub struct UpgradeArgs {
     /// Target version (X.Y). Default: the newest version released on the `--as-of` date.
     #[arg(long, value_name = "X.Y")]
     pub to: Option<String>,
+    /// Plan for a running cluster, read as `eksdoctor cluster NAME` reads it (its version, node
+    /// groups, and the API versions its objects were last written with) instead of PATHs.
+    #[arg(long, value_name = "NAME", conflicts_with = "paths")]
+    pub cluster: Option<String>,
+    #[command(flatten)]
+    pub live: LiveArgs,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -156,6 +162,12 @@ pub enum CniModeArg {
 #[derive(clap::Args, Debug)]
 #[command(mut_arg("paths", |a| a.help("Infrastructure (and manifests) to take node groups, AZs, VPC CIDR, subnets and CNI settings from; flags override")))]
 pub struct PlanSubnetsArgs {
+    /// Plan for a running cluster, read as `eksdoctor cluster NAME` reads it (node groups, CNI
+    /// settings, subnets with the addresses free in them now) instead of PATHs.
+    #[arg(long, value_name = "NAME", conflicts_with = "paths")]
+    pub cluster: Option<String>,
+    #[command(flatten)]
+    pub live: LiveArgs,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -323,13 +335,11 @@ pub struct ReportArgs {
     pub write_baseline: Option<PathBuf>,
 }
 
-/// `eksdoctor cluster`: running clusters through the AWS APIs.
-#[derive(clap::Args, Debug)]
-pub struct ClusterArgs {
-    /// Names of the clusters to check. Default: the cluster of the kubeconfig's context (as
-    /// `aws eks update-kubeconfig` names it), else the only cluster of the region.
-    pub names: Vec<String>,
-
+/// How to reach running clusters: the AWS SDK's chain and the kubeconfig, as `eksdoctor cluster`
+/// reads them.
+#[derive(clap::Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Reading a running cluster")]
+pub struct LiveArgs {
     /// A total deadline in seconds: what is not read by then is listed as not read, and the
     /// rules that needed it say "not decided".
     #[arg(long, value_name = "SECONDS")]
@@ -362,14 +372,25 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "NAME")]
     pub context: Option<String>,
 
+    /// Read only the AWS APIs, not the clusters' Kubernetes APIs.
+    #[arg(long, conflicts_with_all = ["kubeconfig", "context"])]
+    pub no_kubernetes: bool,
+}
+
+/// `eksdoctor cluster`: running clusters through the AWS APIs.
+#[derive(clap::Args, Debug)]
+pub struct ClusterArgs {
+    /// Names of the clusters to check. Default: the cluster of the kubeconfig's context (as
+    /// `aws eks update-kubeconfig` names it), else the only cluster of the region.
+    pub names: Vec<String>,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
+
     /// Also write what was collected to FILE as JSON (a snapshot: no secret, provenance kept);
     /// `eksdoctor scan FILE` gives the same findings offline.
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
-
-    /// Read only the AWS APIs, not the clusters' Kubernetes APIs.
-    #[arg(long, conflicts_with_all = ["kubeconfig", "context"])]
-    pub no_kubernetes: bool,
 
     /// Configuration file (default: `.eksdoctor.toml` in the current directory or above).
     #[arg(long, value_name = "FILE")]

@@ -48,6 +48,10 @@ pub struct PlanInput {
     pub vpc_cidr: Option<Ipv4Net>,
     /// The node/pod subnets that exist, per AZ.
     pub existing: BTreeMap<String, Vec<Ipv4Net>>,
+    /// Addresses free now in the existing subnets, per AZ (a running cluster's subnets:
+    /// EC2's AvailableIpAddressCount, which every consumer of the subnet lowers).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub free_now: BTreeMap<String, u64>,
     /// Size of the public subnets of the layout.
     pub public_prefix: u8,
 }
@@ -66,6 +70,9 @@ pub struct AzPlan {
     pub demand: u64,
     pub with_headroom: u64,
     pub existing_usable: Option<u64>,
+    /// Free now in the existing subnets, when known (see [`PlanInput::free_now`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_now: Option<u64>,
     /// Peak demand over the existing usable addresses, in percent.
     pub utilisation_pct: Option<f64>,
     /// Smallest prefix whose usable addresses hold the demand with headroom.
@@ -99,6 +106,7 @@ impl PlanInput {
             headroom_pct: 0,
             vpc_cidr: None,
             existing: BTreeMap::new(),
+            free_now: BTreeMap::new(),
             public_prefix: 24,
         }
     }
@@ -204,6 +212,7 @@ pub fn plan(input: &PlanInput) -> Result<SubnetPlan, String> {
             demand,
             with_headroom,
             existing_usable,
+            free_now: input.free_now.get(az).copied(),
             utilisation_pct,
             prefix,
         });

@@ -30,6 +30,11 @@ pub fn plan_subnets(input: &PlanInput, p: &SubnetPlan) -> String {
                 if az.demand > u { "  ← TOO SMALL" } else { "" }
             ));
         }
+        if let Some(f) = az.free_now {
+            out.push_str(&format!(
+                "  {f:>7}  free now in them (EC2's count: nodes, pods and every other consumer take from it)\n"
+            ));
+        }
         match az.prefix {
             Some(pl) => out.push_str(&format!(
                 "  smallest subnet that fits: /{pl} ({} usable)\n\n",

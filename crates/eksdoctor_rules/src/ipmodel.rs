@@ -392,6 +392,9 @@ pub fn plan_input(ctx: &Ctx, c: &Cluster, fargate: &FargatePods) -> Result<PlanI
                 let e = input.existing.entry(az.clone()).or_default();
                 if !e.contains(net) {
                     e.push(*net);
+                    if let Some(free) = sn.free_now {
+                        *input.free_now.entry(az.clone()).or_default() += u64::from(free);
+                    }
                     node_subnets.entry(az.clone()).or_default().push(sn);
                 }
             }

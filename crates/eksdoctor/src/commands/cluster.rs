@@ -6,19 +6,51 @@ use anyhow::Result;
 
 #[cfg(not(feature = "live"))]
 pub fn run(_: ClusterArgs) -> Result<u8> {
-    anyhow::bail!("this eksdoctor was built without live mode: build it with the `live` feature (the default)")
+    anyhow::bail!(NO_LIVE)
+}
+
+#[cfg(not(feature = "live"))]
+const NO_LIVE: &str =
+    "this eksdoctor was built without live mode: build it with the `live` feature (the default)";
+
+/// The running clusters `names` read into a finished inventory (the calculators' `--cluster`).
+#[cfg(not(feature = "live"))]
+pub fn read(_: &[String], _: &crate::args::LiveArgs) -> Result<eksdoctor_inventory::Inventory> {
+    anyhow::bail!(NO_LIVE)
 }
 
 #[cfg(feature = "live")]
 pub fn run(a: ClusterArgs) -> Result<u8> {
-    use anyhow::anyhow;
     let input = crate::args::InputArgs {
         config: a.config.clone(),
         ..crate::args::InputArgs::default()
     };
     let settings = super::settings(&input, &a.dates, a.report.k8s_version.as_deref())?;
+    let collected = collect(&a.names, &a.live)?;
+    let mut inv = collected.inventory;
+    if let Some(path) = &a.save_snapshot {
+        save_snapshot(path, &collected.clusters, collected.calls, &inv)?;
+    }
+    inv.finish();
+    super::scan::report(&a.report, &inv, &settings, 0, &mut || {})
+}
+
+/// The running clusters `names` read into a finished inventory (the calculators' `--cluster`).
+#[cfg(feature = "live")]
+pub fn read(
+    names: &[String],
+    live: &crate::args::LiveArgs,
+) -> Result<eksdoctor_inventory::Inventory> {
+    let mut inv = collect(names, live)?.inventory;
+    inv.finish();
+    Ok(inv)
+}
+
+/// Read the clusters and say on standard error what was read.
+#[cfg(feature = "live")]
+fn collect(names: &[String], a: &crate::args::LiveArgs) -> Result<eksdoctor_live::Collected> {
     let opts = eksdoctor_live::Options {
-        clusters: a.names.clone(),
+        clusters: names.to_vec(),
         region: a.region.clone(),
         profile: a.profile.clone(),
         role_arn: a.role_arn.clone(),
@@ -30,13 +62,8 @@ pub fn run(a: ClusterArgs) -> Result<u8> {
             context: a.context.clone(),
         }),
     };
-    let collected =
-        eksdoctor_live::collect(&opts).map_err(|e| anyhow!("nothing could be read: {e}"))?;
-    let mut inv = collected.inventory;
-    if let Some(path) = &a.save_snapshot {
-        save_snapshot(path, &collected.clusters, collected.calls, &inv)?;
-    }
-    inv.finish();
+    let collected = eksdoctor_live::collect(&opts)
+        .map_err(|e| anyhow::anyhow!("nothing could be read: {e}"))?;
     let skipped = collected.failed;
     eprintln!(
         "eksdoctor: read {} ({} API calls){}",
@@ -48,7 +75,7 @@ pub fn run(a: ClusterArgs) -> Result<u8> {
             String::new()
         }
     );
-    super::scan::report(&a.report, &inv, &settings, 0, &mut || {})
+    Ok(collected)
 }
 
 /// Write the collected inventory as a snapshot.

@@ -39,7 +39,7 @@ pub fn plans(
 
 pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
     let settings = super::settings(&a.input, &a.dates, None)?;
-    let mut input = if a.input.paths.is_empty() {
+    let mut input = if a.input.paths.is_empty() && a.cluster.is_none() {
         PlanInput {
             headroom_pct: settings.headroom_pct,
             job_seconds: settings.job_seconds,
@@ -159,7 +159,10 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
 
 /// The plan input of the one cluster scanned, from the IP model the rules use.
 fn from_inventory(a: &PlanSubnetsArgs, settings: &Settings) -> Result<PlanInput> {
-    let inv = super::load_strict(&a.input, settings)?;
+    let inv = match &a.cluster {
+        Some(name) => super::cluster::read(std::slice::from_ref(name), &a.live)?,
+        None => super::load_strict(&a.input, settings)?,
+    };
     let c = match inv.clusters.as_slice() {
         [c] => c,
         [] => bail!("no cluster in the scanned paths"),

@@ -11,10 +11,10 @@ pub fn run(a: UpgradeArgs) -> Result<u8> {
     let settings = super::settings(&a.input, &a.dates, None)?;
     let as_of = settings.as_of;
     let cal = &settings.calendar;
-    let inv = if a.input.paths.is_empty() {
-        None
-    } else {
-        Some(super::load_strict(&a.input, &settings)?)
+    let inv = match (&a.cluster, a.input.paths.is_empty()) {
+        (Some(name), _) => Some(super::cluster::read(std::slice::from_ref(name), &a.live)?),
+        (None, true) => None,
+        (None, false) => Some(super::load_strict(&a.input, &settings)?),
     };
     let from: KubeVersion = match (&a.from, &inv) {
         (Some(v), _) => v.parse().map_err(|e: String| anyhow!("--from: {e}"))?,

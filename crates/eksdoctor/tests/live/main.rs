@@ -665,3 +665,53 @@ fn without_credentials_the_error_says_so() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_calculators_take_a_running_cluster() {
+    let m = moto();
+    seed(&m);
+    let f = front(&m, "eks_estate.json");
+    let k = kmock("estate.json");
+    let kc = k.kubeconfig.to_str().unwrap();
+    let live = [
+        "--cluster",
+        "live-demo",
+        "--kubeconfig",
+        kc,
+        "--context",
+        "live-demo",
+    ];
+    // The upgrade starts from the running version, with the API a client last applied the
+    // PDB with among the blockers of the first step.
+    let mut args = vec!["upgrade", "--to", "1.33", "--format", "json"];
+    args.extend(live);
+    let (code, out, err) = calculator(&f.url, &args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("read live-demo ("), "{err}");
+    let up: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(up["from"], "1.31", "{out}");
+    assert!(
+        out.contains("PodDisruptionBudget web") && out.contains("policy/v1beta1"),
+        "{out}"
+    );
+    // The subnet plan takes the node groups, the CNI settings of aws-node and the subnets as they
+    // are, with the addresses free in them now: 51 in eu-west-1a (200 other interfaces there).
+    let mut args = vec!["plan", "subnets", "--format", "json"];
+    args.extend(live);
+    let (code, out, err) = calculator(&f.url, &args);
+    assert_eq!(code, 0, "{out}{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let a = plan["plan"]["azs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["az"] == "eu-west-1a")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(a["existing_usable"], 251, "{a}");
+    assert_eq!(a["free_now"], 51, "{a}");
+    let mut args = vec!["plan", "subnets"];
+    args.extend(live);
+    let (code, out, err) = calculator(&f.url, &args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("     51  free now in them"), "{out}");
+}

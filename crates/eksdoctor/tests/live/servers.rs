@@ -185,6 +185,31 @@ pub fn cluster(url: &str, args: &[&str]) -> (i32, serde_json::Value, String) {
     run_cluster(&[("AWS_ENDPOINT_URL", url)], ("testing", "testing"), args)
 }
 
+/// `eksdoctor ARGS` (a calculator) with test credentials, AWS at `url`, and nothing from the
+/// user's AWS setup: exit code, standard output, standard error.
+pub fn calculator(url: &str, args: &[&str]) -> (i32, String, String) {
+    let home = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .args(args)
+        .args(["--region", "eu-west-1", "--as-of", "2026-11-22"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", url)
+        .current_dir(home.path())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// `eksdoctor cluster ARGS` with the environment `env` (endpoints) and the access key `key`.
 pub fn run_cluster(
     env: &[(&str, &str)],
