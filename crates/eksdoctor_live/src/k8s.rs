@@ -95,6 +95,7 @@ pub(crate) async fn read(
         }
     };
     for res in READ {
+        calls.stage(&format!("{}: Kubernetes {}", target.name, res.plural));
         let each = |item| k8s_map::read_item(target.id, res, item, inv);
         match list(&client, res, timeout, calls, each).await {
             Ok(()) | Err(Failure::Absent) => {}

@@ -70,6 +70,21 @@ pub struct Options {
     pub timeout: Option<Duration>,
     /// How to reach the clusters' Kubernetes APIs; `None`: not read (`--no-kubernetes`).
     pub kube: Option<KubeOptions>,
+    /// Told what is being read as the read goes on (a progress display).
+    pub progress: Option<Progress>,
+}
+
+/// Told what is being read now, and how many API calls were made so far.
+pub type ProgressFn = dyn Fn(&str, usize) + Send + Sync;
+
+/// A receiver of progress (see [`ProgressFn`]).
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<ProgressFn>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// What a live read gave.
@@ -105,7 +120,10 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
     let iam = aws_sdk_iam::Client::new(&conf);
     let trail = aws_sdk_cloudtrail::Client::new(&conf);
     let asg = aws_sdk_autoscaling::Client::new(&conf);
-    let mut calls = Calls::default();
+    let mut calls = Calls {
+        progress: opts.progress.clone(),
+        ..Calls::default()
+    };
     // No name: the cluster of the kubeconfig's context (in this region), else the region's only one.
     let from_context = opts
         .kube
@@ -175,8 +193,11 @@ async fn read_one(
 ) -> Result<(), String> {
     let late = "the --timeout deadline passed";
     let cluster = within(deadline, async {
+        calls.stage(&format!("{name}: EKS"));
         let mut cluster = eks::read_cluster(&c.eks, name, region, calls, inv).await?;
+        calls.stage(&format!("{name}: Auto Scaling"));
         asg::read(&c.asg, name, &mut cluster, calls, inv).await;
+        calls.stage(&format!("{name}: CloudTrail"));
         let creator = trail::creator(&c.trail, name, cluster.created, calls).await;
         if let Some(x) = inv.clusters.iter_mut().find(|x| x.id == cluster.id) {
             x.creator = match creator {
@@ -195,6 +216,7 @@ async fn read_one(
         endpoint: cluster.endpoint.as_deref(),
     };
     let network = within(deadline, async {
+        calls.stage(&format!("{name}: EC2"));
         ec2::read_network(&c.ec2, &cluster, calls, inv).await;
         templates::read(&c.ec2, &cluster.id, &cluster.templates, calls, inv).await
     })
@@ -202,6 +224,7 @@ async fn read_one(
     let iam = match &network {
         Some(profiles) => {
             let read = async {
+                calls.stage(&format!("{name}: IAM"));
                 iam::profile_roles(&c.iam, &cluster.id, profiles, calls, inv).await;
                 read_iam(&c.iam, &cluster, calls, inv).await;
             };
@@ -348,9 +371,17 @@ async fn aws_config(opts: &Options) -> aws_config::SdkConfig {
 pub(crate) struct Calls {
     pub made: usize,
     pub denied: Vec<(String, String)>,
+    progress: Option<Progress>,
 }
 
 impl Calls {
+    /// Say what is read next (to the progress display, if any).
+    pub(crate) fn stage(&self, what: &str) {
+        if let Some(p) = &self.progress {
+            (p.0)(what, self.made);
+        }
+    }
+
     /// Record one failed call: `what` it was to read and the service's error.
     pub(crate) fn failed(&mut self, what: impl Into<String>, why: impl Into<String>) {
         self.denied.push((what.into(), why.into()));
@@ -389,8 +420,13 @@ where
     }
 }
 
-/// One Describe call per name (`describe`), each failure recorded as `what(name)`; the objects
-/// read, and whether any call failed.
+/// How many Describe calls of one list are in flight at once: enough to hide the round trips of
+/// a cluster with many node groups or add-ons, few enough to stay clear of the APIs' throttling.
+pub(crate) const CONCURRENT_CALLS: usize = 8;
+
+/// One Describe call per name (`describe`), at most [`CONCURRENT_CALLS`] at a time, each
+/// failure recorded as `what(name)`; the objects read (in the order of `names`), and whether
+/// any call failed.
 pub(crate) async fn describe_each<T, E, Fut>(
     names: Vec<String>,
     calls: &mut Calls,
@@ -406,10 +442,18 @@ where
     >,
     E: aws_sdk_eks::error::ProvideErrorMetadata + std::error::Error + 'static,
 {
+    use futures_util::stream::{self, StreamExt};
+    let answers: Vec<_> = stream::iter(names.into_iter().map(|n| {
+        let call = describe(n.clone());
+        async move { (n, call.await) }
+    }))
+    .buffered(CONCURRENT_CALLS)
+    .collect()
+    .await;
     let (mut out, mut failed) = (Vec::new(), false);
-    for n in names {
+    for (n, answer) in answers {
         calls.made += 1;
-        match describe(n.clone()).await {
+        match answer {
             Ok(o) => out.extend(o),
             Err(e) => {
                 calls.failed(what(&n), error_text(&e));

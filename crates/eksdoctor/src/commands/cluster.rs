@@ -46,6 +46,19 @@ pub fn read(
     Ok(inv)
 }
 
+/// A spinner on standard error while clusters are read, only when that is a terminal (never in
+/// CI logs or redirected output; reports go to standard output or files).
+#[cfg(feature = "live")]
+fn spinner() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
 /// Read the clusters and say on standard error what was read.
 #[cfg(feature = "live")]
 fn collect(names: &[String], a: &crate::args::LiveArgs) -> Result<eksdoctor_live::Collected> {
@@ -61,9 +74,22 @@ fn collect(names: &[String], a: &crate::args::LiveArgs) -> Result<eksdoctor_live
             kubeconfig: a.kubeconfig.clone(),
             context: a.context.clone(),
         }),
+        progress: None,
     };
-    let collected = eksdoctor_live::collect(&opts)
-        .map_err(|e| anyhow::anyhow!("nothing could be read: {e}"))?;
+    let bar = spinner();
+    let opts = eksdoctor_live::Options {
+        progress: bar.clone().map(|b| {
+            eksdoctor_live::Progress(std::sync::Arc::new(move |what: &str, calls: usize| {
+                b.set_message(format!("reading {what} ({calls} API calls so far)"));
+            }))
+        }),
+        ..opts
+    };
+    let collected = eksdoctor_live::collect(&opts);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let collected = collected.map_err(|e| anyhow::anyhow!("nothing could be read: {e}"))?;
     let skipped = collected.failed;
     eprintln!(
         "eksdoctor: read {} ({} API calls){}",

@@ -715,3 +715,75 @@ fn the_calculators_take_a_running_cluster() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("     51  free now in them"), "{out}");
 }
+
+#[test]
+fn describe_calls_run_in_parallel_within_their_bound() {
+    let m = moto();
+    seed_with(&m, &["--node-groups", "20"]);
+    // Each DescribeNodegroup answers 0.3 s late: 22 of them one after the other take 7 s.
+    let f = front_with(&m, "eks_estate.json", 0.3);
+    let start = std::time::Instant::now();
+    let (code, v, stderr) = cluster(&f.url, &["--no-kubernetes"]);
+    let took = start.elapsed();
+    assert_eq!(code, 1, "{stderr}");
+    let log = std::fs::read_to_string(&f.log).unwrap();
+    let described = log
+        .lines()
+        .filter(|l| l.starts_with("eks GET /clusters/live-demo/node-groups/"))
+        .count();
+    assert_eq!(described, 22, "every node group is described once: {log}");
+    assert!(!v["findings"].to_string().is_empty(), "{v}");
+    let peak = f.peaks()["eks GET clusters/*/node-groups/*"];
+    assert!(
+        (2..=8).contains(&peak),
+        "DescribeNodegroup calls in flight at once: {peak} (bound 8); took {took:?}"
+    );
+}
+
+#[test]
+fn progress_is_shown_on_a_terminal_only() {
+    let m = moto();
+    seed(&m);
+    // Not a terminal: standard error has the summary line and nothing else.
+    let (code, _, stderr) = cluster(&m.url, &["--no-kubernetes"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // On a terminal (util-linux `script` gives the command one), a spinner says what is read;
+    // the report written to a file has none of it.
+    let dir = tempfile::tempdir().unwrap();
+    let (tty, report) = (dir.path().join("tty.txt"), dir.path().join("report.json"));
+    let bin = assert_cmd::cargo::cargo_bin("eksdoctor");
+    let command = format!(
+        "{} cluster --no-kubernetes --region eu-west-1 --format json -o {}",
+        bin.display(),
+        report.display()
+    );
+    let status = std::process::Command::new("script")
+        .args(["-qec", &command])
+        .arg(&tty)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("TERM", "xterm")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", &m.url)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("util-linux `script` is needed for this test (Debian: bsdutils)");
+    assert_eq!(status.code(), Some(1));
+    let screen = String::from_utf8_lossy(&std::fs::read(&tty).unwrap()).into_owned();
+    for stage in ["EKS", "EC2", "IAM"] {
+        assert!(
+            screen.contains(&format!("reading live-demo: {stage} (")),
+            "{screen}"
+        );
+    }
+    let json = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        !json.contains('\u{1b}') && !json.contains("reading live-demo"),
+        "{json}"
+    );
+    serde_json::from_str::<serde_json::Value>(&json).unwrap();
+}

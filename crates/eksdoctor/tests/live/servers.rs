@@ -85,7 +85,24 @@ pub struct Front {
     _dir: tempfile::TempDir,
 }
 
+impl Front {
+    /// The most requests of each shape (`eks GET clusters/*/node-groups/*`) in flight at once
+    /// (with [`front_with`] a delay).
+    pub fn peaks(&self) -> std::collections::BTreeMap<String, u64> {
+        let path = format!("{}.peaks", self.log.display());
+        std::fs::read_to_string(path)
+            .map(|t| serde_json::from_str(&t).unwrap())
+            .unwrap_or_default()
+    }
+}
+
 pub fn front(m: &Moto, estate: &str) -> Front {
+    front_with(m, estate, 0.0)
+}
+
+/// [`front`] answering each EKS Describe of one node group, add-on or access entry `delay`
+/// seconds late, and keeping the peak of requests in flight per request shape (`Front::peaks`).
+pub fn front_with(m: &Moto, estate: &str, delay: f64) -> Front {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("../eksdoctor_live/tests/moto");
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("aws.log");
@@ -94,6 +111,7 @@ pub fn front(m: &Moto, estate: &str) -> Front {
         .arg(&m.url)
         .arg(here.join(estate))
         .arg(&log)
+        .arg(delay.to_string())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();

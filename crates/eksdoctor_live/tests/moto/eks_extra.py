@@ -1,6 +1,6 @@
 """What moto's server does not serve of EKS, on loopback, in front of moto.
 
-    python3 eks_extra.py MOTO_URL ESTATE.json LOG
+    python3 eks_extra.py MOTO_URL ESTATE.json LOG [DELAY]
 
 Serves on a free port of 127.0.0.1 and prints `ready PORT`. EKS requests for add-ons, access
 entries and their policies, Pod Identity associations, identity provider configs and insights are
@@ -13,7 +13,9 @@ other request (EKS clusters, node groups, Fargate profiles; EC2; IAM; Auto Scali
 moto unchanged. Every request is appended to LOG as `SERVICE METHOD PATH ACTION KEY` (ACTION: the
 query protocol's `Action`, the JSON protocol's `X-Amz-Target` operation, `-` for REST calls; KEY
 the access key id that signed it), for the read-only check: all AWS calls of a scan pass here when
-AWS_ENDPOINT_URL points at this server.
+AWS_ENDPOINT_URL points at this server. With DELAY (seconds), each EKS Describe of one node
+group, add-on or access entry is answered that much later, and LOG.peaks holds, per request
+shape (`eks GET clusters/*/node-groups/*`), the most requests of that shape in flight at once.
 """
 import json
 import sys
@@ -25,6 +27,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MOTO, ESTATE, LOG = sys.argv[1], json.load(open(sys.argv[2])), open(sys.argv[3], "a")
+DELAY = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+PEAKS_FILE, INFLIGHT, PEAKS = sys.argv[3] + ".peaks", {}, {}
 LOCK = threading.Lock()
 CREATED = time.time() - 60
 
@@ -104,11 +108,49 @@ def with_access_config(path, data):
     return json.dumps(got).encode()
 
 
+def shape(service, method, path):
+    """A request's shape: its path with every other segment (the names) starred."""
+    parts = path.split("?")[0].strip("/").split("/")
+    return f"{service} {method} " + "/".join("*" if i % 2 else p for i, p in enumerate(parts))
+
+
+def enter(key):
+    with LOCK:
+        INFLIGHT[key] = INFLIGHT.get(key, 0) + 1
+        if INFLIGHT[key] > PEAKS.get(key, 0):
+            PEAKS[key] = INFLIGHT[key]
+            with open(PEAKS_FILE, "w") as f:
+                json.dump(PEAKS, f)
+
+
+def leave(key):
+    with LOCK:
+        INFLIGHT[key] -= 1
+
+
+DELAYED = ("/node-groups/*", "/addons/*", "/access-entries/*")
+
+
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
     def handle_any(self):
+        key = None
+        if DELAY:
+            auth = self.headers.get("Authorization", "")
+            service = auth.split("Credential=")[1].split("/")[3] if "Credential=" in auth else "?"
+            key = shape(service, self.command, self.path)
+            enter(key)
+        try:
+            if key and key.startswith("eks GET clusters/") and key.endswith(DELAYED):
+                time.sleep(DELAY)
+            self.answer_any()
+        finally:
+            if key:
+                leave(key)
+
+    def answer_any(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         auth = self.headers.get("Authorization", "")
         cred = auth.split("Credential=")[1].split("/") if "Credential=" in auth else ["?"] * 4
@@ -156,6 +198,7 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any
 
 
+ThreadingHTTPServer.request_queue_size = 64
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 print(f"ready {server.server_address[1]}", flush=True)
 server.serve_forever()

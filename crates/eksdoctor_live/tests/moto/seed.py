@@ -115,6 +115,13 @@ boto3.client("autoscaling", **kw).create_auto_scaling_group(
         ("k8s.io/cluster-autoscaler/live-demo", "owned"),
     ]],
 )
+# `--node-groups N`: N more managed node groups (for the concurrency test).
+if "--node-groups" in sys.argv:
+    for i in range(int(sys.argv[sys.argv.index("--node-groups") + 1])):
+        eks.create_nodegroup(clusterName="live-demo", nodegroupName=f"extra-{i}",
+                             scalingConfig={"minSize": 0, "maxSize": 1, "desiredSize": 0},
+                             subnets=subnets[1:], instanceTypes=["m5.large"], version="1.31",
+                             amiType="AL2023_x86_64_STANDARD", nodeRole=node_role)
 print("live-demo")
 
 # `--half`: a user with about half of the shipped policy (all of EKS, the subnets and VPCs, no
