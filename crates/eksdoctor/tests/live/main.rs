@@ -787,3 +787,76 @@ fn progress_is_shown_on_a_terminal_only() {
     );
     serde_json::from_str::<serde_json::Value>(&json).unwrap();
 }
+
+/// The rules of a report's findings and, of the rules in `same`, their messages with the cluster
+/// named `CLUSTER` (a Terraform address in a scan, an ARN in a live read).
+fn comparable(v: &serde_json::Value, same: &[&str]) -> (Vec<String>, Vec<String>) {
+    let findings = v["findings"].as_array().unwrap();
+    let mut messages: Vec<String> = findings
+        .iter()
+        .filter(|f| same.contains(&f["rule"].as_str().unwrap()))
+        .map(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .replace(
+                    "arn:aws:eks:eu-west-1:123456789012:cluster/live-demo",
+                    "CLUSTER",
+                )
+                .replace("aws_eks_cluster.live_demo", "CLUSTER")
+        })
+        .collect();
+    messages.sort();
+    (rules_of(v), messages)
+}
+
+#[test]
+fn the_same_estate_in_terraform_and_manifests_gives_the_same_findings_but_the_live_only_facts() {
+    let m = moto();
+    seed(&m);
+    let f = front(&m, "eks_estate.json");
+    let k = kmock("estate.json");
+    let kc = k.kubeconfig.to_str().unwrap();
+    let (code, live, stderr) = cluster(&f.url, &["--kubeconfig", kc, "--context", "live-demo"]);
+    assert_eq!(code, 1, "{stderr}");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/equivalent");
+    let out = assert_cmd::Command::cargo_bin("eksdoctor")
+        .unwrap()
+        .arg("scan")
+        .arg(&dir)
+        .args(["--format", "json", "--as-of", "2026-11-22"])
+        .output()
+        .unwrap();
+    let scanned: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Word for word the same; the others name where their fact came from (an add-on a cluster
+    // runs or one Terraform pins, the newest version EKS offers or the embedded table's, the
+    // EKS API's or the AWS provider's default).
+    let same = [
+        "ami-type-deprecated",
+        "aws-auth-user-system-masters",
+        "control-plane-logging-off",
+        "cronjob-ip-churn",
+        "imdsv2-not-required",
+        "in-tree-ebs-provisioner",
+        "secrets-no-customer-kms",
+        "storageclass-immediate-binding",
+        "version-out-of-standard-support",
+    ];
+    let (live_rules, live_messages) = comparable(&live, &same);
+    let (scan_rules, scan_messages) = comparable(&scanned, &same);
+    // What only a running cluster shows: who created it (CloudTrail), the addresses free now
+    // against the scale-out, and the kubelets the nodes run.
+    let mut expected = scan_rules.clone();
+    expected.extend(
+        [
+            "cluster-creator-iam-user",
+            "ip-exhaustion-risk",
+            "node-version-skew",
+            "node-version-skew",
+        ]
+        .map(String::from),
+    );
+    expected.sort();
+    assert_eq!(live_rules, expected, "scan: {scan_rules:?}");
+    assert_eq!(live_messages, scan_messages);
+}

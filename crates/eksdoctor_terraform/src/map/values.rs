@@ -173,7 +173,18 @@ pub(super) fn role_of_instance_profile(lt: &RBody, idx: &Index, res: &[Res]) -> 
     let Some(profile) = ip.get("arn").or(ip.get("name")).and_then(reference) else {
         return Val::unknown("the instance profile is not known", ip.at.clone());
     };
-    let Some(p) = idx.lookup(&profile).into_iter().next() else {
+    // A reference to the profile, or its name (a known `name` evaluates to the name itself).
+    let by_name = || {
+        res.iter().find(|r| {
+            r.rtype == "aws_iam_instance_profile"
+                && r.body
+                    .get("name")
+                    .and_then(V::to_template_string)
+                    .as_deref()
+                    == Some(profile.as_str())
+        })
+    };
+    let Some(p) = idx.lookup(&profile).into_iter().next().or_else(by_name) else {
         return Val::unknown(
             format!("instance profile {profile} is not in the scanned code"),
             ip.at.clone(),
