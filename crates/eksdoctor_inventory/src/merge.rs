@@ -30,6 +30,7 @@ impl Inventory {
             mut files,
             mut errors,
             mut notes,
+            mut insights,
             mut completeness,
             index: _,
             cluster_mapping: _,
@@ -56,6 +57,7 @@ impl Inventory {
         self.files.append(&mut files);
         self.errors.append(&mut errors);
         self.notes.append(&mut notes);
+        self.insights.append(&mut insights);
         self.completeness.gaps.append(&mut completeness.gaps);
         self.reset_index();
     }
@@ -131,6 +133,7 @@ impl Inventory {
             files: _,
             errors: _,
             notes: _,
+            insights: _,
             completeness,
             index: _,
             cluster_mapping: _,

@@ -5,6 +5,50 @@ use crate::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+/// An EKS insight (`eks:DescribeInsight`): one of AWS's upgrade-readiness or configuration
+/// checks of a running cluster, with its result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Insight {
+    pub cluster: Id,
+    pub name: String,
+    /// `UPGRADE_READINESS` or `MISCONFIGURATION`.
+    pub category: String,
+    /// The Kubernetes version it is about, for upgrade readiness.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kubernetes_version: Option<String>,
+    /// `WARNING`, `ERROR` or `UNKNOWN` (passing insights are not kept).
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub at: Prov,
+}
+
+impl Insight {
+    /// One line: name, category and version, status and reason, description.
+    pub fn summary(&self) -> String {
+        format!(
+            "`{}` ({}{}): {}{}{}",
+            self.name,
+            self.category,
+            self.kubernetes_version
+                .as_deref()
+                .map(|v| format!(", Kubernetes {v}"))
+                .unwrap_or_default(),
+            self.status,
+            self.reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default(),
+            self.description
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default(),
+        )
+    }
+}
+
 /// Everything sources found, plus the input problems they met on the way.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -41,6 +85,10 @@ pub struct Inventory {
     pub errors: Vec<InputError>,
     /// Things a source could not decide and that a user may want to know (`--show-unknown`).
     pub notes: Vec<Note>,
+    /// AWS's own checks of running clusters (EKS insights) that are not passing, shown beside
+    /// the findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub insights: Vec<Insight>,
     /// What the scan could not see, per root module and per cluster: consulted before a rule
     /// concludes from an absence.
     pub completeness: Completeness,

@@ -106,8 +106,8 @@ pub(crate) async fn read_cluster(
         }
     }
     crate::eks_access::read(eks, &cluster, name, calls, inv).await;
-    inv.notes
-        .extend(insights(eks, name, &cluster.at, calls).await);
+    let found = insights(eks, name, &cluster.at, calls).await;
+    inv.insights.extend(found);
     subnets.sort();
     subnets.dedup();
     let r = ClusterRef {
@@ -259,7 +259,7 @@ pub(crate) async fn offered_versions(
 
 /// EKS's own upgrade-readiness and configuration checks (cluster insights), shown beside the
 /// findings as notes: each one that is not passing, with its status, reason and description.
-async fn insights(eks: &Client, cluster: &str, at: &Prov, calls: &mut Calls) -> Vec<Note> {
+async fn insights(eks: &Client, cluster: &str, at: &Prov, calls: &mut Calls) -> Vec<Insight> {
     let what = format!("the insights of {cluster} (eks:ListInsights)");
     let pages = eks
         .list_insights()
@@ -269,27 +269,27 @@ async fn insights(eks: &Client, cluster: &str, at: &Prov, calls: &mut Calls) -> 
     let Ok(list) = list_all!(calls, what, pages, insights) else {
         return Vec::new();
     };
+    let id = at
+        .object
+        .as_ref()
+        .and_then(|o| o.arn.clone())
+        .unwrap_or_else(|| cluster.to_string());
     list.iter()
         .filter_map(|i| {
             let status = i.insight_status()?;
             let value = status.status()?.as_str();
-            (value != "PASSING").then(|| Note {
+            (value != "PASSING").then(|| Insight {
+                cluster: Id::global(&id),
+                name: i.name().unwrap_or_default().to_string(),
+                category: i
+                    .category()
+                    .map_or("no category", |c| c.as_str())
+                    .to_string(),
+                kubernetes_version: i.kubernetes_version().map(str::to_string),
+                status: value.to_string(),
+                reason: status.reason().map(str::to_string),
+                description: i.description().map(str::to_string),
                 at: at.clone(),
-                message: format!(
-                    "EKS insight `{}` ({}{}): {value}{}{}",
-                    i.name().unwrap_or_default(),
-                    i.category().map(|c| c.as_str()).unwrap_or("no category"),
-                    i.kubernetes_version()
-                        .map(|v| format!(", Kubernetes {v}"))
-                        .unwrap_or_default(),
-                    status
-                        .reason()
-                        .map(|r| format!(": {r}"))
-                        .unwrap_or_default(),
-                    i.description()
-                        .map(|d| format!(" ({d})"))
-                        .unwrap_or_default(),
-                ),
             })
         })
         .collect()

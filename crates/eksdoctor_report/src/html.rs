@@ -261,19 +261,8 @@ pub fn render(r: &ScanReport) -> String {
         );
     }
     h.push_str("</tbody></table>");
-    if !r.suppressed.is_empty() {
-        h.push_str("<h2>Suppressed</h2><table><thead><tr><th>rule</th><th>where</th><th>reason</th></tr></thead><tbody>");
-        for s in r.suppressed {
-            let _ = write!(
-                h,
-                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(s.finding.rule),
-                esc(&s.finding.location.to_string()),
-                esc(&s.reason)
-            );
-        }
-        h.push_str("</tbody></table>");
-    }
+    suppressed_table(r, &mut h);
+    insights_table(r, &mut h);
     if r.show_unknown && !r.unknowns.is_empty() {
         h.push_str("<h2>Not decided</h2><table id=\"unknowns\"><thead><tr><th>rule</th><th>where</th><th>why</th></tr></thead><tbody>");
         for u in r.unknowns {
@@ -349,4 +338,38 @@ pub fn render(r: &ScanReport) -> String {
     }
     let _ = writeln!(h, "<script>{JS}</script></body></html>");
     h
+}
+
+/// The EKS insights of running clusters that are not passing.
+fn insights_table(r: &ScanReport, h: &mut String) {
+    if !r.insights.is_empty() {
+        h.push_str("<h2>EKS insights</h2><p class=\"muted\">AWS's own upgrade-readiness and configuration checks of the running cluster, beside eksdoctor's rules.</p><table id=\"insights\"><thead><tr><th>cluster</th><th>status</th><th>insight</th></tr></thead><tbody>");
+        for i in r.insights {
+            let _ = write!(
+                h,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                esc(i.cluster.name()),
+                esc(&i.status),
+                esc(&i.summary())
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+}
+
+/// The findings silenced by inline suppressions, with their reasons.
+fn suppressed_table(r: &ScanReport, h: &mut String) {
+    if !r.suppressed.is_empty() {
+        h.push_str("<h2>Suppressed</h2><table><thead><tr><th>rule</th><th>where</th><th>reason</th></tr></thead><tbody>");
+        for s in r.suppressed {
+            let _ = write!(
+                h,
+                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+                esc(s.finding.rule),
+                esc(&s.finding.location.to_string()),
+                esc(&s.reason)
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
 }

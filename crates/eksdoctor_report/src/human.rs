@@ -64,6 +64,15 @@ pub fn render(r: &ScanReport) -> String {
             r.baselined.len()
         );
     }
+    if !r.insights.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{bold}EKS insights{bold:#} {dim}(AWS's own checks of the running cluster, not eksdoctor rules){dim:#}"
+        );
+        for i in r.insights {
+            let _ = writeln!(out, "  {}  {}", i.at, i.summary());
+        }
+    }
     if r.show_unknown && (!r.unknowns.is_empty() || !r.notes.is_empty()) {
         let _ = writeln!(out, "\n{bold}Not decided{bold:#}");
         for u in r.unknowns {

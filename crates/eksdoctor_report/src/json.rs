@@ -30,6 +30,9 @@ pub fn render(r: &ScanReport) -> String {
         if !r.baselined.is_empty() {
             obj.insert("baselined".into(), json!(r.baselined));
         }
+        if !r.insights.is_empty() {
+            obj.insert("insights".into(), json!(r.insights));
+        }
     }
     if r.show_unknown {
         let obj = out.as_object_mut().expect("object");

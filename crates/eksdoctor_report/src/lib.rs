@@ -9,7 +9,7 @@ pub mod markdown;
 pub mod sarif;
 
 use eksdoctor_findings::{Finding, RuleMeta, Severity, Suppressed, Unknown};
-use eksdoctor_inventory::{InputError, Note};
+use eksdoctor_inventory::{InputError, Insight, Note};
 
 /// Everything a scan produced, ready to render.
 pub struct ScanReport<'a> {
@@ -18,6 +18,8 @@ pub struct ScanReport<'a> {
     pub unknowns: &'a [Unknown],
     pub errors: &'a [InputError],
     pub notes: &'a [Note],
+    /// EKS insights of running clusters that are not passing (AWS's checks, not rules').
+    pub insights: &'a [Insight],
     /// Findings silenced by an inline suppression with a reason.
     pub suppressed: &'a [Suppressed],
     /// Findings already in the `--baseline` file.

@@ -130,6 +130,21 @@ pub fn render(r: &ScanReport) -> String {
             out.push_str(&row);
         }
     }
+    if !r.insights.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**EKS insights** (AWS's own checks of the running cluster, not eksdoctor rules):\n\n| cluster | status | insight |\n| --- | --- | --- |"
+        );
+        for i in r.insights {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                code(i.cluster.name()),
+                cell(&i.status),
+                cell(&i.summary())
+            );
+        }
+    }
     if !r.suppressed.is_empty() {
         let _ = writeln!(out, "\n<details><summary>{} suppressed</summary>\n\n| rule | where | reason |\n| --- | --- | --- |", r.suppressed.len());
         for (i, s) in r.suppressed.iter().enumerate() {
@@ -184,6 +199,7 @@ mod tests {
             unknowns: &[],
             errors: &[],
             notes: &[],
+            insights: &[],
             suppressed: &[],
             baselined: &[],
             rules: &[],

@@ -111,6 +111,7 @@ fn report<'a>(
         unknowns: &sink.unknowns,
         errors: &[],
         notes: &[],
+        insights: &[],
         suppressed: &[],
         baselined: &[],
         rules,

@@ -114,6 +114,7 @@ pub fn report(
         unknowns: &sink.unknowns,
         errors: &inv.errors,
         notes: &inv.notes,
+        insights: &inv.insights,
         suppressed: &sink.suppressed,
         baselined: &baselined,
         rules: &rules,
