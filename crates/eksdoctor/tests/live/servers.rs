@@ -203,24 +203,41 @@ pub fn cluster(url: &str, args: &[&str]) -> (i32, serde_json::Value, String) {
     run_cluster(&[("AWS_ENDPOINT_URL", url)], ("testing", "testing"), args)
 }
 
+/// `program` run in `home` with test credentials `key`, the environment `env` (endpoints) and
+/// nothing from the user's AWS setup (the environment is cleared but PATH).
+pub fn isolated(
+    program: impl AsRef<std::ffi::OsStr>,
+    home: &Path,
+    key: (&str, &str),
+    env: &[(&str, &str)],
+) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", key.0)
+        .env("AWS_SECRET_ACCESS_KEY", key.1)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(env.iter().copied())
+        .current_dir(home);
+    cmd
+}
+
 /// `eksdoctor ARGS` (a calculator) with test credentials, AWS at `url`, and nothing from the
 /// user's AWS setup: exit code, standard output, standard error.
 pub fn calculator(url: &str, args: &[&str]) -> (i32, String, String) {
     let home = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("eksdoctor")
-        .unwrap()
-        .args(args)
-        .args(["--region", "eu-west-1", "--as-of", "2026-11-22"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL", url)
-        .current_dir(home.path())
-        .output()
-        .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("eksdoctor");
+    let out = isolated(
+        bin,
+        home.path(),
+        ("testing", "testing"),
+        &[("AWS_ENDPOINT_URL", url)],
+    )
+    .args(args)
+    .args(["--region", "eu-west-1", "--as-of", "2026-11-22"])
+    .output()
+    .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -235,8 +252,8 @@ pub fn run_cluster(
     args: &[&str],
 ) -> (i32, serde_json::Value, String) {
     let home = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("eksdoctor")
-        .unwrap()
+    let bin = assert_cmd::cargo::cargo_bin("eksdoctor");
+    let out = isolated(bin, home.path(), key, env)
         .arg("cluster")
         .args(args)
         .args(["--region", "eu-west-1"])
@@ -247,14 +264,6 @@ pub fn run_cluster(
             "--as-of",
             "2026-11-22",
         ])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_ACCESS_KEY_ID", key.0)
-        .env("AWS_SECRET_ACCESS_KEY", key.1)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .envs(env.iter().copied())
-        .current_dir(home.path())
         .output()
         .unwrap();
     let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);

@@ -96,20 +96,17 @@ fn progress_is_shown_on_a_terminal_only() {
         bin.display(),
         report.display()
     );
-    let status = std::process::Command::new("script")
-        .args(["-qec", &command])
-        .arg(&tty)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir.path())
-        .env("TERM", "xterm")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL", &m.url)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("util-linux `script` is needed for this test (Debian: bsdutils)");
+    let status = isolated(
+        "script",
+        dir.path(),
+        ("testing", "testing"),
+        &[("TERM", "xterm"), ("AWS_ENDPOINT_URL", &m.url)],
+    )
+    .args(["-qec", &command])
+    .arg(&tty)
+    .stdout(std::process::Stdio::null())
+    .status()
+    .expect("util-linux `script` is needed for this test (Debian: bsdutils)");
     assert_eq!(status.code(), Some(1));
     let screen = String::from_utf8_lossy(&std::fs::read(&tty).unwrap()).into_owned();
     for stage in ["EKS", "EC2", "IAM"] {
