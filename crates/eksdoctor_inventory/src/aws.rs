@@ -443,6 +443,17 @@ pub struct AccessEntry {
     pub at: Prov,
 }
 
+impl AccessEntry {
+    /// Whether the entry makes its principal cluster admin: the AmazonEKSClusterAdminPolicy access
+    /// policy, or the `system:masters` Kubernetes group.
+    pub fn grants_cluster_admin(&self) -> bool {
+        self.access_policies
+            .iter()
+            .any(|p| p.ends_with("cluster-access-policy/AmazonEKSClusterAdminPolicy"))
+            || self.kubernetes_groups.iter().any(|g| g == "system:masters")
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuthMappingKind {
     User,

@@ -39,14 +39,6 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-/// Whether an access entry makes its principal cluster admin.
-fn admin(e: &AccessEntry) -> bool {
-    e.access_policies
-        .iter()
-        .any(|p| p.ends_with("cluster-access-policy/AmazonEKSClusterAdminPolicy"))
-        || e.kubernetes_groups.iter().any(|g| g == "system:masters")
-}
-
 /// The cluster's access entries.
 fn entries<'a>(ctx: &'a Ctx, c: &'a Cluster) -> impl Iterator<Item = &'a AccessEntry> {
     ctx.inv
@@ -70,7 +62,7 @@ fn judge(ctx: &Ctx, c: &Cluster, who: &Creator, mode: AuthMode, sink: &mut Sink)
     }
     let entry = entries(ctx, c).find(|e| e.principal_arn.name() == who.arn);
     match entry {
-        Some(e) if admin(e) => {
+        Some(e) if e.grants_cluster_admin() => {
             let msg = format!("{head}, and its access entry still makes it cluster admin: when that person or user goes, so does this admin access");
             sink.finding(&META, &e.at, format!("cluster {}", c.id), msg);
         }
@@ -100,8 +92,8 @@ fn undecided(ctx: &Ctx, c: &Cluster, mode: AuthMode, sink: &mut Sink) {
             .completeness
             .unseen_creator(&c.id, "aws_eks_access_entry")
             .is_none();
-        let user_admin =
-            entries(ctx, c).find(|e| e.principal_arn.name().contains(":user/") && admin(e));
+        let user_admin = entries(ctx, c)
+            .find(|e| e.principal_arn.name().contains(":user/") && e.grants_cluster_admin());
         match (user_admin, read_all) {
             (None, true) => return,
             (Some(e), _) => {

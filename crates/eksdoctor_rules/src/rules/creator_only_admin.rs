@@ -21,10 +21,6 @@ pub static META: RuleMeta = RuleMeta {
     references: &["https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html"],
 };
 
-fn admin_policy(arn: &str) -> bool {
-    arn.ends_with("cluster-access-policy/AmazonEKSClusterAdminPolicy")
-}
-
 /// Whether an IAM role other than the creator is cluster admin: `Ok(true/false)`, or why it is
 /// not known (and where).
 fn other_admin(ctx: &Ctx, c: &Cluster) -> Result<bool, (Prov, String)> {
@@ -40,8 +36,7 @@ fn other_admin(ctx: &Ctx, c: &Cluster) -> Result<bool, (Prov, String)> {
         .iter()
         .filter(|e| e.cluster == c.id && !e.creator && Some(e.principal_arn.name()) != creator)
     {
-        let admin = e.access_policies.iter().any(|p| admin_policy(p))
-            || e.kubernetes_groups.iter().any(|g| g == "system:masters");
+        let admin = e.grants_cluster_admin();
         match e.principal_role.known() {
             Some(true) if admin && creator_unseen => admin_roles.push(e),
             Some(true) if admin => return Ok(true),
