@@ -18,6 +18,13 @@ pub struct RemovedApi {
     pub planned: bool,
 }
 
+/// The removal (not a planned one) of `kind` in API version `group_version`, if it was removed.
+pub fn removal(group_version: &str, kind: &str) -> Option<&'static RemovedApi> {
+    removed_apis()
+        .iter()
+        .find(|a| !a.planned && a.group_version == group_version && a.kind == kind)
+}
+
 /// All removed (and planned-removal) APIs.
 pub fn removed_apis() -> &'static [RemovedApi] {
     static TABLE: OnceLock<Vec<RemovedApi>> = OnceLock::new();

@@ -10,7 +10,7 @@ pub mod node_actions;
 pub mod storage;
 mod version;
 
-pub use apis::{removed_apis, RemovedApi};
+pub use apis::{removal, removed_apis, RemovedApi};
 pub use calendar::{
     addon_latest, calendar, days, extended_support_extra_usd_per_year, thousands, Calendar,
     EksVersion, SupportStatus, EXTENDED_SUPPORT_EXTRA_USD_PER_HOUR, HOURS_PER_YEAR,

@@ -4,7 +4,7 @@ use crate::args::{Format, UpgradeArgs};
 use anyhow::{anyhow, bail, Result};
 use eksdoctor_calc::versions::{upgrade_plan, ApiUse, NodeGroupInfo};
 use eksdoctor_inventory::AmiFamily;
-use eksdoctor_knowledge::{removed_apis, KubeVersion, SupportStatus};
+use eksdoctor_knowledge::{removal, KubeVersion, SupportStatus};
 use std::io::Write;
 
 pub fn run(a: UpgradeArgs) -> Result<u8> {
@@ -59,10 +59,7 @@ pub fn run(a: UpgradeArgs) -> Result<u8> {
                     .map(|a| (a.api_version.as_str(), format!("{here} ({})", a.record))),
             );
             for (api_version, location) in used {
-                if let Some(r) = removed_apis()
-                    .iter()
-                    .find(|r| !r.planned && r.group_version == api_version && r.kind == o.kind)
-                {
+                if let Some(r) = removal(api_version, &o.kind) {
                     let api = ApiUse {
                         api_version: api_version.to_string(),
                         kind: o.kind.clone(),

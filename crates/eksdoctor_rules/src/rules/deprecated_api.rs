@@ -6,7 +6,7 @@
 use crate::helpers::cluster_version;
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
-use eksdoctor_knowledge::{removed_apis, KubeVersion};
+use eksdoctor_knowledge::{removal, KubeVersion};
 
 pub static META: RuleMeta = RuleMeta {
     id: "deprecated-api",
@@ -88,9 +88,7 @@ fn removed(
     kind: &str,
     target: KubeVersion,
 ) -> Option<&'static eksdoctor_knowledge::RemovedApi> {
-    removed_apis().iter().find(|a| {
-        !a.planned && a.group_version == group_version && a.kind == kind && a.removed_in <= target
-    })
+    removal(group_version, kind).filter(|a| a.removed_in <= target)
 }
 
 fn replacement(api: &eksdoctor_knowledge::RemovedApi) -> String {
