@@ -35,16 +35,10 @@ pub(crate) async fn read(
     let groups = match list_all!(calls, what, pages, auto_scaling_groups) {
         Ok(g) => g,
         Err(why) => {
-            let at = inv
-                .clusters
-                .iter()
-                .find(|x| x.id == c.id)
-                .map(|x| x.at.clone());
-            if let Some(at) = at {
-                let why =
-                    format!("its self-managed node groups (Auto Scaling) could not be read: {why}");
-                not_read(inv, &c.id, at, why, Some(&["aws_autoscaling_group"]));
-            }
+            let why =
+                format!("its self-managed node groups (Auto Scaling) could not be read: {why}");
+            let cluster = at(&c.arn, None);
+            not_read(inv, &c.id, cluster, why, Some(&["aws_autoscaling_group"]));
             return;
         }
     };

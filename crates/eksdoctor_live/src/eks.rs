@@ -257,8 +257,9 @@ pub(crate) async fn offered_versions(
     }
 }
 
-/// EKS's own upgrade-readiness and configuration checks (cluster insights), shown beside the
-/// findings as notes: each one that is not passing, with its status, reason and description.
+/// EKS's own upgrade-readiness and configuration checks (cluster insights) that are not
+/// passing, with their status, reason and description (the reports show them beside the
+/// findings).
 async fn insights(eks: &Client, cluster: &str, at: &Prov, calls: &mut Calls) -> Vec<Insight> {
     let what = format!("the insights of {cluster} (eks:ListInsights)");
     let pages = eks

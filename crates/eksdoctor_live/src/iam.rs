@@ -21,8 +21,6 @@ pub(crate) fn document(encoded: &str) -> Option<Node> {
         .map(|v| to_node(&v))
 }
 
-/// Read each role of `arns` into `inv` (once per ARN); a role that cannot be read stays absent,
-/// so the rules that need its policies say that it is not known, with the failed call noted.
 /// The node role of each self-managed node group from its instance profile
 /// (iam:GetInstanceProfile): the profile's role, or why it is not known.
 pub(crate) async fn profile_roles(
@@ -55,11 +53,7 @@ pub(crate) async fn profile_roles(
                 Err(format!("instance profile {name} could not be read: {why}"))
             }
         };
-        let ng = inv
-            .node_groups
-            .iter_mut()
-            .find(|n| &n.cluster == cluster && n.name == u.node_group);
-        if let Some(ng) = ng {
+        if let Some(ng) = crate::templates::node_group(inv, cluster, &u.node_group) {
             let at = ng.at.clone();
             ng.node_role = match role {
                 Ok(r) => Val::set(r, at),
@@ -69,6 +63,8 @@ pub(crate) async fn profile_roles(
     }
 }
 
+/// Read each role of `arns` into `inv` (once per ARN); a role that cannot be read stays absent,
+/// so the rules that need its policies say that it is not known, with the failed call noted.
 pub(crate) async fn read_roles(
     iam: &Client,
     arns: &[String],

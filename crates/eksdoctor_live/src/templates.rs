@@ -104,7 +104,12 @@ fn self_managed(
     })
 }
 
-fn node_group<'a>(inv: &'a mut Inventory, cluster: &Id, name: &str) -> Option<&'a mut NodeGroup> {
+/// Node group `name` of cluster `cluster`, to fill in.
+pub(crate) fn node_group<'a>(
+    inv: &'a mut Inventory,
+    cluster: &Id,
+    name: &str,
+) -> Option<&'a mut NodeGroup> {
     inv.node_groups
         .iter_mut()
         .find(|n| &n.cluster == cluster && n.name == name)
