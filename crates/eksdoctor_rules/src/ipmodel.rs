@@ -392,9 +392,6 @@ pub fn plan_input(ctx: &Ctx, c: &Cluster, fargate: &FargatePods) -> Result<PlanI
                 let e = input.existing.entry(az.clone()).or_default();
                 if !e.contains(net) {
                     e.push(*net);
-                    if let Some(free) = sn.free_now {
-                        *input.free_now.entry(az.clone()).or_default() += u64::from(free);
-                    }
                     node_subnets.entry(az.clone()).or_default().push(sn);
                 }
             }
@@ -411,6 +408,17 @@ pub fn plan_input(ctx: &Ctx, c: &Cluster, fargate: &FargatePods) -> Result<PlanI
             azs: ng_azs,
             pods_per_node: Some(pods),
         });
+    }
+    // The addresses free now in each AZ, when every subnet there says (a running cluster's), as
+    // ip-exhaustion-risk counts them.
+    for (az, subnets) in &node_subnets {
+        let free = subnets
+            .iter()
+            .map(|s| s.free_now.map(u64::from))
+            .sum::<Option<u64>>();
+        if let Some(free) = free {
+            input.free_now.insert(az.clone(), free);
+        }
     }
     azs.sort();
     input.azs = azs;

@@ -101,12 +101,7 @@ fn bound_zone(ctx: &Ctx, p: &Pvc) -> String {
         u => format!(", with {} that mounts it", u.join(", ")),
     };
     let mut out = format!(": its volume `{}` is in {zone}{used}", pv.obj.name);
-    if let Some(c) = p
-        .obj
-        .cluster
-        .as_ref()
-        .and_then(|id| ctx.inv.clusters.iter().find(|c| &c.id == id))
-    {
+    if let Some(c) = ctx.inv.cluster_of(&p.obj) {
         if no_node_group_in(ctx, c, zone) {
             out += &format!(
                 ", and no node group of cluster `{}` launches nodes in {zone}: those pods cannot be scheduled",

@@ -162,11 +162,9 @@ pub(super) fn self_managed(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
         let mut tags: Vec<(String, String)> = str_map(b.get("tags")).into_iter().collect();
         let mut tags_known = true;
         for t in b.blocks("tag") {
-            tags_known &= t.get("key").and_then(V::to_template_string).is_some();
-            if let (Some(k), Some(v)) = (
-                t.get("key").and_then(V::to_template_string),
-                t.get("value").and_then(V::to_template_string),
-            ) {
+            let key = t.get("key").and_then(V::to_template_string);
+            tags_known &= key.is_some();
+            if let (Some(k), Some(v)) = (key, t.get("value").and_then(V::to_template_string)) {
                 tags.push((k, v));
             }
         }
