@@ -61,6 +61,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "eksdoctor_live",
         &[
             "eksdoctor_inventory",
+            "eksdoctor_knowledge",
             "eksdoctor_config",
             "eksdoctor_sources",
         ],

@@ -20,6 +20,10 @@ pub struct NodeGroupDemand {
     pub azs: Vec<String>,
     /// Max pods per node, when set; otherwise the max-pods calculator's answer.
     pub pods_per_node: Option<u32>,
+    /// The instance type's facts when they come from elsewhere than the embedded table (EC2
+    /// in live mode); `None`: looked up there by name.
+    #[serde(skip)]
+    pub instance: Option<eksdoctor_knowledge::Instance>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -245,7 +249,10 @@ fn node_group_terms(
     per_az: &mut BTreeMap<&str, Vec<Term>>,
 ) -> Result<(), String> {
     for ng in &input.node_groups {
-        let i = eksdoctor_knowledge::instance(&ng.instance_type)
+        let i = ng
+            .instance
+            .as_ref()
+            .or_else(|| eksdoctor_knowledge::instance(&ng.instance_type))
             .ok_or_else(|| format!("unknown instance type `{}`", ng.instance_type))?;
         let pods = match ng.pods_per_node {
             Some(p) => p,

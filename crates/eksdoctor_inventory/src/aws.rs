@@ -331,6 +331,22 @@ pub struct FargateProfile {
     pub at: Prov,
 }
 
+/// An EC2 instance type's networking facts as EC2 describes them (`ec2:DescribeInstanceTypes`;
+/// live mode reads the types its node groups use that the embedded table lacks).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InstanceType {
+    pub name: String,
+    /// Network interfaces on the default network card (what the VPC CNI attaches).
+    pub max_enis: u32,
+    pub ipv4_per_eni: u32,
+    /// EC2's `Hypervisor`: `nitro` or `xen`; `None` when it gives none (bare metal).
+    pub hypervisor: Option<String>,
+    pub bare_metal: bool,
+    pub network_cards: u32,
+    pub vcpus: Option<u32>,
+    pub at: Prov,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Vpc {
     pub id: Id,

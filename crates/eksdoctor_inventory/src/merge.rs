@@ -31,6 +31,7 @@ impl Inventory {
             mut errors,
             mut notes,
             mut insights,
+            mut instance_types,
             mut completeness,
             index: _,
             cluster_mapping: _,
@@ -58,6 +59,7 @@ impl Inventory {
         self.errors.append(&mut errors);
         self.notes.append(&mut notes);
         self.insights.append(&mut insights);
+        self.instance_types.append(&mut instance_types);
         self.completeness.gaps.append(&mut completeness.gaps);
         self.reset_index();
     }
@@ -134,6 +136,7 @@ impl Inventory {
             errors: _,
             notes: _,
             insights: _,
+            instance_types: _,
             completeness,
             index: _,
             cluster_mapping: _,

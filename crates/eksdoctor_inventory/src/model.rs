@@ -89,6 +89,9 @@ pub struct Inventory {
     /// the findings.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub insights: Vec<Insight>,
+    /// Instance types EC2 described (live mode), for types the embedded table lacks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instance_types: Vec<InstanceType>,
     /// What the scan could not see, per root module and per cluster: consulted before a rule
     /// concludes from an absence.
     pub completeness: Completeness,

@@ -1,8 +1,10 @@
 //! Self-managed node groups: the Auto Scaling groups tagged for the cluster
 //! (`kubernetes.io/cluster/<name>`), read with `autoscaling:DescribeAutoScalingGroups`. Managed
 //! node groups' own groups (tagged `eks:nodegroup-name`) are read through EKS instead. Their
-//! launch templates are read with the managed node groups' (see [`crate::templates`]).
+//! launch templates are read with the managed node groups' (see [`crate::templates`]), their
+//! launch configurations next (see [`crate::configurations`]).
 
+use crate::configurations::ConfigurationUse;
 use crate::eks::ClusterRef;
 use crate::map::at;
 use crate::templates::TemplateUse;
@@ -44,6 +46,12 @@ pub(crate) async fn read(
     };
     for g in groups.iter().filter(|g| !managed(g)) {
         let (ng, template) = node_group(g, name, &c.arn);
+        if let Some(lc) = g.launch_configuration_name() {
+            c.configurations.push(ConfigurationUse {
+                node_group: ng.name.clone(),
+                name: lc.to_string(),
+            });
+        }
         if let Some(s) = ng.subnets.known() {
             c.subnets.extend(s.iter().map(|x| x.name().to_string()));
         }
@@ -90,15 +98,14 @@ fn node_group(
                 .collect()
         })
         .unwrap_or_default();
-    let no_lt = match g.launch_configuration_name() {
-        Some(lc) => {
-            format!("the group launches from launch configuration `{lc}`, which is not read")
+    let from_lt = match (spec, g.launch_configuration_name()) {
+        (Some(_), _) => {
+            "read from the group's launch template (ec2:DescribeLaunchTemplateVersions)"
         }
-        None => "the group names no launch template".to_string(),
-    };
-    let from_lt = match spec {
-        Some(_) => "read from the group's launch template (ec2:DescribeLaunchTemplateVersions)",
-        None => no_lt.as_str(),
+        (None, Some(_)) => {
+            "read from the group's launch configuration (autoscaling:DescribeLaunchConfigurations)"
+        }
+        (None, None) => "the group names no launch template or configuration",
     };
     let subnets: Vec<Id> = g
         .vpc_zone_identifier()

@@ -12,8 +12,10 @@ pub(crate) struct ClusterRef {
     pub arn: String,
     /// The Kubernetes API server's URL.
     pub endpoint: Option<String>,
-    /// The launch templates its managed node groups use.
+    /// The launch templates its node groups use.
     pub templates: Vec<crate::templates::TemplateUse>,
+    /// The launch configurations its self-managed node groups use.
+    pub configurations: Vec<crate::configurations::ConfigurationUse>,
     /// The cluster's OIDC issuer URL (for IRSA).
     pub oidc_issuer: Option<String>,
     pub vpc: Option<String>,
@@ -115,6 +117,7 @@ pub(crate) async fn read_cluster(
         arn,
         endpoint: c.endpoint().map(str::to_string),
         templates,
+        configurations: Vec::new(),
         oidc_issuer: c
             .identity()
             .and_then(|i| i.oidc())

@@ -37,10 +37,12 @@ macro_rules! list_all {
 }
 
 mod asg;
+mod configurations;
 mod ec2;
 mod eks;
 mod eks_access;
 mod iam;
+mod instances;
 mod k8s;
 mod k8s_map;
 mod map;
@@ -218,7 +220,12 @@ async fn read_one(
     let network = within(deadline, async {
         calls.stage(&format!("{name}: EC2"));
         ec2::read_network(&c.ec2, &cluster, calls, inv).await;
-        templates::read(&c.ec2, &cluster.id, &cluster.templates, calls, inv).await
+        let mut profiles =
+            templates::read(&c.ec2, &cluster.id, &cluster.templates, calls, inv).await;
+        let lcs = &cluster.configurations;
+        profiles.extend(configurations::read(&c.asg, &cluster.id, lcs, calls, inv).await);
+        instances::read(&c.ec2, &cluster.id, calls, inv).await;
+        profiles
     })
     .await;
     let iam = match &network {

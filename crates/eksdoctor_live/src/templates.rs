@@ -115,7 +115,7 @@ pub(crate) fn node_group<'a>(
         .find(|n| &n.cluster == cluster && n.name == name)
 }
 
-fn unknown_all(ng: &mut NodeGroup, why: &str) {
+pub(crate) fn unknown_all(ng: &mut NodeGroup, why: &str) {
     let at = ng.at.clone();
     ng.imds_http_tokens = Val::unknown(why, at.clone());
     ng.imds_hop_limit = Val::unknown(why, at.clone());
@@ -134,21 +134,7 @@ fn apply(ng: &mut NodeGroup, d: &ResponseLaunchTemplateData, template: &str) {
     let meta = d.metadata_options();
     ng.imds_http_tokens = match meta.and_then(|m| m.http_tokens()) {
         Some(t) => Val::set(t.as_str().to_string(), at.clone()),
-        // EC2 launches with IMDSv1 allowed unless the AMI requires v2 (AL2023, Bottlerocket).
-        None => match ng.ami_family.known() {
-            Some(AmiFamily::AmazonLinux2) => Val::defaulted(
-                "optional".into(),
-                at.clone(),
-                "EC2 default: the launch template sets no HttpTokens",
-            ),
-            Some(AmiFamily::AmazonLinux2023 | AmiFamily::Bottlerocket) => {
-                Val::defaulted("required".into(), at.clone(), "AMI default")
-            }
-            _ => Val::unknown(
-                format!("launch template {template} sets no HttpTokens: the AMI decides"),
-                at.clone(),
-            ),
-        },
+        None => tokens_default(ng, &format!("launch template {template}")),
     };
     ng.imds_hop_limit = match meta.and_then(|m| m.http_put_response_hop_limit()) {
         Some(n) => Val::set(u32::try_from(n).unwrap_or(0), at.clone()),
@@ -163,17 +149,36 @@ fn apply(ng: &mut NodeGroup, d: &ResponseLaunchTemplateData, template: &str) {
         Some(None) => Val::unknown(format!("launch template {template} does not set ebs.encrypted: the account's EBS encryption-by-default setting decides"), at.clone()),
         None => Val::unknown(format!("launch template {template} has no block device mapping: the AMI's root volume and the account's EBS encryption-by-default setting decide"), at.clone()),
     };
-    let user_data = d
-        .user_data()
-        .and_then(|u| base64::engine::general_purpose::STANDARD.decode(u).ok())
-        .map(|b| String::from_utf8_lossy(&b).into_owned());
-    ng.max_pods = Val::set(
-        user_data.as_deref().and_then(max_pods_in_user_data),
-        at.clone(),
-    );
+    ng.max_pods = Val::set(user_data_max_pods(d.user_data()), at.clone());
     if ng.instance_types.known().is_none() {
         if let Some(t) = d.instance_type() {
             ng.instance_types = Val::set(vec![t.as_str().to_string()], at);
         }
     }
+}
+
+/// What IMDS allows when the launch settings (`what`: a template or a configuration) set no
+/// HttpTokens: EC2 launches with IMDSv1 allowed unless the AMI requires v2 (AL2023,
+/// Bottlerocket); a custom AMI decides for itself.
+pub(crate) fn tokens_default(ng: &NodeGroup, what: &str) -> Val<String> {
+    let at = ng.at.clone();
+    match ng.ami_family.known() {
+        Some(AmiFamily::AmazonLinux2) => Val::defaulted(
+            "optional".into(),
+            at,
+            "EC2 default: the launch settings set no HttpTokens",
+        ),
+        Some(AmiFamily::AmazonLinux2023 | AmiFamily::Bottlerocket) => {
+            Val::defaulted("required".into(), at, "AMI default")
+        }
+        _ => Val::unknown(format!("{what} sets no HttpTokens: the AMI decides"), at),
+    }
+}
+
+/// The kubelet max pods that base64 user data sets (`bootstrap.sh --max-pods`, nodeadm).
+pub(crate) fn user_data_max_pods(b64: Option<&str>) -> Option<u32> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64?)
+        .ok()?;
+    max_pods_in_user_data(&String::from_utf8_lossy(&bytes))
 }

@@ -14,7 +14,7 @@ use eksdoctor_calc::ipdemand::{node_ips, Cni, CniMode, NodeIps};
 use eksdoctor_calc::max_pods;
 use eksdoctor_calc::subnets::{NodeGroupDemand, PlanInput};
 use eksdoctor_inventory::{Cluster, Id, NodeGroup, NodeGroupKind, Prov, Subnet, Val};
-use eksdoctor_knowledge::instance;
+use eksdoctor_knowledge::Instance;
 use std::collections::BTreeMap;
 
 /// Why a number of the model is not known, and where the value that is missing was read.
@@ -171,31 +171,48 @@ fn pods_per_node(
     }
 }
 
+/// A node group's instance type that holds the most addresses per node.
+pub struct Worst {
+    pub name: String,
+    pub pods: u32,
+    pub ips: NodeIps,
+    /// Its facts, when they come from EC2 rather than the embedded table.
+    pub described: Option<Instance>,
+}
+
 /// The instance type of a node group that holds the most addresses per node (the worst case
 /// for mixed groups), with its pods per node and addresses.
-pub fn worst_type(ng: &NodeGroup, cni: &Cni) -> Result<(String, u32, NodeIps), Undecided> {
+pub fn worst_type(ctx: &Ctx, ng: &NodeGroup, cni: &Cni) -> Result<Worst, Undecided> {
     let types = ng.instance_types.known().ok_or_else(|| {
         Undecided::of(
             &ng.instance_types,
             format!("instance types of {}", ng.describe()),
         )
     })?;
-    let mut worst: Option<(String, u32, NodeIps)> = None;
+    let mut worst: Option<Worst> = None;
     for t in types {
-        let i = instance(t).ok_or_else(|| Undecided {
+        let i = ctx.instance(t).ok_or_else(|| Undecided {
             at: ng.instance_types.at().clone(),
             reason: format!(
                 "instance type `{t}` of {} is not in the embedded data",
                 ng.describe()
             ),
         })?;
-        let pods = pods_per_node(ng, i, cni)?;
-        let n = node_ips(i, pods, cni);
+        let pods = pods_per_node(ng, &i, cni)?;
+        let ips = node_ips(&i, pods, cni);
         if worst
             .as_ref()
-            .is_none_or(|(_, _, w)| n.addresses > w.addresses)
+            .is_none_or(|w| ips.addresses > w.ips.addresses)
         {
-            worst = Some((t.clone(), pods, n));
+            worst = Some(Worst {
+                name: t.clone(),
+                pods,
+                ips,
+                described: match i {
+                    std::borrow::Cow::Owned(i) => Some(i),
+                    std::borrow::Cow::Borrowed(_) => None,
+                },
+            });
         }
     }
     worst.ok_or_else(|| Undecided {
@@ -266,7 +283,12 @@ pub fn cluster_demand<'a>(
             .max_size
             .known()
             .ok_or_else(|| Undecided::of(&ng.max_size, format!("max size of {}", ng.describe())))?;
-        let (t, pods, n) = worst_type(ng, &out.cni)?;
+        let Worst {
+            name: t,
+            pods,
+            ips: n,
+            described,
+        } = worst_type(ctx, ng, &out.cni)?;
         let (mut azs, subnets) = group_subnets(ctx, ng)?;
         if azs.is_empty() || max == 0 {
             continue;
@@ -278,6 +300,7 @@ pub fn cluster_demand<'a>(
             max_size: max,
             azs: azs.clone(),
             pods_per_node: Some(pods),
+            instance: described,
         });
         let per_az = max.div_ceil(azs.len() as u32);
         for az in &azs {
@@ -384,7 +407,7 @@ pub fn plan_input(ctx: &Ctx, c: &Cluster, fargate: &FargatePods) -> Result<PlanI
             .max_size
             .known()
             .ok_or_else(|| Undecided::of(&ng.max_size, format!("max size of {}", ng.describe())))?;
-        let (t, pods, _) = worst_type(ng, &input.cni)?;
+        let w = worst_type(ctx, ng, &input.cni)?;
         let (mut ng_azs, subnets) = group_subnets(ctx, ng).unwrap_or_default();
         ng_azs.sort();
         for sn in subnets {
@@ -403,10 +426,11 @@ pub fn plan_input(ctx: &Ctx, c: &Cluster, fargate: &FargatePods) -> Result<PlanI
         }
         input.node_groups.push(NodeGroupDemand {
             name: ng.name.clone(),
-            instance_type: t,
+            instance_type: w.name,
             max_size: max,
             azs: ng_azs,
-            pods_per_node: Some(pods),
+            pods_per_node: Some(w.pods),
+            instance: w.described,
         });
     }
     // The addresses free now in each AZ, when every subnet there says (a running cluster's), as

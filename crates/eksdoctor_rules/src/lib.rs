@@ -11,6 +11,7 @@ pub use registry::{example, find_rule, rules_markdown, Rule, RULES};
 
 use eksdoctor_findings::Sink;
 use eksdoctor_inventory::Inventory;
+use eksdoctor_knowledge::{Hypervisor, Instance};
 
 /// What rules are judged against: the one resolved configuration.
 pub use eksdoctor_config::Settings;
@@ -45,6 +46,31 @@ fn apply_suppressions(inv: &Inventory, sink: &mut Sink) {
 pub struct Ctx<'a> {
     pub inv: &'a Inventory,
     pub settings: &'a Settings,
+}
+
+impl Ctx<'_> {
+    /// Instance type `name`'s networking facts: the embedded table's (the VPC CNI's own, with
+    /// its overrides), else what EC2 described in live mode.
+    pub fn instance(&self, name: &str) -> Option<std::borrow::Cow<'static, Instance>> {
+        if let Some(i) = eksdoctor_knowledge::instance(name) {
+            return Some(std::borrow::Cow::Borrowed(i));
+        }
+        let t = self.inv.instance_types.iter().find(|t| t.name == name)?;
+        Some(std::borrow::Cow::Owned(Instance {
+            name: t.name.clone(),
+            max_enis: t.max_enis,
+            ipv4_per_eni: t.ipv4_per_eni,
+            hypervisor: match t.hypervisor.as_deref() {
+                Some("nitro") => Hypervisor::Nitro,
+                Some("xen") => Hypervisor::Xen,
+                _ => Hypervisor::Unknown,
+            },
+            bare_metal: t.bare_metal,
+            network_cards: t.network_cards,
+            vcpus: t.vcpus,
+            listed_max_pods: None,
+        }))
+    }
 }
 
 /// Run every rule; findings come back sorted by file, line and rule.

@@ -102,6 +102,7 @@ pub fn run(a: PlanSubnetsArgs) -> Result<u8> {
             max_size: max,
             azs: input.azs.clone(),
             pods_per_node: None,
+            instance: None,
         });
     }
     if let Some(p) = a.pods_per_node {

@@ -195,3 +195,86 @@ fn the_same_estate_in_terraform_and_manifests_gives_the_same_findings_but_the_li
     assert_eq!(live_rules, expected, "scan: {scan_rules:?}");
     assert_eq!(live_messages, scan_messages);
 }
+
+/// Self-managed nodes on a launch configuration are read as those on a launch template are, and
+/// a node group's instance type that the embedded table lacks is described by EC2; one EC2 does
+/// not know either is listed as not read, and what needed it stays undecided.
+#[test]
+fn launch_configurations_and_instance_types_newer_than_the_table_are_read() {
+    let m = moto();
+    seed_with(&m, &["--more"]);
+    let f = front(&m, "eks_estate.json");
+    // The Kubernetes API gives the VPC CNI's settings, which the ENI limits depend on.
+    let k = kmock("estate.json");
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let args = [
+        "--kubeconfig",
+        k.kubeconfig.to_str().unwrap(),
+        "--context",
+        "live-demo",
+        "--save-snapshot",
+        snap.to_str().unwrap(),
+    ];
+    let (code, v, stderr) = cluster(&f.url, &args);
+    assert_eq!(code, 1, "{stderr}");
+    let on = |rule: &str, what: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == rule && f["message"].as_str().unwrap().contains(what))
+    };
+    // The configuration's IMDS settings, root volume and bootstrap.sh --max-pods=110 on an
+    // m5.large (3 ENIs × (10 − 1) + 2 = 29).
+    for rule in [
+        "imdsv2-not-required",
+        "node-volume-unencrypted",
+        "max-pods-over-eni-limit",
+    ] {
+        assert!(on(rule, "`lc-workers`"), "{rule}: {v}");
+    }
+    assert!(on("max-pods-over-eni-limit", "110"), "{v}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    let groups = s["inventory"]["node_groups"].as_array().unwrap();
+    let lc = groups.iter().find(|g| g["name"] == "lc-workers").unwrap();
+    // The role behind its instance profile (iam:GetInstanceProfile).
+    assert_eq!(
+        lc["node_role"]["value"]["name"], "arn:aws:iam::123456789012:role/eks-nodes",
+        "{lc}"
+    );
+    assert_eq!(lc["ami_family"]["value"], "Custom", "{lc}");
+    // m9x.large as EC2 describes it (eks_extra.py): 4 interfaces of 12 addresses.
+    let types = s["inventory"]["instance_types"].as_array().unwrap();
+    assert_eq!(types.len(), 1, "{types:?}");
+    assert_eq!(
+        (
+            &types[0]["name"],
+            &types[0]["max_enis"],
+            &types[0]["ipv4_per_eni"]
+        ),
+        (&"m9x.large".into(), &4.into(), &12.into()),
+        "{types:?}"
+    );
+    let unknowns = v["unknowns"].to_string();
+    assert!(!unknowns.contains("m9x.large"), "{unknowns}");
+    assert!(
+        unknowns.contains("instance type `m9x.huge` of node group `unheard-of`"),
+        "{unknowns}"
+    );
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains(
+            "not read: instance type m9x.huge (ec2:DescribeInstanceTypes): InvalidInstanceType"
+        ),
+        "{notes}"
+    );
+    // Only the types the table lacks are asked for, one call each.
+    let log = std::fs::read_to_string(&f.log).unwrap();
+    let asked = log
+        .lines()
+        .filter(|l| l.contains(" DescribeInstanceTypes "))
+        .count();
+    assert_eq!(asked, 2, "{log}");
+}

@@ -98,6 +98,29 @@ def lookup_events(body):
     return {"Events": events}
 
 
+def instance_types(body):
+    """EC2 DescribeInstanceTypes for the estate's `_instanceTypes` (types newer than moto's data),
+    in the EC2 API reference's response shape
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypes.html);
+    `None` (forwarded to moto) when a type asked for is not among them."""
+    asked = [v[0] for k, v in urllib.parse.parse_qs(body.decode()).items() if k.startswith("InstanceType.")]
+    known = ESTATE.get("_instanceTypes", {})
+    if not asked or any(a not in known for a in asked):
+        return None
+    items = ""
+    for a in asked:
+        t = known[a]
+        cards = "".join(f"<item><networkCardIndex>{i}</networkCardIndex><maximumNetworkInterfaces>{n}</maximumNetworkInterfaces></item>"
+                        for i, n in enumerate(t["cards"]))
+        items += (f"<item><instanceType>{a}</instanceType><bareMetal>false</bareMetal>"
+                  f"<hypervisor>{t['hypervisor']}</hypervisor><vCpuInfo><defaultVCpus>{t['vcpus']}</defaultVCpus></vCpuInfo>"
+                  f"<networkInfo><maximumNetworkInterfaces>{sum(t['cards'])}</maximumNetworkInterfaces>"
+                  f"<ipv4AddressesPerInterface>{t['ipv4PerEni']}</ipv4AddressesPerInterface>"
+                  f"<defaultNetworkCardIndex>0</defaultNetworkCardIndex><networkCards>{cards}</networkCards></networkInfo></item>")
+    return ('<?xml version="1.0" encoding="UTF-8"?><DescribeInstanceTypesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+            f"<requestId>eksdoctor-test</requestId><instanceTypeSet>{items}</instanceTypeSet></DescribeInstanceTypesResponse>")
+
+
 def with_access_config(path, data):
     """moto's DescribeCluster answer with the estate's accessConfig."""
     parts = path.split("?")[0].strip("/").split("/")
@@ -145,10 +168,12 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if key and key.startswith("eks GET clusters/") and key.endswith(DELAYED):
                 time.sleep(DELAY)
-            self.answer_any()
         finally:
+            # Out of flight before the answer is written: once the client has it, it may send
+            # the next request before this thread would run again.
             if key:
                 leave(key)
+        self.answer_any()
 
     def answer_any(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -164,6 +189,10 @@ class Handler(BaseHTTPRequestHandler):
         got = answer(self.command, self.path) if service == "eks" else None
         if service == "cloudtrail" and action == "LookupEvents":
             got = lookup_events(body)
+        if service == "ec2" and action == "DescribeInstanceTypes":
+            got = instance_types(body)
+            if got is not None:
+                return self.reply_xml(got)
         if got == 404:
             return self.reply(404, {"message": "not found"}, {"x-amzn-ErrorType": "ResourceNotFoundException"})
         if got is not None:
@@ -181,6 +210,14 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in headers.items():
             if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
                 self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def reply_xml(self, text):
+        data = text.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -122,6 +122,27 @@ if "--node-groups" in sys.argv:
                              scalingConfig={"minSize": 0, "maxSize": 1, "desiredSize": 0},
                              subnets=subnets[1:], instanceTypes=["m5.large"], version="1.31",
                              amiType="AL2023_x86_64_STANDARD", nodeRole=node_role)
+# `--more`: self-managed nodes on a launch configuration (IMDSv1 on, an unencrypted root volume,
+# bootstrap.sh's --max-pods=110 on an m5.large, whose ENIs address 29), and managed node groups on
+# an instance type newer than the embedded table (`m9x.large`, which eks_extra.py describes) and
+# one EC2 does not know at all (`m9x.huge`).
+if "--more" in sys.argv:
+    asg = boto3.client("autoscaling", **kw)
+    script = b"#!/bin/bash\n/etc/eks/bootstrap.sh live-demo --kubelet-extra-args '--max-pods=110'\n"
+    asg.create_launch_configuration(
+        LaunchConfigurationName="lc-nodes", ImageId="ami-0abcdef1234567890", InstanceType="m5.large",
+        IamInstanceProfile="legacy-nodes", UserData=script.decode(),  # boto3 base64-encodes it
+        MetadataOptions={"HttpTokens": "optional", "HttpPutResponseHopLimit": 2},
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 50, "Encrypted": False}}])
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName="lc-workers", LaunchConfigurationName="lc-nodes",
+        MinSize=0, MaxSize=2, DesiredCapacity=0, VPCZoneIdentifier=",".join(subnets[1:]),
+        Tags=[{"Key": "kubernetes.io/cluster/live-demo", "Value": "owned", "PropagateAtLaunch": True}])
+    for group, kind in [("next-gen", "m9x.large"), ("unheard-of", "m9x.huge")]:
+        eks.create_nodegroup(clusterName="live-demo", nodegroupName=group,
+                             scalingConfig={"minSize": 0, "maxSize": 2, "desiredSize": 0},
+                             subnets=subnets[1:], instanceTypes=[kind], version="1.31",
+                             amiType="AL2023_x86_64_STANDARD", nodeRole=node_role)
 print("live-demo")
 
 # `--half`: a user with about half of the shipped policy (all of EKS, the subnets and VPCs, no

@@ -10,7 +10,7 @@
 use crate::helpers::cni_settings;
 use crate::Ctx;
 use eksdoctor_findings::{Category, RuleMeta, Severity, Sink};
-use eksdoctor_knowledge::{instance, Hypervisor};
+use eksdoctor_knowledge::Hypervisor;
 
 pub static META: RuleMeta = RuleMeta {
     id: "max-pods-over-eni-limit",
@@ -55,7 +55,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         for t in types {
-            let Some(i) = instance(t) else {
+            let Some(i) = ctx.instance(t) else {
                 sink.unknown(
                     &META,
                     ng.instance_types.at(),

@@ -18,6 +18,7 @@ mod iam;
 mod k8s;
 mod network;
 mod nodes;
+mod self_managed;
 mod values;
 
 use values::Index;
@@ -122,7 +123,10 @@ const FAMILIES: &[(&[&str], MapFn)] = &[
         cluster::oidc_elsewhere,
     ),
     (&["aws_eks_node_group"], nodes::node_groups),
-    (&["aws_autoscaling_group"], nodes::self_managed),
+    (
+        &["aws_autoscaling_group", "aws_launch_configuration"],
+        self_managed::self_managed,
+    ),
     (&["eksdoctor_karpenter", "helm_release"], nodes::karpenter),
     (&["aws_eks_fargate_profile"], access::fargate),
     (

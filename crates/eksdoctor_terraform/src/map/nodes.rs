@@ -1,5 +1,5 @@
-//! Launch templates, managed node groups, self-managed node groups (Auto Scaling groups tagged
-//! for a cluster) and Karpenter.
+//! Launch templates, managed node groups and Karpenter (self-managed node groups are in
+//! `self_managed.rs`).
 
 use super::values::*;
 use super::EKS_DEFAULT;
@@ -7,7 +7,6 @@ use super::{K8sDocs, Scope};
 use crate::res::{RBody, Res};
 use crate::value::V;
 use eksdoctor_inventory::*;
-use std::collections::BTreeMap;
 
 /// Launch templates.
 pub(super) fn launch_templates(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
@@ -145,138 +144,6 @@ pub(super) fn node_groups(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
             launch_template: lt.map(|l| Id::global(&l.addr)),
             labels: str_map(b.get("labels")),
             autoscaler_discovery: None,
-            at: b.at.clone(),
-        });
-    }
-}
-
-/// Self-managed node groups: Auto Scaling groups tagged for a cluster.
-pub(super) fn self_managed(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) {
-    let res = s.res;
-    let idx = &s.idx;
-    let cluster_by_name = &s.cluster_by_name;
-    // Self-managed node groups: Auto Scaling groups tagged for a cluster
-    // (`kubernetes.io/cluster/<name>`).
-    for r in idx.of_type(res, "aws_autoscaling_group") {
-        let b = &r.body;
-        let mut tags: Vec<(String, String)> = str_map(b.get("tags")).into_iter().collect();
-        let mut tags_known = true;
-        for t in b.blocks("tag") {
-            let key = t.get("key").and_then(V::to_template_string);
-            tags_known &= key.is_some();
-            if let (Some(k), Some(v)) = (key, t.get("value").and_then(V::to_template_string)) {
-                tags.push((k, v));
-            }
-        }
-        let Some(cluster_name) = tags
-            .iter()
-            .find_map(|(k, _)| k.strip_prefix("kubernetes.io/cluster/"))
-        else {
-            continue;
-        };
-        let cluster = Id::global(
-            cluster_by_name
-                .get(cluster_name)
-                .cloned()
-                .unwrap_or_else(|| cluster_name.to_string()),
-        );
-        let lt = b
-            .block("launch_template")
-            .or_else(|| {
-                b.block("mixed_instances_policy")
-                    .and_then(|m| m.block("launch_template"))
-                    .and_then(|l| l.block("launch_template_specification"))
-            })
-            .and_then(|l| {
-                l.get("id")
-                    .or(l.get("launch_template_id"))
-                    .or(l.get("name"))
-            })
-            .and_then(reference)
-            .and_then(|a| idx.lookup(&a).first().map(|r| (*r).clone()));
-        let lt_inv = lt
-            .as_ref()
-            .and_then(|l| inv.launch_templates.iter().find(|x| x.id.name() == l.addr))
-            .cloned();
-        let overrides: Vec<String> = b
-            .block("mixed_instances_policy")
-            .and_then(|m| m.block("launch_template"))
-            .map(|l| {
-                l.blocks("override")
-                    .filter_map(|o| o.get("instance_type").and_then(V::to_template_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let instance_types = if !overrides.is_empty() {
-            Val::set(overrides, b.at.clone())
-        } else {
-            match lt.as_ref().map(|l| &l.body) {
-                Some(l) if l.get("instance_type").is_some() => val_list(l, "instance_type", None),
-                _ => Val::unknown("the instance type is not in the scanned code", b.at.clone()),
-            }
-        };
-        const NO_LT: &str = "the launch template is not in the scanned code";
-        let subnets = val_refs(b, "vpc_zone_identifier");
-        let azs = match subnets.known() {
-            Some(s) => azs_of(s, idx, subnets.at()),
-            None => match b.get("availability_zones").and_then(str_list) {
-                Some(a) => Val::set(a, b.at_of("availability_zones")),
-                None => Val::unknown("the subnets are not known", b.at.clone()),
-            },
-        };
-        let image = lt.as_ref().and_then(|l| l.body.get("image_id")).is_some();
-        inv.node_groups.push(NodeGroup {
-            cluster,
-            name: b
-                .get("name")
-                .and_then(V::to_template_string)
-                .unwrap_or_else(|| r.addr.clone()),
-            kind: NodeGroupKind::SelfManaged,
-            instance_types,
-            ami_family: if image {
-                Val::set(AmiFamily::Custom, b.at.clone())
-            } else {
-                Val::unknown("the AMI is not in the scanned code", b.at.clone())
-            },
-            ami_label: Val::unknown(
-                "self-managed nodes name an AMI id, not an AMI type",
-                b.at.clone(),
-            ),
-            min_size: val_u32(b, "min_size"),
-            max_size: val_u32(b, "max_size"),
-            desired_size: val_u32(b, "desired_capacity"),
-            max_pods: lt_inv
-                .as_ref()
-                .map(|l| l.user_data_max_pods.clone())
-                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
-            imds_http_tokens: lt_inv
-                .as_ref()
-                .map(|l| l.http_tokens.clone())
-                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
-            imds_hop_limit: lt_inv
-                .as_ref()
-                .map(|l| l.hop_limit.clone())
-                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
-            imds_blocked_for_pods: Val::set(false, b.at.clone()),
-            volume_encrypted: lt
-                .as_ref()
-                .map(|l| ebs_encrypted(&l.body))
-                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
-            subnets,
-            azs,
-            version: Val::unknown(
-                "self-managed nodes run the kubelet of their AMI",
-                b.at.clone(),
-            ),
-            node_role: lt
-                .as_ref()
-                .map(|l| role_of_instance_profile(&l.body, idx, res))
-                .unwrap_or_else(|| Val::unknown(NO_LT, b.at.clone())),
-            launch_template: lt.map(|l| Id::global(&l.addr)),
-            labels: BTreeMap::new(),
-            autoscaler_discovery: tags_known.then(|| {
-                NodeGroup::autoscaler_tagged(tags.iter().map(|(k, _)| k.as_str()), cluster_name)
-            }),
             at: b.at.clone(),
         });
     }

@@ -173,6 +173,17 @@ pub(super) fn role_of_instance_profile(lt: &RBody, idx: &Index, res: &[Res]) -> 
     let Some(profile) = ip.get("arn").or(ip.get("name")).and_then(reference) else {
         return Val::unknown("the instance profile is not known", ip.at.clone());
     };
+    role_of_profile(&profile, &ip.at, idx, res)
+}
+
+/// The role of instance profile `profile` (a reference to an `aws_iam_instance_profile`, or its
+/// name), named at `at`.
+pub(super) fn role_of_profile(
+    profile: &str,
+    at: &Prov,
+    idx: &Index,
+    res: &[Res],
+) -> Val<Option<Id>> {
     // A reference to the profile, or its name (a known `name` evaluates to the name itself).
     let by_name = || {
         res.iter().find(|r| {
@@ -181,13 +192,13 @@ pub(super) fn role_of_instance_profile(lt: &RBody, idx: &Index, res: &[Res]) -> 
                     .get("name")
                     .and_then(V::to_template_string)
                     .as_deref()
-                    == Some(profile.as_str())
+                    == Some(profile)
         })
     };
-    let Some(p) = idx.lookup(&profile).into_iter().next().or_else(by_name) else {
+    let Some(p) = idx.lookup(profile).into_iter().next().or_else(by_name) else {
         return Val::unknown(
             format!("instance profile {profile} is not in the scanned code"),
-            ip.at.clone(),
+            at.clone(),
         );
     };
     match p.body.get("role") {
@@ -308,8 +319,14 @@ pub(super) fn ebs_encrypted(lt: &RBody) -> Val<bool> {
 }
 
 pub(super) fn user_data_max_pods(lt: &RBody) -> Val<Option<u32>> {
-    let at = lt.at_of("user_data");
-    let Some(v) = lt.get("user_data") else {
+    // `user_data_base64`: a launch configuration's other way to give it.
+    let key = if lt.get("user_data").is_none() && lt.get("user_data_base64").is_some() {
+        "user_data_base64"
+    } else {
+        "user_data"
+    };
+    let at = lt.at_of(key);
+    let Some(v) = lt.get(key) else {
         return Val::set(None, lt.at.clone());
     };
     let text = match v {
