@@ -59,15 +59,20 @@ pub fn load_strict(input: &InputArgs, settings: &Settings) -> Result<Inventory> 
     Ok(inv)
 }
 
-/// Where the command runs: the current directory and the git work tree it is in (the nearest
-/// directory upward with `.git`), else the current directory.
-pub fn workspace() -> eksdoctor_findings::paths::Workspace {
+/// Where the command runs: the current directory and the root its paths are named from: the git
+/// work tree it is in (the nearest directory upward with `.git`), else the directory of the
+/// baseline file (`anchor`), else the current directory.
+pub fn workspace(anchor: Option<&std::path::Path>) -> eksdoctor_findings::paths::Workspace {
     let cwd = std::env::current_dir().unwrap_or_default();
+    let anchor = anchor
+        .map(|a| eksdoctor_findings::paths::normalize(&cwd.join(a)))
+        .and_then(|a| a.parent().map(std::path::Path::to_path_buf));
     let root = cwd
         .ancestors()
         .find(|d| d.join(".git").exists())
-        .unwrap_or(&cwd)
-        .to_path_buf();
+        .map(std::path::Path::to_path_buf)
+        .or(anchor)
+        .unwrap_or_else(|| cwd.clone());
     eksdoctor_findings::paths::Workspace {
         cwd,
         root: Some(root),

@@ -55,7 +55,7 @@ fn sarif_validates_against_the_official_schema() {
         let i = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[i]["id"], r["ruleId"]);
         assert!(
-            r["partialFingerprints"]["eksdoctor/v1"]
+            r["partialFingerprints"]["eksdoctor/v2"]
                 .as_str()
                 .unwrap()
                 .len()
@@ -197,7 +197,7 @@ fn baseline_only_new_findings_fail_and_fingerprints_survive_line_moves() {
     let d = demo.to_str().unwrap();
     let b = base.to_str().unwrap();
     let (code, _) = scan_out(&[d, "--write-baseline", b, "--format", "json"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 0, "writing a baseline accepts what it records");
     // Everything is in the baseline: nothing fails.
     let (code, json) = scan_out(&[d, "--baseline", b, "--format", "json"]);
     assert_eq!(code, 0, "{json}");
@@ -631,7 +631,7 @@ fn baseline_matches_whatever_directory_the_scan_runs_from() {
         .arg(&base)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0));
     for (cwd, path) in [
         (infra.clone(), ".".to_string()),
         (

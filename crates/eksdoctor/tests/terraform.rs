@@ -310,7 +310,15 @@ fn plan_json_findings_for_each_rule_that_reads_plans() {
         ),
         ("subnet-too-small", "subnet aws_subnet.private[1]"),
         ("node-role-too-broad", "iam-role aws_iam_role.node"),
-        ("addon-not-managed", "cluster aws_eks_cluster.this"),
+        // One per add-on: the set of findings shows the two the plan lacks.
+        (
+            "addon-not-managed",
+            "cluster aws_eks_cluster.this addon coredns",
+        ),
+        (
+            "addon-not-managed",
+            "cluster aws_eks_cluster.this addon kube-proxy",
+        ),
         ("secrets-no-customer-kms", "cluster aws_eks_cluster.this"),
         // CONFIG_MAP mode, creator admin on, and no aws-auth mapping in the plan.
         ("creator-only-admin", "cluster aws_eks_cluster.this"),

@@ -162,13 +162,14 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A fingerprint that stays the same when the finding moves to another line and when the
-    /// numbers in its message change (days left, counts): rule, file (relative to the work tree),
-    /// resource and the message without digits, hashed (FNV-1a, 64 bits, hex).
+    /// A fingerprint that stays the same when the finding moves to another line, when its
+    /// message is worded differently (days left, counts, a path named from another directory),
+    /// and whatever directory the scan runs in and however its paths are written: rule, file
+    /// (relative to the workspace root) and resource, hashed (FNV-1a, 64 bits, hex).
     pub fn fingerprint(&self, ws: &paths::Workspace) -> String {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         let mut feed = |s: &str| {
-            for b in s.bytes().filter(|b| !b.is_ascii_digit()) {
+            for b in s.bytes() {
                 h ^= b as u64;
                 h = h.wrapping_mul(0x0000_0100_0000_01b3);
             }
@@ -176,14 +177,16 @@ impl Finding {
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         };
         feed(self.rule);
-        // The file as the work tree names it, so `scan .` from a subdirectory, `scan infra` from
-        // the root and absolute paths in CI give the same fingerprints.
-        feed(
-            &ws.relative_to_root(&self.location.file)
-                .unwrap_or_else(|| self.location.file.to_string()),
-        );
+        // The file as the workspace root names it, so `scan .` from a subdirectory, `scan infra`
+        // from the root and absolute paths in CI give the same fingerprints; an API object or
+        // standard input as it is.
+        let file = &self.location.file;
+        let named = self.location.is_api() || file.starts_with('<');
+        match ws.from_root(file).filter(|_| !named) {
+            Some(rel) => feed(&rel),
+            None => feed(file),
+        }
         feed(&self.resource);
-        feed(&self.message);
         format!("{h:016x}")
     }
 
@@ -331,5 +334,47 @@ impl Suppressed {
         self.finding.clean();
         clean_in_place(&mut self.reason);
         self.suppressed_at.clean();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(file: &str, resource: &str, message: &str) -> Finding {
+        Finding {
+            rule: "subnet-too-small",
+            severity: Severity::Medium,
+            message: message.into(),
+            location: Location::file(&Arc::from(file), 35),
+            source: SourceKind::Tf,
+            resource: resource.into(),
+            fix: "",
+        }
+    }
+
+    /// Rule, root-relative file and resource only: another wording of the message keeps the
+    /// fingerprint; another resource (even one differing by a digit) or file does not.
+    #[test]
+    fn a_fingerprint_is_rule_file_and_resource() {
+        let ws = paths::Workspace {
+            cwd: "/repo/k8s".into(),
+            root: Some("/repo".into()),
+        };
+        let a = finding(
+            "../tf/main.tf",
+            "subnet private[0]",
+            "238 days left, `../tf:x`",
+        );
+        let same = finding("/repo/tf/main.tf", "subnet private[0]", "237 days, `tf:x`");
+        assert_eq!(a.fingerprint(&ws), same.fingerprint(&ws));
+        let other = finding(
+            "../tf/main.tf",
+            "subnet private[1]",
+            "238 days left, `../tf:x`",
+        );
+        assert_ne!(a.fingerprint(&ws), other.fingerprint(&ws));
+        let elsewhere = finding("main.tf", "subnet private[0]", "238 days left, `../tf:x`");
+        assert_ne!(a.fingerprint(&ws), elsewhere.fingerprint(&ws));
     }
 }

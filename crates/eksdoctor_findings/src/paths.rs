@@ -38,10 +38,30 @@ impl Workspace {
 
     /// The path relative to the root with `/` separators, when the file is inside it.
     pub fn relative_to_root(&self, file: &str) -> Option<String> {
-        let root = self.root.as_deref()?;
+        self.from_root(file).filter(|r| !r.starts_with("../"))
+    }
+
+    /// The path from the root with `/` separators, `../` where the file is outside it (`None`
+    /// only when they share no ancestor, or the root is not known).
+    pub fn from_root(&self, file: &str) -> Option<String> {
+        let root = normalize(self.root.as_deref()?);
         let abs = self.absolute(file);
-        let rel = abs.strip_prefix(root).ok()?;
-        Some(rel.to_string_lossy().replace('\\', "/"))
+        let common = root
+            .components()
+            .zip(abs.components())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if common == 0 {
+            return None;
+        }
+        let up = root.components().count() - common;
+        let mut parts: Vec<String> = vec!["..".to_string(); up];
+        parts.extend(
+            abs.components()
+                .skip(common)
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        );
+        Some(parts.join("/"))
     }
 }
 
@@ -61,5 +81,14 @@ mod tests {
         assert_eq!(ws.relative_to_root("../infra/main.tf").unwrap(), here);
         assert_eq!(ws.relative_to_root("/repo/infra/main.tf").unwrap(), here);
         assert_eq!(ws.relative_to_root("/elsewhere/x.tf"), None);
+        assert_eq!(
+            ws.from_root("/elsewhere/x.tf").unwrap(),
+            "../elsewhere/x.tf"
+        );
+        assert_eq!(
+            ws.from_root("../../elsewhere/x.tf").unwrap(),
+            "../elsewhere/x.tf"
+        );
+        assert_eq!(ws.from_root("main.tf").unwrap(), here);
     }
 }

@@ -118,7 +118,7 @@ fn result(f: &Finding, index: &HashMap<&str, usize>, report: &ScanReport) -> Val
         "ruleId": f.rule,
         "level": level(f.severity),
         "message": { "text": with_fix(&f.message, f.fix) },
-        "partialFingerprints": { "eksdoctor/v1": f.fingerprint(ws) },
+        "partialFingerprints": { "eksdoctor/v2": f.fingerprint(ws) },
         "properties": { "resource": f.resource, "source": f.source.as_str(), "severity": f.severity.as_str() },
     });
     if let Some(i) = index.get(f.rule) {

@@ -108,7 +108,40 @@ pub fn discover(
             }
         }
     }
-    (inputs, errors)
+    (read_once(inputs), errors)
+}
+
+/// Each file once, however it was named (`dir`, `./dir/`, `dir/sub` inside `dir`, a symlink):
+/// paths written plainly (`./a/../b` → `b`), so that a file's directory is the same whichever
+/// way it was reached; the first occurrence keeps its place, and a file also named on the
+/// command line counts as named.
+fn read_once(inputs: Vec<Input>) -> Vec<Input> {
+    let mut out: Vec<Input> = Vec::with_capacity(inputs.len());
+    let mut at: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for input in inputs {
+        let input = match input {
+            Input::Walked(p) => Input::Walked(eksdoctor_inventory::paths::normalize(&p)),
+            Input::Named(p) => Input::Named(eksdoctor_inventory::paths::normalize(&p)),
+            stdin => stdin,
+        };
+        let Some(path) = input.path() else {
+            out.push(input);
+            continue;
+        };
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        match at.get(&key) {
+            Some(&i) => {
+                if let (Input::Named(_), Input::Walked(p)) = (&input, &out[i]) {
+                    out[i] = Input::Named(p.clone());
+                }
+            }
+            None => {
+                at.insert(key, out.len());
+                out.push(input);
+            }
+        }
+    }
+    out
 }
 
 fn is_candidate(p: &Path) -> bool {

@@ -59,7 +59,7 @@ pub fn report(
     after_rules();
 
     // Baseline: findings already recorded do not count.
-    let ws = super::workspace();
+    let ws = super::workspace(a.baseline.as_deref().or(a.write_baseline.as_deref()));
     let (findings, baselined) = match &a.baseline {
         Some(path) => {
             let known = read_baseline(path)?;
@@ -71,7 +71,12 @@ pub fn report(
         None => (sink.findings.clone(), Vec::new()),
     };
     if let Some(path) = &a.write_baseline {
-        write_baseline(path, &sink.findings, &ws)?;
+        let n = write_baseline(path, &sink.findings, &ws)?;
+        eprintln!(
+            "wrote {n} fingerprint{} to {}",
+            if n == 1 { "" } else { "s" },
+            path.display()
+        );
     }
     let rules: Vec<&'static eksdoctor_findings::RuleMeta> =
         eksdoctor_rules::RULES.iter().map(|r| r.meta).collect();
@@ -135,7 +140,8 @@ pub fn report(
         other => bail!("--format {other:?} is not a scan format"),
     };
     match &a.output {
-        Some(path) => std::fs::write(path, text.as_bytes())
+        // Colour is for a terminal: a file gets plain text.
+        Some(path) => std::fs::write(path, anstream::adapter::strip_str(&text).to_string())
             .with_context(|| format!("--output {}: cannot write", path.display()))?,
         None => {
             let mut out = anstream::stdout();
@@ -147,16 +153,30 @@ pub fn report(
     if !inv.errors.is_empty() {
         return Ok(2);
     }
+    // Writing a baseline accepts what it records.
+    if a.write_baseline.is_some() {
+        return Ok(0);
+    }
     let failing = fail_on.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     Ok(u8::from(failing))
 }
 
-/// A baseline file: `{"version": 1, "findings": [{"fingerprint", "rule", "file", "resource"}]}`.
+/// The fingerprints' version: 2 since they leave the message out (1 hashed it in).
+const BASELINE_VERSION: u64 = 2;
+
+/// A baseline file: `{"version": 2, "findings": [{"fingerprint", "rule", "file", "resource"}]}`.
 fn read_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<String>> {
     let text =
         eksdoctor_fs::read_text(path).map_err(|e| anyhow!("--baseline {}: {e}", path.display()))?;
     let v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| anyhow!("--baseline {}: not a baseline file: {e}", path.display()))?;
+    if v["version"] != BASELINE_VERSION {
+        bail!(
+            "--baseline {}: written by another eksdoctor version (fingerprints of version {}, this one reads {BASELINE_VERSION}): write it again with --write-baseline",
+            path.display(),
+            v["version"]
+        );
+    }
     let list = v["findings"]
         .as_array()
         .ok_or_else(|| anyhow!("--baseline {}: no `findings` list", path.display()))?;
@@ -166,26 +186,32 @@ fn read_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<Str
         .collect())
 }
 
+/// Write the fingerprints of `findings` (each once); how many.
 fn write_baseline(
     path: &std::path::Path,
     findings: &[eksdoctor_findings::Finding],
     ws: &eksdoctor_findings::paths::Workspace,
-) -> Result<()> {
+) -> Result<usize> {
+    let mut seen = std::collections::HashSet::new();
     let list: Vec<serde_json::Value> = findings
         .iter()
+        .filter(|f| seen.insert(f.fingerprint(ws)))
         .map(|f| {
             serde_json::json!({
                 "fingerprint": f.fingerprint(ws),
                 "rule": f.rule,
-                "file": f.location.file,
+                "file": ws.from_root(&f.location.file).unwrap_or_else(|| f.location.file.to_string()),
                 "resource": f.resource,
             })
         })
         .collect();
-    let text =
-        serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "findings": list }))?;
+    let n = list.len();
+    let text = serde_json::to_string_pretty(
+        &serde_json::json!({ "version": BASELINE_VERSION, "findings": list }),
+    )?;
     std::fs::write(path, text + "\n")
-        .with_context(|| format!("--write-baseline {}: cannot write", path.display()))
+        .with_context(|| format!("--write-baseline {}: cannot write", path.display()))?;
+    Ok(n)
 }
 
 /// The lines of each file the findings point into (for SARIF columns), each file read once.

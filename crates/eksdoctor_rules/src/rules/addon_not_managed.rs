@@ -41,7 +41,7 @@ pub fn check(ctx: &Ctx, sink: &mut Sink) {
                 sink.finding(
                     &META,
                     c.default_addons.at(),
-                    format!("cluster {}", c.id),
+                    format!("cluster {} addon {name}", c.id),
                     match c.at.source {
                         eksdoctor_inventory::SourceKind::Eksctl => format!("cluster `{}` does not manage {name} as an EKS add-on: it is not listed and default add-ons are disabled", c.id),
                         _ => format!("cluster `{}` does not manage {name} as an EKS add-on: no add-on in {} installs it, so the cluster runs the self-managed copy EKS bootstraps at creation (or none), which no cluster upgrade updates", c.id, crate::helpers::unit_of(c)),
