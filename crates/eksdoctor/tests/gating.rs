@@ -176,3 +176,49 @@ fn report_files_have_no_colour() {
     assert!(text.contains("high"), "{text}");
     assert!(!text.contains('\u{1b}'), "{text:?}");
 }
+
+/// Findings on a node group of the eks module point at the node group's own key line, so that a
+/// suppression above it applies; a suppression that silences nothing is itself reported.
+#[test]
+fn a_module_node_group_is_suppressed_at_its_key_and_stale_suppressions_are_reported() {
+    let r = repo(true);
+    let main = r.path().join("tf/main.tf");
+    let text = std::fs::read_to_string(&main).unwrap();
+    let text = text.replacen(
+        "    example = {\n",
+        "    # eksdoctor:ignore imds-reachable-from-pods -- no pod here uses the AWS SDK\n    example = {\n",
+        1,
+    );
+    let text = text.replacen(
+        "  cluster_addons = {\n",
+        "  # eksdoctor:ignore addon-not-managed -- every add-on below is managed\n  cluster_addons = {\n",
+        1,
+    );
+    std::fs::write(&main, text).unwrap();
+    let (code, out, err) = run(r.path(), &["scan", "tf", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let suppressed: Vec<&str> = v["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(suppressed, ["imds-reachable-from-pods"], "{out}");
+    let stale: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "suppression-unused")
+        .collect();
+    assert_eq!(stale.len(), 1, "{out}");
+    assert_eq!(stale[0]["severity"], "low");
+    assert!(
+        stale[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("this suppression of addon-not-managed silences nothing"),
+        "{}",
+        stale[0]
+    );
+}

@@ -84,8 +84,9 @@ fn community_example_gives_exactly_the_expected_findings() {
         ("version-out-of-standard-support", 58),
         ("endpoint-public-unrestricted", 60),
         ("creator-only-admin", 62),
-        ("cni-policy-on-node-role", 76),
-        ("imds-reachable-from-pods", 76),
+        // The node group's key line (`example = {`), where a suppression for it goes.
+        ("cni-policy-on-node-role", 77),
+        ("imds-reachable-from-pods", 77),
     ]
     .iter()
     .map(|(r, l)| (r.to_string(), *l))

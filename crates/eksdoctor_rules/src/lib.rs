@@ -16,6 +16,14 @@ use eksdoctor_knowledge::{Hypervisor, Instance};
 /// What rules are judged against: the one resolved configuration.
 pub use eksdoctor_config::Settings;
 
+/// Whether suppression `s` is about finding `f`: one of its rules, in the same file, on the
+/// comment's line or the line below.
+fn covers(s: &eksdoctor_inventory::Suppression, f: &eksdoctor_findings::Finding) -> bool {
+    s.at.file == f.location.file
+        && (s.at.line == f.location.line || s.at.line + 1 == f.location.line)
+        && s.rules.iter().any(|r| r == f.rule)
+}
+
 /// Move findings an inline suppression with a reason covers (same file, the comment on the
 /// finding's line or the line above) to `sink.suppressed`.
 fn apply_suppressions(inv: &Inventory, sink: &mut Sink) {
@@ -24,12 +32,10 @@ fn apply_suppressions(inv: &Inventory, sink: &mut Sink) {
     }
     let mut kept = Vec::with_capacity(sink.findings.len());
     for f in std::mem::take(&mut sink.findings) {
-        let hit = inv.suppressions.iter().find(|s| {
-            s.reason.is_some()
-                && s.at.file == f.location.file
-                && (s.at.line == f.location.line || s.at.line + 1 == f.location.line)
-                && s.rules.iter().any(|r| r == f.rule)
-        });
+        let hit = inv
+            .suppressions
+            .iter()
+            .find(|s| s.reason.is_some() && covers(s, &f));
         match hit {
             Some(s) => sink.suppressed.push(eksdoctor_findings::Suppressed {
                 reason: s.reason.clone().unwrap_or_default(),

@@ -60,6 +60,8 @@ rules![
     hpa_without_metrics_server,
     cronjob_ip_churn,
     suppression_without_reason,
+    // Last: it reads the findings of every rule above.
+    suppression_unused,
 ];
 
 include!(concat!(env!("OUT_DIR"), "/examples.rs"));

@@ -40,6 +40,7 @@ pub mod secrets_no_customer_kms;
 pub mod single_az;
 pub mod storageclass_immediate_binding;
 pub mod subnet_too_small;
+pub mod suppression_unused;
 pub mod suppression_without_reason;
 pub mod version_end_of_life;
 pub mod version_out_of_standard_support;

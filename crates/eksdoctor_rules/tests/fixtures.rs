@@ -292,6 +292,10 @@ const ALWAYS_DECIDE: &[(&str, &str)] = &[
         "reads the comments as written",
     ),
     (
+        "suppression-unused",
+        "compares the comments with the findings of this run",
+    ),
+    (
         "version-end-of-life",
         "an unknown version is reported once, by version-out-of-standard-support",
     ),

@@ -308,6 +308,23 @@ impl<'a> Inst<'a> {
             let v = self.eval_at(&a.value, scope, &at);
             inputs.insert(n.to_string(), v.clone());
             with_at.insert(n.to_string(), (v, at));
+            // Where each key of a literal map is written (one node group, one Fargate profile),
+            // for the models to place what they make of it.
+            if let Expression::Object(obj) = &a.value {
+                for (key, _) in obj.iter() {
+                    let name = match key {
+                        hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                        hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => {
+                            s.value().to_string()
+                        }
+                        _ => continue,
+                    };
+                    if let Some(span) = hcl_edit::Span::span(key) {
+                        let key_at = call.src.prov(Some(span));
+                        with_at.insert(models::key_input(n, &name), (V::Null, key_at));
+                    }
+                }
+            }
         }
         (inputs, with_at)
     }

@@ -152,6 +152,12 @@ fn by_major<T: Clone + PartialEq>(m: &Majors, f: impl Fn(u32) -> Option<T>) -> O
     Some(first)
 }
 
+/// The name under which a module call's inputs record where key `key` of its literal map input
+/// `input` is written (a null value no model reads as an input).
+pub(crate) fn key_input(input: &str, key: &str) -> String {
+    format!("\u{1}{input}\u{1}{key}")
+}
+
 struct Ctx<'a> {
     inputs: &'a Inputs,
     call_at: &'a Prov,
@@ -205,6 +211,11 @@ impl Ctx<'_> {
             .unwrap_or(V::obj(BTreeMap::new()));
         m.iter()
             .map(|(k, entry)| {
+                // At the entry's own key line when the map is written out, else at the input.
+                let at = self
+                    .inputs
+                    .get(&key_input(key, k))
+                    .map_or_else(|| at.clone(), |(_, p)| p.clone());
                 let inputs: Inputs = merge_obj(&defaults, entry)
                     .as_obj()
                     .map(|m| {
