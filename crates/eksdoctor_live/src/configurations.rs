@@ -80,35 +80,24 @@ fn apply(ng: &mut NodeGroup, lc: &LaunchConfiguration) -> Option<ProfileUse> {
         "launch configuration {}",
         lc.launch_configuration_name().unwrap_or_default()
     );
-    if ng.instance_types.known().is_none() {
-        if let Some(t) = lc.instance_type() {
-            ng.instance_types = Val::set(vec![t.to_string()], at.clone());
-        }
-    }
     // A configuration always names an image id: a custom AMI to the rules.
     ng.ami_family = match lc.image_id() {
         Some(_) => Val::set(AmiFamily::Custom, at.clone()),
         None => Val::unknown(format!("{what} names no AMI"), at.clone()),
     };
     let meta = lc.metadata_options();
-    ng.imds_http_tokens = match meta.and_then(|m| m.http_tokens()) {
-        Some(t) => Val::set(t.as_str().to_string(), at.clone()),
-        None => templates::tokens_default(ng, &what),
-    };
-    ng.imds_hop_limit = match meta.and_then(|m| m.http_put_response_hop_limit()) {
-        Some(n) => Val::set(u32::try_from(n).unwrap_or(0), at.clone()),
-        None => Val::unknown(
-            format!("{what} sets no hop limit: the AMI decides"),
-            at.clone(),
-        ),
-    };
     let root = lc.block_device_mappings().iter().find_map(|m| m.ebs());
-    ng.volume_encrypted = match root.map(|e| e.encrypted()) {
-        Some(Some(b)) => Val::set(b, at.clone()),
-        Some(None) => Val::unknown(format!("{what} does not set ebs.encrypted: the account's EBS encryption-by-default setting decides"), at.clone()),
-        None => Val::unknown(format!("{what} has no block device mapping: the AMI's root volume and the account's EBS encryption-by-default setting decide"), at.clone()),
-    };
-    ng.max_pods = Val::set(templates::user_data_max_pods(lc.user_data()), at.clone());
+    templates::fill(
+        ng,
+        &templates::Launch {
+            what,
+            http_tokens: meta.and_then(|m| m.http_tokens()).map(|t| t.as_str()),
+            hop_limit: meta.and_then(|m| m.http_put_response_hop_limit()),
+            root_encrypted: root.map(|e| e.encrypted()),
+            user_data: lc.user_data(),
+            instance_type: lc.instance_type(),
+        },
+    );
     match lc.iam_instance_profile() {
         Some(p) => Some(ProfileUse {
             node_group: ng.name.clone(),

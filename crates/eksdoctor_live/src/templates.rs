@@ -130,29 +130,58 @@ pub(crate) fn unknown_all(ng: &mut NodeGroup, why: &str) {
 
 /// The version's settings into the node group (placed at the node group, naming the template).
 fn apply(ng: &mut NodeGroup, d: &ResponseLaunchTemplateData, template: &str) {
-    let at = ng.at.clone();
     let meta = d.metadata_options();
-    ng.imds_http_tokens = match meta.and_then(|m| m.http_tokens()) {
-        Some(t) => Val::set(t.as_str().to_string(), at.clone()),
-        None => tokens_default(ng, &format!("launch template {template}")),
+    let root = d.block_device_mappings().iter().find_map(|m| m.ebs());
+    fill(
+        ng,
+        &Launch {
+            what: format!("launch template {template}"),
+            http_tokens: meta.and_then(|m| m.http_tokens()).map(|t| t.as_str()),
+            hop_limit: meta.and_then(|m| m.http_put_response_hop_limit()),
+            root_encrypted: root.map(|e| e.encrypted()),
+            user_data: d.user_data(),
+            instance_type: d.instance_type().map(|t| t.as_str()),
+        },
+    );
+}
+
+/// What a launch template version or a launch configuration says of the nodes it launches.
+pub(crate) struct Launch<'a> {
+    /// `launch template lt-… version 3`, `launch configuration nodes-…`.
+    pub what: String,
+    pub http_tokens: Option<&'a str>,
+    pub hop_limit: Option<i32>,
+    /// The first EBS mapping's `Encrypted`; `None`: no EBS mapping.
+    pub root_encrypted: Option<Option<bool>>,
+    /// Base64, as the APIs return it.
+    pub user_data: Option<&'a str>,
+    pub instance_type: Option<&'a str>,
+}
+
+/// `l`'s settings into the node group (placed at the node group, naming `l.what`).
+pub(crate) fn fill(ng: &mut NodeGroup, l: &Launch) {
+    let at = ng.at.clone();
+    let what = &l.what;
+    ng.imds_http_tokens = match l.http_tokens {
+        Some(t) => Val::set(t.to_string(), at.clone()),
+        None => tokens_default(ng, what),
     };
-    ng.imds_hop_limit = match meta.and_then(|m| m.http_put_response_hop_limit()) {
+    ng.imds_hop_limit = match l.hop_limit {
         Some(n) => Val::set(u32::try_from(n).unwrap_or(0), at.clone()),
         None => Val::unknown(
-            format!("launch template {template} sets no hop limit: the AMI decides"),
+            format!("{what} sets no hop limit: the AMI decides"),
             at.clone(),
         ),
     };
-    let root = d.block_device_mappings().iter().find_map(|m| m.ebs());
-    ng.volume_encrypted = match root.map(|e| e.encrypted()) {
+    ng.volume_encrypted = match l.root_encrypted {
         Some(Some(b)) => Val::set(b, at.clone()),
-        Some(None) => Val::unknown(format!("launch template {template} does not set ebs.encrypted: the account's EBS encryption-by-default setting decides"), at.clone()),
-        None => Val::unknown(format!("launch template {template} has no block device mapping: the AMI's root volume and the account's EBS encryption-by-default setting decide"), at.clone()),
+        Some(None) => Val::unknown(format!("{what} does not set ebs.encrypted: the account's EBS encryption-by-default setting decides"), at.clone()),
+        None => Val::unknown(format!("{what} has no block device mapping: the AMI's root volume and the account's EBS encryption-by-default setting decide"), at.clone()),
     };
-    ng.max_pods = Val::set(user_data_max_pods(d.user_data()), at.clone());
+    ng.max_pods = Val::set(user_data_max_pods(l.user_data), at.clone());
     if ng.instance_types.known().is_none() {
-        if let Some(t) = d.instance_type() {
-            ng.instance_types = Val::set(vec![t.as_str().to_string()], at);
+        if let Some(t) = l.instance_type {
+            ng.instance_types = Val::set(vec![t.to_string()], at);
         }
     }
 }
