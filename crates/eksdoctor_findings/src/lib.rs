@@ -177,17 +177,21 @@ impl Finding {
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         };
         feed(self.rule);
-        // The file as the workspace root names it, so `scan .` from a subdirectory, `scan infra`
-        // from the root and absolute paths in CI give the same fingerprints; an API object or
-        // standard input as it is.
+        feed(&self.file_from_root(ws));
+        feed(&self.resource);
+        format!("{h:016x}")
+    }
+
+    /// The file as the workspace root names it, so `scan .` from a subdirectory, `scan infra`
+    /// from the root and absolute paths in CI name it alike; an API object or standard input
+    /// as it is.
+    pub fn file_from_root(&self, ws: &paths::Workspace) -> String {
         let file = &self.location.file;
         let named = self.location.is_api() || file.starts_with('<');
         match ws.from_root(file).filter(|_| !named) {
-            Some(rel) => feed(&rel),
-            None => feed(file),
+            Some(rel) => rel,
+            None => file.to_string(),
         }
-        feed(&self.resource);
-        format!("{h:016x}")
     }
 
     pub fn new(meta: &RuleMeta, at: &Prov, resource: impl Into<String>, message: String) -> Self {

@@ -75,16 +75,16 @@ pub(crate) async fn read(
 
 /// The configuration's settings into the node group (placed at the node group, naming it).
 fn apply(ng: &mut NodeGroup, lc: &LaunchConfiguration) -> Option<ProfileUse> {
-    let at = ng.at.clone();
     let what = format!(
         "launch configuration {}",
         lc.launch_configuration_name().unwrap_or_default()
     );
-    // A configuration always names an image id: a custom AMI to the rules.
-    ng.ami_family = match lc.image_id() {
-        Some(_) => Val::set(AmiFamily::Custom, at.clone()),
-        None => Val::unknown(format!("{what} names no AMI"), at.clone()),
-    };
+    let profile = templates::self_managed(
+        ng,
+        lc.image_id().is_some(),
+        lc.iam_instance_profile(),
+        &what,
+    );
     let meta = lc.metadata_options();
     let root = lc.block_device_mappings().iter().find_map(|m| m.ebs());
     templates::fill(
@@ -98,14 +98,5 @@ fn apply(ng: &mut NodeGroup, lc: &LaunchConfiguration) -> Option<ProfileUse> {
             instance_type: lc.instance_type(),
         },
     );
-    match lc.iam_instance_profile() {
-        Some(p) => Some(ProfileUse {
-            node_group: ng.name.clone(),
-            profile: p.to_string(),
-        }),
-        None => {
-            ng.node_role = Val::set(None, at);
-            None
-        }
-    }
+    profile
 }

@@ -68,7 +68,9 @@ pub(crate) async fn read(
         if let (Some(ng), Some(d)) = (node_group(inv, cluster, &u.node_group), data) {
             let template = format!("{template} version {version}");
             if ng.kind == NodeGroupKind::SelfManaged {
-                profiles.extend(self_managed(ng, &d, &template));
+                let profile = d.iam_instance_profile().and_then(|p| p.arn().or(p.name()));
+                let what = format!("launch template {template}");
+                profiles.extend(self_managed(ng, d.image_id().is_some(), profile, &what));
             }
             apply(ng, &d, &template);
         }
@@ -76,31 +78,27 @@ pub(crate) async fn read(
     profiles
 }
 
-/// What a self-managed group's template alone says: its AMI (an image id: a custom AMI to the
-/// rules) and its instance profile.
-fn self_managed(
+/// What a self-managed group's launch template or configuration (`what`) alone says: its AMI
+/// (an image id: a custom AMI to the rules) and its instance profile, whose role IAM gives next
+/// (none: the nodes have no role).
+pub(crate) fn self_managed(
     ng: &mut NodeGroup,
-    d: &ResponseLaunchTemplateData,
-    template: &str,
+    image: bool,
+    profile: Option<&str>,
+    what: &str,
 ) -> Option<ProfileUse> {
     let at = ng.at.clone();
-    ng.ami_family = match d.image_id() {
-        Some(_) => Val::set(AmiFamily::Custom, at.clone()),
-        None => Val::unknown(
-            format!("launch template {template} names no AMI"),
-            at.clone(),
-        ),
+    ng.ami_family = if image {
+        Val::set(AmiFamily::Custom, at.clone())
+    } else {
+        Val::unknown(format!("{what} names no AMI"), at.clone())
     };
-    let profile = d
-        .iam_instance_profile()
-        .and_then(|p| p.arn().or(p.name()))
-        .map(str::to_string);
     if profile.is_none() {
         ng.node_role = Val::set(None, at);
     }
     profile.map(|profile| ProfileUse {
         node_group: ng.name.clone(),
-        profile,
+        profile: profile.to_string(),
     })
 }
 

@@ -44,16 +44,7 @@ pub fn parse(e: &Expression) -> Ty {
                 ("tuple", [Expression::Array(a)]) => Ty::Tuple(a.iter().map(parse).collect()),
                 ("object", [Expression::Object(o)]) => Ty::Object(
                     o.iter()
-                        .filter_map(|(k, v)| {
-                            let name = match k {
-                                ObjectKey::Ident(i) => i.as_str().to_string(),
-                                ObjectKey::Expression(Expression::String(s)) => {
-                                    s.value().to_string()
-                                }
-                                _ => return None,
-                            };
-                            Some(attr(name, v.expr()))
-                        })
+                        .filter_map(|(k, v)| Some(attr(key_name(k)?, v.expr())))
                         .collect(),
                 ),
                 _ => Ty::Any,
@@ -138,5 +129,15 @@ pub fn convert(ty: &Ty, v: V, eval: &dyn Fn(&Expression) -> Option<V>) -> V {
             V::Obj(std::sync::Arc::new(out))
         }
         (_, v) => v,
+    }
+}
+
+/// An object key written as a name or a quoted string (`a = …`, `"a-b" = …`); `None` for an
+/// expression key.
+pub(crate) fn key_name(k: &ObjectKey) -> Option<String> {
+    match k {
+        ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+        ObjectKey::Expression(Expression::String(s)) => Some(s.value().to_string()),
+        _ => None,
     }
 }

@@ -200,7 +200,7 @@ fn write_baseline(
             serde_json::json!({
                 "fingerprint": f.fingerprint(ws),
                 "rule": f.rule,
-                "file": ws.from_root(&f.location.file).unwrap_or_else(|| f.location.file.to_string()),
+                "file": f.file_from_root(ws),
                 "resource": f.resource,
             })
         })

@@ -312,12 +312,8 @@ impl<'a> Inst<'a> {
             // for the models to place what they make of it.
             if let Expression::Object(obj) = &a.value {
                 for (key, _) in obj.iter() {
-                    let name = match key {
-                        hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
-                        hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => {
-                            s.value().to_string()
-                        }
-                        _ => continue,
+                    let Some(name) = crate::types::key_name(key) else {
+                        continue;
                     };
                     if let Some(span) = hcl_edit::Span::span(key) {
                         let key_at = call.src.prov(Some(span));

@@ -15,21 +15,7 @@ pub(super) fn launch_templates(s: &Scope, inv: &mut Inventory, _: &mut K8sDocs) 
     // Launch templates.
     for r in idx.of_type(res, "aws_launch_template") {
         let b = &r.body;
-        let md = b.block("metadata_options");
-        let http_tokens = match md {
-            Some(m) => val_str(m, "http_tokens", Some(("optional", "EC2 default when metadata_options omits it"))),
-            None => Val::unknown(
-                "the launch template sets no metadata_options: the AMI's or the account's default applies",
-                b.at.clone(),
-            ),
-        };
-        let hop_limit = match md.and_then(|m| m.get("http_put_response_hop_limit")) {
-            Some(_) => val_u32(md.expect("checked"), "http_put_response_hop_limit"),
-            None => Val::unknown(
-                "http_put_response_hop_limit is not set: the AMI's or the account's default applies",
-                md.map_or(b.at.clone(), |m| m.at.clone()),
-            ),
-        };
+        let (http_tokens, hop_limit) = imds_settings(b, "launch template");
         inv.launch_templates.push(LaunchTemplate {
             id: Id::global(&r.addr),
             http_tokens,

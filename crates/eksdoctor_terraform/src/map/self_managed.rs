@@ -67,21 +67,7 @@ impl Launch {
     /// A launch configuration (`aws_launch_configuration`).
     fn configuration(lc: &Res, s: &Scope) -> Launch {
         let l = &lc.body;
-        let md = l.block("metadata_options");
-        let http_tokens = match md {
-            Some(m) => val_str(m, "http_tokens", Some(("optional", "EC2 default when metadata_options omits it"))),
-            None => Val::unknown(
-                "the launch configuration sets no metadata_options: the AMI's or the account's default applies",
-                l.at.clone(),
-            ),
-        };
-        let hop_limit = match md.filter(|m| m.get("http_put_response_hop_limit").is_some()) {
-            Some(m) => val_u32(m, "http_put_response_hop_limit"),
-            None => Val::unknown(
-                "http_put_response_hop_limit is not set: the AMI's or the account's default applies",
-                md.map_or(l.at.clone(), |m| m.at.clone()),
-            ),
-        };
+        let (http_tokens, hop_limit) = imds_settings(l, "launch configuration");
         let volume_encrypted = match l.block("root_block_device").map(|r| (r, r.get("encrypted"))) {
             Some((r, Some(v))) => match v.as_bool() {
                 Some(x) => Val::set(x, r.at_of("encrypted")),

@@ -335,3 +335,30 @@ pub(super) fn user_data_max_pods(lt: &RBody) -> Val<Option<u32>> {
     };
     Val::set(eksdoctor_inventory::max_pods_in_user_data(&text), at)
 }
+
+/// A launch template's or launch configuration's (`what`) `metadata_options`: HttpTokens (EC2's
+/// `optional` when the block omits it) and the hop limit.
+pub(super) fn imds_settings(b: &RBody, what: &str) -> (Val<String>, Val<u32>) {
+    let md = b.block("metadata_options");
+    let http_tokens = match md {
+        Some(m) => val_str(
+            m,
+            "http_tokens",
+            Some(("optional", "EC2 default when metadata_options omits it")),
+        ),
+        None => Val::unknown(
+            format!(
+                "the {what} sets no metadata_options: the AMI's or the account's default applies"
+            ),
+            b.at.clone(),
+        ),
+    };
+    let hop_limit = match md.filter(|m| m.get("http_put_response_hop_limit").is_some()) {
+        Some(m) => val_u32(m, "http_put_response_hop_limit"),
+        None => Val::unknown(
+            "http_put_response_hop_limit is not set: the AMI's or the account's default applies",
+            md.map_or(b.at.clone(), |m| m.at.clone()),
+        ),
+    };
+    (http_tokens, hop_limit)
+}
